@@ -1,0 +1,192 @@
+"""Command line: ``mscmine extract``, ``mscmine summarize``, ``mscmine eval``.
+
+Exit status: 0 when every input was read, 1 when some inputs failed (listed on stderr and in
+``OUT.errors.jsonl``), 2 for a usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections import Counter
+from pathlib import Path
+
+from . import __version__
+
+log = logging.getLogger("mscmine")
+
+
+def _collect_inputs(paths: list[str]) -> tuple[list[Path], list[dict]]:
+    from .loaders import EXTENSIONS
+
+    files, missing = [], []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            files.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in EXTENSIONS and not f.name.startswith(".")))
+        elif p.exists():
+            files.append(p)
+        else:
+            import glob
+
+            matched = sorted(Path(g) for g in glob.glob(raw, recursive=True))
+            if matched:
+                files.extend(m for m in matched if m.is_file())
+            else:
+                missing.append({"path": raw, "error": "FileMissingError", "message": f"{raw}: no such file or folder"})
+    return files, missing
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from .api import extract
+    from .errors import MscmineError
+    from .loaders import load
+    from .writers import write_records
+
+    files, errors = _collect_inputs(args.paths)
+    records: list[dict] = []
+    for f in files:
+        try:
+            doc = load(f, max_bytes=args.max_bytes)
+            records.extend(extract(doc))
+            log.info("%s: read", f)
+        except MscmineError as exc:
+            errors.append({"path": str(f), "error": type(exc).__name__, "message": str(exc)})
+        except Exception as exc:  # a bug must not lose the other files' records
+            errors.append({"path": str(f), "error": type(exc).__name__, "message": f"{f}: unexpected error: {exc}"})
+    try:
+        write_records(records, args.output)
+    except ValueError as exc:
+        print(f"mscmine extract: {exc}", file=sys.stderr)
+        return 2
+    for e in errors:
+        print(f"mscmine: error: {e['message']}", file=sys.stderr)
+    if args.output != "-":
+        err_path = Path(str(args.output) + ".errors.jsonl")
+        if errors:
+            with open(err_path, "w", encoding="utf-8") as fh:
+                for e in errors:
+                    fh.write(json.dumps(e, ensure_ascii=False) + "\n")
+        elif err_path.exists():
+            err_path.unlink()
+        if not args.quiet:
+            print(f"mscmine: {len(files) - len([e for e in errors if e['path'] in map(str, files)])} of {len(files)} files read, "
+                  f"{len(records)} records written to {args.output}" + (f", {len(errors)} errors in {err_path}" if errors else ""),
+                  file=sys.stderr)
+    return 1 if errors else 0
+
+
+def summarize_records(records: list[dict]) -> dict[str, Counter]:
+    """Counts per disease and per cell source, over study records (document records aside when studies exist)."""
+    by_disease: Counter = Counter()
+    by_source: Counter = Counter()
+    by_scope: Counter = Counter()
+    for r in records:
+        scope = r.get("scope")
+        by_scope[scope] += 1
+        if scope != "study":
+            continue
+        disease = r.get("disease")
+        codes = [d["code"] for d in disease] if isinstance(disease, list) else [c for c in str(disease or "").split(";") if c and c != "nan"]
+        for c in codes or ["(none)"]:
+            by_disease[c] += 1
+        source = r.get("cell_source")
+        scodes = [d["code"] for d in source] if isinstance(source, list) else [c for c in str(source or "").split(";") if c and c != "nan"]
+        for c in scodes or ["(none)"]:
+            by_source[c] += 1
+    return {"scope": by_scope, "disease": by_disease, "cell_source": by_source}
+
+
+def cmd_summarize(args: argparse.Namespace) -> int:
+    from .writers import read_records
+
+    try:
+        records = read_records(args.records)
+    except (OSError, ValueError) as exc:
+        print(f"mscmine summarize: {args.records}: {exc}", file=sys.stderr)
+        return 2
+    summary = summarize_records(records)
+    print(f"{len(records)} records: " + ", ".join(f"{k} {v}" for k, v in sorted(summary["scope"].items())))
+    for title, key in (("study records per disease", "disease"), ("study records per cell source", "cell_source")):
+        print(f"\n{title}:")
+        for code, n in summary[key].most_common():
+            print(f"  {code:<16} {n:>4}")
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from .evaluation.scorer import evaluate, format_report
+
+    try:
+        report = evaluate(gold_dir=args.gold, predictions=args.predictions, corpus_dir=args.corpus)
+    except (OSError, ValueError) as exc:
+        print(f"mscmine eval: {exc}", file=sys.stderr)
+        return 2
+    print(format_report(report))
+    if args.report:
+        from .evaluation.scorer import write_markdown_report
+
+        write_markdown_report(report, args.report)
+        print(f"\nerror report written to {args.report}")
+    if args.min_f1 is not None:
+        worst = min((s["f1"] for split in report["splits"].values() for s in split["value"]["per_label"].values() if s["support"]), default=1.0)
+        if worst < args.min_f1:
+            print(f"mscmine eval: a label's value F1 {worst:.3f} is below --min-f1 {args.min_f1}", file=sys.stderr)
+            return 1
+    return 0
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="mscmine",
+        description="Study records from Chinese articles on stem-cell therapy for autoimmune diseases.",
+        epilog="example: mscmine extract corpus -o out/records.csv",
+    )
+    parser.add_argument("--version", action="version", version=f"mscmine {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log every file")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("extract", help="extract study records from files and folders",
+                       epilog="example: mscmine extract papers/ new.pdf -o records.jsonl")
+    p.add_argument("paths", nargs="+", help="files (.pdf .html .htm .txt .md), folders or globs")
+    p.add_argument("-o", "--output", required=True, help="output file: .jsonl .csv .parquet .xlsx, or - for JSONL on stdout")
+    p.add_argument("--max-bytes", type=int, default=200 * 1024 * 1024, help="skip files larger than this (default 200 MB)")
+    p.add_argument("-q", "--quiet", action="store_true", help="no summary line")
+    p.set_defaults(func=cmd_extract)
+
+    p = sub.add_parser("summarize", help="counts per disease and cell source from an extract output",
+                       epilog="example: mscmine summarize out/records.csv")
+    p.add_argument("records", help="a .jsonl, .csv, .parquet or .xlsx written by mscmine extract")
+    p.set_defaults(func=cmd_summarize)
+
+    p = sub.add_parser("eval", help="precision, recall and F1 against the gold annotations",
+                       epilog="example: mscmine eval --report out/eval.md")
+    p.add_argument("--gold", default="annotations/gold", help="folder of gold JSON files (default annotations/gold)")
+    p.add_argument("--corpus", default=None, help="folder of the texts (default: the gold files' source paths)")
+    p.add_argument("--predictions", default=None, help="a JSONL of mentions/records (default: run the extractor now)")
+    p.add_argument("--report", default=None, help="write a Markdown report with every error in context")
+    p.add_argument("--min-f1", type=float, default=None, help="exit 1 when any label's value F1 is below this")
+    p.set_defaults(func=cmd_eval)
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        args = parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("mscmine: %(message)s"))
+    log.addHandler(handler)
+    log.setLevel(logging.INFO if args.verbose else logging.WARNING)
+    try:
+        return args.func(args)
+    finally:
+        log.removeHandler(handler)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,100 @@
+"""ConText-style negation and hedging for Chinese, with the cues as data (``lexicons/negation.tsv``).
+
+A FORWARD cue negates (or hedges) a target that starts within `max_scope` characters after
+it; a BACKWARD cue one that ends within `max_scope` characters before it; a TERMINATE cue
+(但, 然而, 。) between cue and target cuts the scope; a PSEUDO cue (不仅, 无论, 不同) is a
+longer word that contains a cue and means nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import regex
+
+from ..errors import LexiconError
+
+CATEGORIES = ("NEGATED_EXISTENCE", "POSSIBLE_EXISTENCE", "TERMINATE", "PSEUDO")
+DIRECTIONS = ("FORWARD", "BACKWARD", "TERMINATE", "PSEUDO")
+
+
+@dataclass(frozen=True)
+class ContextRule:
+    literal: str
+    category: str
+    direction: str
+    max_scope: int
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "ContextRule":
+        unknown = set(d) - {"literal", "category", "direction", "max_scope"}
+        if unknown:
+            raise LexiconError(f"unknown keys {sorted(unknown)} in context rule {d}")
+        rule = cls(d["literal"], d["category"], d["direction"], int(d.get("max_scope", 0)))
+        if rule.category not in CATEGORIES or rule.direction not in DIRECTIONS:
+            raise LexiconError(f"bad category/direction in context rule {d}")
+        return rule
+
+    def to_dict(self) -> dict:
+        return {"literal": self.literal, "category": self.category, "direction": self.direction, "max_scope": self.max_scope}
+
+
+@lru_cache(maxsize=1)
+def load_rules() -> tuple[ContextRule, ...]:
+    text = resources.files("mscmine.lexicons").joinpath("negation.tsv").read_text(encoding="utf-8")
+    rules, seen, header = [], set(), False
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        if not header:
+            header = True
+            continue
+        fields = line.split("\t")
+        if len(fields) != 4:
+            raise LexiconError(f"line {number}: expected 4 fields", "lexicons/negation.tsv")
+        if fields[0] in seen:
+            raise LexiconError(f"line {number}: cue {fields[0]!r} listed twice", "lexicons/negation.tsv")
+        seen.add(fields[0])
+        rules.append(ContextRule.from_dict(dict(zip(("literal", "category", "direction", "max_scope"), fields))))
+    return tuple(rules)
+
+
+@lru_cache(maxsize=1)
+def _cue_pattern() -> tuple[regex.Pattern, dict[str, ContextRule]]:
+    rules = sorted(load_rules(), key=lambda r: -len(r.literal))
+    return regex.compile("|".join(regex.escape(r.literal) for r in rules)), {r.literal: r for r in rules}
+
+
+@dataclass(frozen=True)
+class Cue:
+    start: int
+    end: int
+    rule: ContextRule
+
+
+def find_cues(text: str) -> list[Cue]:
+    pattern, by_literal = _cue_pattern()
+    return [Cue(m.start(), m.end(), by_literal[m.group()]) for m in pattern.finditer(text)]
+
+
+def context_of(text: str, start: int, end: int, cues: list[Cue] | None = None) -> dict[str, bool]:
+    """{"negated": …, "hedged": …} for the target text[start:end]."""
+    cues = find_cues(text) if cues is None else cues
+    negated = hedged = False
+    for cue in cues:
+        rule = cue.rule
+        if rule.direction == "FORWARD" and cue.start < end and start - cue.end <= rule.max_scope:
+            between = (cue.end, start)
+        elif rule.direction == "BACKWARD" and cue.end > start and cue.start - end <= rule.max_scope:
+            between = (end, cue.start)
+        else:
+            continue
+        if any(t.rule.category == "TERMINATE" and between[0] <= t.start < between[1] for t in cues):
+            continue
+        if rule.category == "NEGATED_EXISTENCE":
+            negated = True
+        elif rule.category == "POSSIBLE_EXISTENCE":
+            hedged = True
+    return {"negated": negated, "hedged": hedged}

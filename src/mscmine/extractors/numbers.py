@@ -1,0 +1,61 @@
+"""Small parsers shared by the extractors: numbers, Chinese numerals, durations."""
+
+from __future__ import annotations
+
+import regex
+
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "俩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+
+#: a number written with Arabic digits, optionally with decimals or thousands commas
+NUM = r"\d+(?:\.\d+)?"
+#: a small Chinese numeral (一 … 九十九)
+CN_NUM = r"[一二两三四五六七八九十百千]{1,4}"
+#: range separators between two numbers
+RANGE_SEP = r"\s?(?:-|~|至|到|—)\s?"
+
+
+def parse_chinese_int(text: str) -> int | None:
+    """"三" → 3, "十二" → 12, "二十" → 20, "一百零五" → 105; None when not a numeral."""
+    if not text:
+        return None
+    if text.isdigit():
+        return int(text)
+    total, current = 0, 0
+    for ch in text:
+        if ch in _CN_DIGITS:
+            current = _CN_DIGITS[ch]
+        elif ch in _CN_UNITS:
+            total += (current or 1) * _CN_UNITS[ch]
+            current = 0
+        else:
+            return None
+    return total + current
+
+
+def parse_int(text: str) -> int | None:
+    text = text.strip()
+    if regex.fullmatch(r"\d+", text):
+        return int(text)
+    return parse_chinese_int(text)
+
+
+_MONTHS_PER = {"年": 12.0, "岁": 12.0, "月": 1.0, "个月": 1.0, "周": 1 / 4.345, "星期": 1 / 4.345, "天": 1 / 30.44, "日": 1 / 30.44}
+
+
+def to_months(value: float, unit: str) -> float:
+    """A duration in months, rounded to 2 decimals (年 × 12, 周 ÷ 4.345, 天 ÷ 30.44)."""
+    unit = unit.strip()
+    factor = _MONTHS_PER.get(unit)
+    if factor is None:
+        for key, f in _MONTHS_PER.items():
+            if unit.endswith(key):
+                factor = f
+                break
+    if factor is None:
+        raise ValueError(f"unknown duration unit {unit!r}")
+    return round(value * factor, 2)
+
+
+def clean_float(text: str) -> float:
+    return float(text.replace(",", "").replace(" ", ""))

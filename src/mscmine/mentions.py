@@ -1,0 +1,95 @@
+"""All typed mentions of a document, with offsets into `Document.text`.
+
+The extractors read the normalised view (citation marks blanked) and report normalised spans;
+here every span is mapped back to the original text, so `doc.text[m.start:m.end] == m.text`.
+Mentions in the reference list and in reference-like lines are dropped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+from .document import Document
+from .extractors.adverse_events import find_adverse_events
+from .extractors.dose import find_doses
+from .extractors.follow_up import find_follow_ups
+from .extractors.outcomes import find_outcomes
+from .extractors.patients import find_counts
+from .lexicon import mesh_of
+from .mention import Mention
+from .normalize import NormalizedText, normalize
+from .terms import find_terms
+
+_REFERENCES_HEADING = regex.compile(
+    r"^[ \t#*>\-]*(?:参考文献|参考资料|References?|REFERENCES|Bibliography)\s*[:：]?", regex.MULTILINE
+)
+# A line that is a reference entry: "[J]." style document-type marks, or "| [3] | Author…"
+_REFERENCE_LINE = regex.compile(r"^.*\[(?:J|M|D|C|R|N|S|EB/OL|Z)\].*$", regex.MULTILINE)
+
+
+@dataclass
+class Analysis:
+    """What the extraction stage produces for one document."""
+
+    doc: Document
+    normalized: NormalizedText
+    mentions: list[Mention]  # original offsets
+    excluded: list[tuple[int, int]]  # original ranges not analysed (references)
+
+
+def excluded_ranges(text: str) -> list[tuple[int, int]]:
+    """Reference list (from its heading to the end) and reference-entry lines."""
+    ranges = []
+    heading = None
+    for m in _REFERENCES_HEADING.finditer(text):
+        # the heading must stand in the last 60% of the text and start a line of its own
+        if m.start() > 0.4 * len(text):
+            heading = m.start()
+            break
+    if heading is not None:
+        ranges.append((heading, len(text)))
+    for m in _REFERENCE_LINE.finditer(text):
+        if heading is None or m.start() < heading:
+            ranges.append((m.start(), m.end()))
+    return sorted(ranges)
+
+
+def _inside(ranges: list[tuple[int, int]], start: int, end: int) -> bool:
+    return any(a <= start and end <= b for a, b in ranges)
+
+
+def analyse(doc: Document) -> Analysis:
+    """Run every extractor over `doc` and return mentions with original offsets."""
+    norm = normalize(doc.text)
+    text = norm.masked
+    excluded = excluded_ranges(doc.text)
+    found: list[tuple[str, int, int, object, dict]] = []
+
+    for t in find_terms(text):
+        value = t.value
+        attrs = dict(t.attrs)
+        if t.label == "DISEASE":
+            attrs["mesh"] = mesh_of(t.value)
+        found.append((t.label, t.start, t.end, value, attrs))
+    for d in find_doses(text):
+        found.append(("DOSE", d.start, d.end, d.dose.to_dict(), {}))
+    for c in find_counts(text):
+        label = "N_PATIENTS" if c.is_sample_size else "COUNT"
+        found.append((label, c.start, c.end, {"value": c.value, "role": c.role}, {}))
+    for f in find_follow_ups(text):
+        found.append(("FOLLOW_UP", f.start, f.end, {"low": f.low, "high": f.high}, {}))
+    for o in find_outcomes(text):
+        found.append(("OUTCOME", o.start, o.end, o.to_value(), {}))
+    for a in find_adverse_events(text):
+        found.append(("ADVERSE_EVENT", a.start, a.end, a.to_value(), {}))
+
+    mentions = []
+    for label, start, end, value, attrs in found:
+        a, b = norm.to_original(start, end)
+        if _inside(excluded, a, b):
+            continue
+        mentions.append(Mention(label, a, b, doc.text[a:b], value, attrs))
+    mentions.sort(key=lambda m: (m.start, m.end, m.label))
+    return Analysis(doc, norm, mentions, excluded)

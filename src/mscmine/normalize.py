@@ -1,0 +1,472 @@
+"""A normalised view of a document's text that keeps an exact map back to the original.
+
+Extractors read `NormalizedText.text` (or `.masked`, where citation marks are blanked) and
+report spans in its coordinates; `to_original()` turns them into offsets of `Document.text`.
+
+Every pass is a list of edits ``(start, end, replacement)`` over its input; each character of a
+replacement points back to the whole input range it replaced, unchanged characters point to
+themselves, and deleted characters point nowhere. Passes compose, so the final map sends every
+normalised character to the exact original characters it came from.
+
+Passes, in order:
+
+1. characters (1:1): full-width ASCII forms, ideographic and no-break spaces, dash variants,
+   superscript +/-, subscript digits, Traditional → Simplified (OpenCC, character by character);
+2. superscript digits: ``10⁶`` → ``10^6``;
+3. LaTeX from PDF-to-Markdown conversion: ``$…$`` delimiters, ``\\times``, ``\\text{…}``,
+   ``^{…}``, ``\\sim`` and friends;
+4. multiplication signs between a number and a power of ten (``x``, ``X``, ``*``, ``·`` → ``×``);
+5. hard line wraps: line breaks inside a sentence are removed (see `_wrap_edits` for the rule),
+   paragraph breaks are kept.
+
+Citation marks (``^[13]``, ``[1-12]``, ``[2，4]``) are found afterwards; they stay in `.text`
+and are blanked in `.masked`, so no extractor ever reads a reference number as a value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import regex
+
+Edit = tuple[int, int, str]
+
+# ---------------------------------------------------------------------------------------------
+# Pass 1: one character to one character (offsets unchanged)
+
+_SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+_SUBSCRIPT_DIGITS = "₀₁₂₃₄₅₆₇₈₉"
+
+
+def _char_table() -> dict[int, str]:
+    table: dict[int, str] = {}
+    for code in range(0xFF01, 0xFF5F):  # full-width ASCII variants
+        table[code] = chr(code - 0xFEE0)
+    for ch in "\u3000\u00a0\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f":
+        table[ord(ch)] = " "
+    for ch in "\u2010\u2011\u2012\u2013\u2014\u2212\ufe63":  # hyphens, en/em dash, minus
+        table[ord(ch)] = "-"
+    table[ord("〜")] = "~"
+    table[ord("⁺")] = "+"
+    table[ord("⁻")] = "-"
+    for i, ch in enumerate(_SUBSCRIPT_DIGITS):
+        table[ord(ch)] = str(i)
+    return table
+
+
+_CHAR_TABLE = _char_table()
+
+
+@lru_cache(maxsize=1)
+def _t2s_converter():
+    try:
+        import opencc  # opencc-python-reimplemented
+    except ImportError:  # pragma: no cover - declared dependency
+        return None
+    return opencc.OpenCC("t2s")
+
+
+_T2S_CACHE: dict[str, str] = {}
+
+
+def to_simplified_chars(text: str) -> str:
+    """Traditional → Simplified, one character for one character, so offsets do not move.
+
+    OpenCC converts phrases; here each Han character is converted on its own and kept only
+    when the result is a single character (the rare one-to-many mappings are left alone).
+    """
+    conv = _t2s_converter()
+    if conv is None:
+        return text
+    out = []
+    changed = False
+    for ch in text:
+        if ch < "\u3400":
+            out.append(ch)
+            continue
+        simp = _T2S_CACHE.get(ch)
+        if simp is None:
+            simp = conv.convert(ch)
+            if len(simp) != 1:
+                simp = ch
+            _T2S_CACHE[ch] = simp
+        if simp != ch:
+            changed = True
+        out.append(simp)
+    return "".join(out) if changed else text
+
+
+# ---------------------------------------------------------------------------------------------
+# Passes 2-4: regular-expression edits
+
+_SUPERSCRIPT_RUN = regex.compile(f"[{_SUPERSCRIPT_DIGITS}]+")
+_SUPERSCRIPT_TRANS = str.maketrans(_SUPERSCRIPT_DIGITS, "0123456789")
+
+_LATEX_MATH = regex.compile(r"(?<!\\)\$([^$\n]{1,300}?)(?<!\\)\$")
+_LATEX_SYMBOLS = {
+    "times": "×",
+    "sim": "~",
+    "approx": "≈",
+    "le": "≤",
+    "leq": "≤",
+    "leqslant": "≤",
+    "ge": "≥",
+    "geq": "≥",
+    "geqslant": "≥",
+    "pm": "±",
+    "cdot": "·",
+    "mu": "μ",
+    "alpha": "α",
+    "beta": "β",
+    "gamma": "γ",
+    "kappa": "κ",
+    "%": "%",
+    "#": "#",
+}
+_LATEX_COMMAND = regex.compile(
+    r"""
+    \\(?P<wrap>text|mathrm|mathit|textrm|textit|rm|operatorname|mathbf|textbf)\s*\{   # \text{
+    | \\(?P<sym>[a-zA-Z]+|%|\#)                                                        # \times
+    | (?P<sup>\^\{)                                                                    # ^{
+    | \\(?P<space>[,;!:\ ])                                                            # \,
+    """,
+    regex.VERBOSE,
+)
+
+# A multiplication sign written as x, X, *, · or a look-alike between a number and 10.
+_TIMES_SIGN = regex.compile(r"(?<=\d\)?\s{0,3})[xX*·✕⨯∗](?=\s{0,3}10(?:\^|\s?\d|\b))")
+
+_HAN = r"\p{Han}"
+_CITATION_BODY = r"\d{1,3}(?:\s*[-~,，、]\s*\d{1,3})*"
+_CITATION = regex.compile(
+    rf"""
+    \^\s*\[\s*(?P<nums>{_CITATION_BODY})\s*\]         # ^[13] (superscript from Markdown)
+    | \[\s*(?P<nums>{_CITATION_BODY})\s*\]            # [13], [1-12], [2，4]
+    """,
+    regex.VERBOSE,
+)
+_CITATION_LINE = regex.compile(rf"\^?\[\s*{_CITATION_BODY}\s*\]|[+\-]")
+_TERMINAL = set("。！？；：.!?;:")
+_CONTINUATION_START = set("，、。；：）),;:%")
+_SHORT_TAIL_END = set("。！？.!?；;,，、)）")
+_UNIT_START = regex.compile(r"[例名位人个月年岁周天次篇项组%]")
+_BLOCK_START = regex.compile(r"(?:\d+(?:\.\d+)*\s{2,}|表\s*\d|图\s*\d|Table\s*\d|Fig|[-*•|#])")
+_CAPTION_START = regex.compile(r"(?:表\s*\d|图\s*\d|Table\s*\d|Fig)")
+_LATIN_END = regex.compile(r"[A-Za-z]$")
+_HAN_START = regex.compile(rf"^{_HAN}")
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A citation mark in normalised coordinates, with the reference numbers it names."""
+
+    start: int
+    end: int
+    numbers: tuple[int, ...]
+
+    @property
+    def label(self) -> str:
+        return "[" + ",".join(str(n) for n in self.numbers) + "]"
+
+
+def parse_citation_numbers(body: str) -> tuple[int, ...]:
+    """``"1-3, 7"`` → (1, 2, 3, 7); ranges are expanded, at most 200 numbers."""
+    numbers: list[int] = []
+    for part in regex.split(r"\s*[,，、]\s*", body.strip()):
+        if not part:
+            continue
+        bounds = regex.split(r"\s*[-~]\s*", part)
+        try:
+            lo, hi = int(bounds[0]), int(bounds[-1])
+        except ValueError:
+            continue
+        if hi < lo or hi - lo > 200:
+            hi = lo
+        numbers.extend(range(lo, hi + 1))
+    return tuple(numbers[:200])
+
+
+def _superscript_edits(text: str) -> list[Edit]:
+    return [(m.start(), m.end(), "^" + m.group().translate(_SUPERSCRIPT_TRANS)) for m in _SUPERSCRIPT_RUN.finditer(text)]
+
+
+def _latex_edits(text: str) -> list[Edit]:
+    """Drop ``$`` delimiters and rewrite the LaTeX commands inside math (and stray ones)."""
+    edits: list[Edit] = []
+    for m in _LATEX_MATH.finditer(text):
+        body = m.group(1)
+        if not regex.search(r"[\\^_\d]", body):
+            continue  # a pair of dollar signs that is not math
+        edits.append((m.start(), m.start() + 1, ""))
+        edits.append((m.end() - 1, m.end(), ""))
+    for m in _LATEX_COMMAND.finditer(text):
+        if m.group("wrap"):
+            close = _matching_brace(text, m.end())
+            if close is None:
+                continue
+            edits.append((m.start(), m.end(), ""))
+            edits.append((close, close + 1, ""))
+        elif m.group("sup"):
+            close = _matching_brace(text, m.end())
+            if close is None:
+                continue
+            edits.append((m.start(), m.end(), "^"))
+            edits.append((close, close + 1, ""))
+        elif m.group("sym"):
+            symbol = _LATEX_SYMBOLS.get(m.group("sym"))
+            if symbol is not None:
+                edits.append((m.start(), m.end(), symbol))
+        else:
+            edits.append((m.start(), m.end(), " " if m.group("space") == " " else ""))
+    return _drop_overlaps(sorted(edits))
+
+
+def _matching_brace(text: str, pos: int) -> int | None:
+    """Index of the ``}`` closing a brace opened just before `pos` (no nesting needed here)."""
+    depth = 1
+    for i in range(pos, min(len(text), pos + 300)):
+        ch = text[i]
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if depth == 0:
+                return i
+        elif ch == "\n":
+            return None
+    return None
+
+
+def _times_edits(text: str) -> list[Edit]:
+    return [(m.start(), m.end(), "×") for m in _TIMES_SIGN.finditer(text) if m.group() != "×"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Pass 5: hard line wraps
+
+
+@dataclass
+class _Segment:
+    """A line, or several physical lines glued by citation-only lines between them."""
+
+    start: int  # content start (no leading blanks)
+    end: int  # content end (no trailing blanks)
+    content: str
+    width: int  # its length as a visual line: its parts without the citation-only lines
+
+
+def _is_tableish(line: str) -> bool:
+    """A table row or header: five or more fields separated by white space, or pipes."""
+    if line.count("|") >= 2:
+        return True
+    fields = _CITATION.sub("", line).split()
+    if len(fields) < 5 or sum(map(len, fields)) / len(fields) > 7:
+        return False
+    numeric = sum(bool(regex.search(r"\d", f)) for f in fields)
+    han = sum(bool(regex.search(r"\p{Han}", f)) for f in fields)
+    return numeric >= 0.3 * len(fields) or han >= 0.6 * len(fields)
+
+
+def _wrap_edits(text: str) -> list[Edit]:
+    """Join lines broken inside a sentence; keep paragraph breaks.
+
+    A line break (with any blank lines around it) between line P and the next line N is
+    removed when
+
+    * P or N is only a citation mark or a lone superscript sign (``[1-12]``, ``+``), or
+    * P ends with a digit and N starts with a counter or unit (``76`` / ``例``), or
+    * N starts with punctuation that cannot open a sentence (``，`` ``、`` ``）``), or
+    * P does not end a sentence (。！？；：), P is a full line (at least 8 characters and at least
+      0.6 of the longer of its neighbours, so headings and captions stay apart), N is not a
+      short line that ends no sentence (a heading), neither line is a table row, N does not open a block (numbered heading, table/figure caption, list
+      item), and the break is not from a Latin word to a Chinese one.
+
+    Between two Latin letters or digits the break becomes one space; otherwise it is deleted.
+    """
+    segments: list[_Segment] = []
+    pending_glue = False
+    pos = 0
+    for raw in text.split("\n"):
+        line_start, line_end = pos, pos + len(raw)
+        pos = line_end + 1
+        stripped = raw.strip()
+        if not stripped:
+            continue
+        cs = line_start + (len(raw) - len(raw.lstrip()))
+        ce = line_end - (len(raw) - len(raw.rstrip()))
+        if _CITATION_LINE.fullmatch(stripped) and segments:
+            seg = segments[-1]
+            segments[-1] = _Segment(seg.start, ce, text[seg.start:ce], seg.width)
+            pending_glue = True
+            continue
+        if pending_glue and segments:
+            seg = segments[-1]
+            segments[-1] = _Segment(seg.start, ce, text[seg.start:ce], seg.width + len(stripped))
+            pending_glue = False
+            continue
+        segments.append(_Segment(cs, ce, text[cs:ce], len(stripped)))
+
+    edits: list[Edit] = []
+    # the glue inside merged segments: line breaks around citation-only lines
+    for seg in segments:
+        for m in regex.finditer(r"[ \t]*\n\s*", seg.content):
+            a, b = seg.start + m.start(), seg.start + m.end()
+            # a line after a citation that starts indented is a new table cell: keep a space
+            after_break = m.group().rsplit("\n", 1)[1]
+            edits.append((a, b, " " if after_break else ""))
+
+    for i in range(len(segments) - 1):
+        p, n = segments[i], segments[i + 1]
+        if _should_join(segments, i):
+            a, b = p.end, n.start
+            left, right = text[a - 1], text[b]
+            glue = " " if (left.isascii() and not left.isspace() and right.isascii() and right.isalnum()) else ""
+            edits.append((a, b, glue))
+    return sorted(edits)
+
+
+def _should_join(segments: list[_Segment], i: int) -> bool:
+    p, n = segments[i].content, segments[i + 1].content
+    if _is_tableish(p):
+        return False
+    if p[-1].isdigit() and _UNIT_START.match(n):
+        return True
+    if n[0] in _CONTINUATION_START:
+        return True
+    if p[-1] in _TERMINAL or segments[i].width < 8:
+        return False
+    if segments[i + 1].width < 8 and n[-1] not in _SHORT_TAIL_END:
+        return False  # a short line that ends no sentence is a heading, not a paragraph's tail
+    if _is_tableish(n) or _BLOCK_START.match(n) or _CAPTION_START.match(p):
+        return False
+    if _LATIN_END.search(p) and _HAN_START.search(n):
+        return False
+    neighbours = [segments[i + 1].width]
+    if i > 0:
+        neighbours.append(segments[i - 1].width)
+    return segments[i].width >= 0.6 * max(neighbours)
+
+
+# ---------------------------------------------------------------------------------------------
+# Applying and composing edits
+
+
+def _drop_overlaps(edits: list[Edit]) -> list[Edit]:
+    kept: list[Edit] = []
+    last_end = -1
+    for e in edits:
+        if e[0] >= last_end or e[0] == e[1] == last_end:
+            kept.append(e)
+            last_end = max(last_end, e[1])
+    return kept
+
+
+def _apply(text: str, edits: list[Edit]) -> tuple[str, list[int], list[int]]:
+    """Apply sorted, non-overlapping edits; return the new text and its map into `text`."""
+    out: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    pos = 0
+    for a, b, repl in edits:
+        if a < pos:
+            continue
+        out.append(text[pos:a])
+        starts.extend(range(pos, a))
+        ends.extend(range(pos + 1, a + 1))
+        if repl:
+            if a == b:  # an insertion borrows the next character's range
+                b = min(a + 1, len(text))
+            out.append(repl)
+            starts.extend([a] * len(repl))
+            ends.extend([b] * len(repl))
+        pos = max(b, pos)
+    out.append(text[pos:])
+    starts.extend(range(pos, len(text)))
+    ends.extend(range(pos + 1, len(text) + 1))
+    return "".join(out), starts, ends
+
+
+@dataclass(frozen=True)
+class NormalizedText:
+    """The normalised view of `original`, with the map back to it."""
+
+    text: str
+    original: str
+    starts: list[int] = field(repr=False)
+    ends: list[int] = field(repr=False)
+    citations: tuple[Citation, ...] = ()
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Map a normalised span [start, end) to the original span that produced it."""
+        if not 0 <= start <= end <= len(self.text):
+            raise ValueError(f"span ({start}, {end}) outside 0..{len(self.text)}")
+        if start == end:
+            at = self.starts[start] if start < len(self.starts) else len(self.original)
+            return at, at
+        a, b = self.starts[start], self.ends[end - 1]
+        # take in a closing brace that normalisation deleted (`\\text{kg}` → `kg`)
+        limit = self.starts[end] if end < len(self.starts) else len(self.original)
+        while b < limit and self.original[b] == "}":
+            b += 1
+        return a, b
+
+    def original_text(self, start: int, end: int) -> str:
+        a, b = self.to_original(start, end)
+        return self.original[a:b]
+
+    def from_original(self, offset: int) -> int:
+        """The first normalised index whose source starts at or after `offset`."""
+        import bisect
+
+        return bisect.bisect_left(self.starts, offset)
+
+    @property
+    def masked(self) -> str:
+        """`text` with every citation mark replaced by spaces (same length, same offsets)."""
+        return _mask(self.text, self.citations)
+
+    def citation_at(self, start: int, end: int) -> Citation | None:
+        for c in self.citations:
+            if c.start < end and start < c.end:
+                return c
+        return None
+
+
+def _mask(text: str, citations: tuple[Citation, ...]) -> str:
+    if not citations:
+        return text
+    chars = list(text)
+    for c in citations:
+        for i in range(c.start, c.end):
+            if chars[i] != "\n":
+                chars[i] = " "
+    return "".join(chars)
+
+
+def find_citations(text: str) -> tuple[Citation, ...]:
+    """Citation marks in already-normalised text."""
+    found = []
+    for m in _CITATION.finditer(text):
+        nums = parse_citation_numbers(m.group("nums"))
+        if nums:
+            found.append(Citation(m.start(), m.end(), nums))
+    return tuple(found)
+
+
+def normalize(text: str, join_wraps: bool = True) -> NormalizedText:
+    """Build the normalised view of `text` (see the module docstring for what changes)."""
+    current = to_simplified_chars(text.translate(_CHAR_TABLE))
+    starts = list(range(len(text)))
+    ends = list(range(1, len(text) + 1))
+    passes = [_superscript_edits, _latex_edits, _times_edits]
+    if join_wraps:
+        passes.append(_wrap_edits)
+    for make_edits in passes:
+        edits = make_edits(current)
+        if not edits:
+            continue
+        current, s2, e2 = _apply(current, edits)
+        starts = [starts[i] for i in s2]
+        ends = [ends[j - 1] for j in e2]
+    return NormalizedText(current, text, starts, ends, find_citations(current))

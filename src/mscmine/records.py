@@ -1,0 +1,450 @@
+"""Study records: find each study an article reports and link its facts to it.
+
+1. Study tables in the text (``tables.read_tables``) give one record per row.
+2. Citation anchors in running text start a study: ``Liang 等^[13]报道…``, ``王黎明等^[15]采用…``,
+   ``一项…研究^[25]``, ``该课题组进一步…^[16]``. A study runs to the next anchor, section heading
+   or paragraph end; the mentions inside it are its facts. Studies with no patient fact (no
+   sample size, dose or route) and studies in animals are not records.
+3. A clause that ends in a citation mark (``…点状注射[8]``) adds its facts to that citation's record.
+4. The same citation in two places is one record (fields merged); one citation that reports
+   several disease cohorts gives one record per cohort.
+5. One ``scope: "document"`` record holds what the article pools (``12篇文献共报道76例…``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import regex
+
+from .document import Document
+from .mention import Mention
+from .mentions import Analysis, analyse
+from .tables import read_tables
+
+_AUTHOR = r"(?P<author>[A-Z][A-Za-z\-']+(?:\s[A-Z][A-Za-z\-']+)?|[\p{Han}]{2,4}?)\s?(?:等|团队|课题组)"
+_CIT = r"\s?(?P<cit>\^?\[\s?\d{1,3}(?:\s?[,，\-~]\s?\d{1,3})*\s?\])"
+_ANCHORS = [
+    regex.compile(_AUTHOR + _CIT),
+    regex.compile(r"(?P<backref>该(?:课题组|团队|研究组|小组|研究团队))[^。;\n]{0,120}?" + _CIT),
+    regex.compile(r"(?P<generic>(?:另)?一项[^。;\n]{0,40}?(?:研究|试验|报道)(?:结果)?(?:中)?)" + _CIT),
+    regex.compile(r"(?P<generic>(?:在)?(?:已发表的)?(?:病例|个案)(?:报道)?里?)[^。;\n]{0,40}?" + _CIT),
+]
+_YEAR = regex.compile(r"(?:在\s?)?(?P<year>(?:19|20)\d{2})\s?年")
+_ANIMAL = regex.compile(r"小鼠|大鼠|模型鼠|狼疮鼠|NOD|MRL/lpr|动物模型|动物实验|胶原诱导关节炎|体外实验|in vitro|家兔|犬")
+_HEADING = regex.compile(r"^\s*(?:\d+(?:\.\d+)*\s+|[一二三四五六七八九十]+[、.]\s?)(?P<title>[^\n。]{1,40}?)(?:\s{2,}|$)", regex.MULTILINE)
+_POOLED_BEFORE = regex.compile(r"(?:篇|文献|项研究|项试验)[^。]{0,20}?(?:共|总计|合计|累计)|总体|实验共纳入|共纳入|累计纳入")
+_ALL_PATIENTS = regex.compile(r"所有\s?\d*\s?例?患者(?:均|都)?")
+
+
+@dataclass
+class StudyRecord:
+    """One study (or the document's pooled figures), as in the output contract."""
+
+    doc_id: str
+    source: str | None
+    record_id: str
+    scope: str = "study"
+    study: dict[str, Any] | None = None
+    disease: list[dict] = field(default_factory=list)
+    cell_type: dict | None = None
+    cell_source: list[dict] = field(default_factory=list)
+    donor: dict | None = None
+    route: list[dict] = field(default_factory=list)
+    dose: list[dict] = field(default_factory=list)
+    n_patients: dict | None = None
+    follow_up_months: dict | None = None
+    outcomes: list[dict] = field(default_factory=list)
+    adverse_events: list[dict] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        out = {
+            "doc_id": self.doc_id,
+            "source": self.source,
+            "record_id": self.record_id,
+            "scope": self.scope,
+            "study": self.study,
+            "disease": self.disease,
+            "cell_type": self.cell_type,
+            "cell_source": self.cell_source,
+            "donor": self.donor,
+            "route": self.route,
+            "dose": self.dose,
+            "n_patients": self.n_patients,
+            "follow_up_months": self.follow_up_months,
+            "outcomes": self.outcomes,
+            "adverse_events": self.adverse_events,
+        }
+        out.update(self.extra)
+        return out
+
+
+def _evidence(doc: Document, m: Mention, **value) -> dict:
+    ev = dict(value)
+    ev.update({"text": m.text, "start": m.start, "end": m.end})
+    page = doc.page_of(m.start)
+    if page is not None:
+        ev["page"] = page
+    return ev
+
+
+def _span_evidence(doc: Document, text: str, start: int, end: int, **value) -> dict:
+    ev = dict(value)
+    ev.update({"text": text, "start": start, "end": end})
+    page = doc.page_of(start)
+    if page is not None:
+        ev["page"] = page
+    return ev
+
+
+@dataclass
+class _Study:
+    key: tuple
+    label: str | None
+    citation: tuple[int, ...]
+    year: int | None
+    spans: list[tuple[int, int]]  # original ranges
+    section_disease: list[Mention]
+    mentions: list[Mention] = field(default_factory=list)
+    table_cells: dict[str, Any] = field(default_factory=dict)
+
+
+def _sections(analysis: Analysis) -> list[tuple[int, list[Mention]]]:
+    """(original offset, disease mentions of the heading) for each section heading."""
+    norm = analysis.normalized
+    out = []
+    for m in _HEADING.finditer(norm.text):
+        a, b = norm.to_original(m.start("title"), m.end("title"))
+        diseases = [x for x in analysis.mentions if x.label == "DISEASE" and a <= x.start and x.end <= b]
+        out.append((a, diseases))
+    return out
+
+
+def _section_disease_at(sections, offset: int) -> list[Mention]:
+    current: list[Mention] = []
+    for start, diseases in sections:
+        if start > offset:
+            break
+        current = diseases
+    return current
+
+
+def _anchors(analysis: Analysis) -> list[dict]:
+    norm = analysis.normalized
+    text = norm.text
+    found = []
+    for pattern in _ANCHORS:
+        for m in pattern.finditer(text):
+            cit = norm.citation_at(m.start("cit"), m.end("cit"))
+            if cit is None:
+                continue
+            a, _ = norm.to_original(m.start(), m.end())
+            sent_start = max(text.rfind(c, 0, m.start()) for c in "。;\n") + 1
+            sent_end_candidates = [i for i in (text.find(c, m.end()) for c in "。;\n") if i != -1]
+            sent_end = min(sent_end_candidates) if sent_end_candidates else len(text)
+            year = None
+            y = _YEAR.search(text, sent_start, sent_end)
+            if y:
+                year = int(y.group("year"))
+            label = None
+            if m.groupdict().get("author"):
+                label = regex.sub(r"\s", "", m.group("author")) + "等"
+            para = regex.compile(r"\n\s*\n").search(text, m.end())
+            para_end = norm.to_original(para.start(), para.start())[0] if para else len(norm.original)
+            found.append({"pos": norm.to_original(sent_start, sent_start + 1)[0] if sent_start < len(text) else a,
+                          "anchor": a, "para_end": para_end, "label": label, "citation": cit.numbers, "year": year})
+    found.sort(key=lambda x: x["anchor"])
+    # one anchor per sentence position and citation
+    unique, seen = [], set()
+    for f in found:
+        k = (f["pos"], f["citation"])
+        if k not in seen:
+            seen.add(k)
+            unique.append(f)
+    return unique
+
+
+def _is_patient_study(mentions: list[Mention], text: str) -> bool:
+    labels = {m.label for m in mentions}
+    return "N_PATIENTS" in labels or "DOSE" in labels
+
+
+def _pick_diseases(mentions: list[Mention], doc_text: str) -> list[Mention]:
+    """The cohort's diseases: those named with the sample size, else those before 患者, else all."""
+    diseases = [m for m in mentions if m.label == "DISEASE" and m.value not in ("AID", "RD")]
+    totals = [m for m in mentions if m.label == "N_PATIENTS" and m.value.get("role") in ("total", "group")]
+    with_count = [d for d in diseases if any(0 <= d.start - t.end <= 12 for t in totals)]
+    near_patients = [m for m in diseases if regex.match(r"\s?(?:患者|病人|患儿)", doc_text[m.end : m.end + 4])]
+    chosen = with_count or near_patients or diseases
+    # "PM/DM患者", "多发性肌炎/皮肌炎患者": the partner before the slash belongs too
+    for d in diseases:
+        if d not in chosen and any(regex.fullmatch(r"\s?[/、]\s?", doc_text[d.end : c.start]) for c in chosen if c.start > d.end):
+            chosen.append(d)
+    chosen.sort(key=lambda m: m.start)
+    out, seen = [], set()
+    for m in chosen:
+        if m.value not in seen:
+            seen.add(m.value)
+            out.append(m)
+    return out
+
+
+def build_records(analysis: Analysis) -> list[StudyRecord]:
+    doc = analysis.doc
+    text = doc.text
+    mentions = analysis.mentions
+    sections = _sections(analysis)
+    studies: dict[tuple, _Study] = {}
+    order: list[tuple] = []
+
+    # 1. tables
+    table_spans = []
+    for table in read_tables(analysis.normalized.text):
+        norm = analysis.normalized
+        ta, tb = norm.to_original(table.start, table.end)
+        table_spans.append((ta, tb))
+        header_end = text.find("\n", ta)
+        header_types = [m for m in mentions if m.label == "CELL_TYPE" and ta <= m.start < header_end]
+        for row in table.rows:
+            ra, rb = norm.to_original(row.start, row.end)
+            key = ("cit", row.citation)
+            cells = {}
+            for typ, (cell, s, e) in row.cells.items():
+                oa, ob = norm.to_original(s, e)
+                cells[typ] = (text[oa:ob], oa, ob)
+            st = _Study(key, row.author, (row.citation,), None, [(ra, rb)], [], [], cells)
+            y = cells.get("year")
+            if y and y[0].isdigit():
+                st.year = int(y[0])
+            st.mentions = [m for m in mentions if ra <= m.start and m.end <= rb] + header_types[:1]
+            studies[key] = st
+            order.append(key)
+
+    # 2. anchored studies in running text
+    anchors = _anchors(analysis)
+    heading_starts = [s for s, _ in sections]
+    for i, anc in enumerate(anchors):
+        start = anc["pos"]
+        end = anc["para_end"]
+        if i + 1 < len(anchors) and anchors[i + 1]["pos"] > start:
+            end = min(end, anchors[i + 1]["pos"])
+        for h in heading_starts:
+            if start < h < end:
+                end = h
+        span_text = text[start:end]
+        inside = [m for m in mentions if start <= m.start and m.end <= end]
+        if _ANIMAL.search(span_text) and not any(m.label == "N_PATIENTS" and m.value.get("role") == "total" for m in inside):
+            continue
+        if not _is_patient_study(inside, span_text):
+            # no patient fact: a background citation, unless it adds to a known study
+            key = ("cit", anc["citation"][0])
+            if key in studies:
+                studies[key].mentions.extend(inside)
+                studies[key].spans.append((start, end))
+            continue
+        diseases = tuple(sorted(m.value for m in _pick_diseases(inside, text))) or tuple(
+            sorted({m.value for m in _section_disease_at(sections, start)})
+        )
+        key = ("cit", anc["citation"][0], diseases)
+        base = ("cit", anc["citation"][0])
+        if base in studies and (not studies[base].table_cells or True):
+            existing = studies[base]
+            existing_dis = tuple(sorted({m.value for m in _pick_diseases(existing.mentions, text)}))
+            if not diseases or not existing_dis or set(diseases) & set(existing_dis) or existing.table_cells:
+                existing.mentions.extend(m for m in inside if m not in existing.mentions)
+                existing.spans.append((start, end))
+                existing.label = existing.label or anc["label"]
+                existing.year = existing.year or anc["year"]
+                continue
+        if key in studies:
+            studies[key].mentions.extend(m for m in inside if m not in studies[key].mentions)
+            continue
+        st = _Study(key, anc["label"], anc["citation"], anc["year"], [(start, end)], _section_disease_at(sections, start), inside)
+        if base not in studies:
+            studies[base] = st
+        else:
+            studies[key] = st
+        order.append(base if studies.get(base) is st else key)
+
+    # 3. facts in clauses that end with a citation mark
+    norm = analysis.normalized
+    for cit in norm.citations:
+        if len(cit.numbers) != 1:
+            continue
+        key = ("cit", cit.numbers[0])
+        st = studies.get(key)
+        if st is None or not st.table_cells:
+            continue
+        clause_start = max(norm.text.rfind(c, 0, cit.start) for c in "。;,\n") + 1
+        a, b = norm.to_original(clause_start, cit.start)
+        for m in mentions:
+            if a <= m.start and m.end <= b and m.label in ("ROUTE", "DONOR", "DOSE", "FOLLOW_UP") and m not in st.mentions:
+                st.mentions.append(m)
+
+    # 4. a statement about all patients ("所有76例患者均经静脉输注") gives every table study its route
+    pooled_routes = []
+    for m in _ALL_PATIENTS.finditer(text):
+        clause_end = min([i for i in (text.find(c, m.end()) for c in "。;，,") if i != -1] or [len(text)])
+        pooled_routes += [x for x in mentions if x.label == "ROUTE" and m.end() <= x.start < clause_end]
+
+    records = []
+    for n, key in enumerate(order, start=1):
+        st = studies[key]
+        rec = _to_record(doc, st, n, sections)
+        if st.table_cells and not rec.route and pooled_routes:
+            rec.route = [_evidence(doc, r, code=r.value) for r in _unique_by_value(pooled_routes)]
+        records.append(rec)
+    records.append(_document_record(analysis, len(records) + 1, table_spans))
+    return records
+
+
+def _unique_by_value(mentions: list[Mention]) -> list[Mention]:
+    out, seen = [], set()
+    for m in mentions:
+        key = str(m.value)
+        if key not in seen:
+            seen.add(key)
+            out.append(m)
+    return out
+
+
+def _range_value(cell: str) -> tuple[float | None, float | None]:
+    nums = [float(x) for x in regex.findall(r"\d+(?:\.\d+)?", cell)]
+    if not nums:
+        return None, None
+    if cell.strip().startswith(("<", "≤")):
+        return None, nums[0]
+    return nums[0], nums[-1]
+
+
+def _to_record(doc: Document, st: _Study, n: int, sections) -> StudyRecord:
+    from .lexicon import mesh_of
+
+    ms = st.mentions
+    rec = StudyRecord(doc.id, doc.source, f"{doc.id}#{n}")
+    rec.study = {"label": st.label, "citation": "[" + ",".join(map(str, st.citation)) + "]", "year": st.year}
+    diseases = _pick_diseases(ms, doc.text) or list(st.section_disease)
+    rec.disease = [_evidence(doc, m, code=m.value, mesh=mesh_of(m.value)) for m in _unique_by_value(diseases)]
+    types = [m for m in ms if m.label == "CELL_TYPE"]
+    if types:
+        rec.cell_type = _evidence(doc, types[0], code=types[0].value)
+    rec.cell_source = [_evidence(doc, m, code=m.value) for m in _unique_by_value([m for m in ms if m.label == "CELL_SOURCE"])]
+    donors = [m for m in ms if m.label == "DONOR"]
+    if donors:
+        rec.donor = _evidence(doc, donors[0], code=donors[0].value)
+    rec.route = [_evidence(doc, m, code=m.value) for m in _unique_by_value([m for m in ms if m.label == "ROUTE"])]
+    rec.dose = [_evidence(doc, m, **m.value) for m in _unique_by_value([m for m in ms if m.label == "DOSE"])]
+    totals = [m for m in ms if m.label == "N_PATIENTS" and m.value["role"] == "total"]
+    groups = [m for m in ms if m.label == "N_PATIENTS" and m.value["role"] == "group"]
+    chosen = totals[0] if totals else (groups[0] if groups else None)
+    if chosen is not None:
+        rec.n_patients = _evidence(doc, chosen, value=chosen.value["value"])
+    fus = [m for m in ms if m.label == "FOLLOW_UP"]
+    if fus:
+        low = min(m.value["low"] for m in fus)
+        high = max(m.value["high"] for m in fus)
+        f = fus[0]
+        rec.follow_up_months = _evidence(doc, f, low=low, high=high)
+    rec.outcomes = [_evidence(doc, m, **m.value) for m in ms if m.label == "OUTCOME"]
+    rec.adverse_events = [_evidence(doc, m, **m.value) for m in ms if m.label == "ADVERSE_EVENT"]
+
+    # table cells override or fill the text mentions
+    cells = st.table_cells
+    if cells:
+        if "n" in cells:
+            t, a, b = cells["n"]
+            rec.n_patients = _span_evidence(doc, t, a, b, value=int(t))
+        if "follow_up" in cells:
+            t, a, b = cells["follow_up"]
+            lo, hi = _range_value(t)
+            rec.follow_up_months = _span_evidence(doc, t, a, b, low=lo if lo is not None else hi, high=hi)
+        if "sex" in cells:
+            t, a, b = cells["sex"]
+            male, female = (int(x) for x in regex.findall(r"\d+", t)[:2])
+            rec.extra["sex"] = _span_evidence(doc, t, a, b, male=male, female=female)
+        if "age" in cells:
+            t, a, b = cells["age"]
+            lo, hi = _range_value(t)
+            rec.extra["age_years"] = _span_evidence(doc, t, a, b, low=lo, high=hi)
+        if "source" in cells:
+            t, a, b = cells["source"]
+            counts = {}
+            for m in ms:
+                if m.label == "CELL_SOURCE" and a <= m.start < b:
+                    k = regex.match(r"\s?(\d+)", doc.text[m.end : m.end + 6])
+                    if k:
+                        counts[m.value] = int(k.group(1))
+            if counts:
+                rec.extra["source_counts"] = counts
+        if rec.cell_type is None:
+            rec.cell_type = None
+    return rec
+
+
+def _document_record(analysis: Analysis, n: int, table_spans: list[tuple[int, int]] = ()) -> StudyRecord:
+    """What the article itself pools: its total, and counts per disease and per cell source."""
+    from .lexicon import mesh_of
+
+    doc = analysis.doc
+    text = doc.text
+    ms = analysis.mentions
+    rec = StudyRecord(doc.id, doc.source, f"{doc.id}#{n}", scope="document")
+    rec.disease = [_evidence(doc, m, code=m.value, mesh=mesh_of(m.value)) for m in _unique_by_value(
+        [m for m in ms if m.label == "DISEASE" and m.value not in ("AID", "RD")])]
+    types = [m for m in ms if m.label == "CELL_TYPE"]
+    if types:
+        counts: dict[str, int] = {}
+        for m in types:
+            counts[m.value] = counts.get(m.value, 0) + 1
+        main = max(counts, key=counts.get)
+        first = next(m for m in types if m.value == main)
+        rec.cell_type = _evidence(doc, first, code=main)
+    rec.cell_source = [_evidence(doc, m, code=m.value) for m in _unique_by_value([m for m in ms if m.label == "CELL_SOURCE"])]
+    # the pooled total: a total count in a sentence that pools ("共", "实验共纳入", "总体")
+    pooled = None
+    for m in ms:
+        if m.label == "N_PATIENTS" and m.value["role"] == "total":
+            before = text[max(0, m.start - 30) : m.start]
+            if _POOLED_BEFORE.search(before):
+                pooled = m
+                break
+    if pooled is not None:
+        rec.n_patients = _evidence(doc, pooled, value=pooled.value["value"])
+        # counts per disease and per source right after the pooled total
+        window_end = min(len(text), pooled.end + 400)
+        per_disease: list[dict] = []
+        per_source: dict[str, int] = {}
+        for m in ms:
+            if not (pooled.end <= m.start < window_end) or m.label not in ("DISEASE", "CELL_SOURCE"):
+                continue
+            k = regex.match(r"(?:来源)?\s?(\d{1,5})\s?例", text[m.end : m.end + 8])
+            if not k:
+                continue
+            if m.label == "DISEASE":
+                codes = [m.value]
+                prev = [x for x in ms if x.label == "DISEASE" and x.end <= m.start and m.start - x.end <= 2]
+                if prev:
+                    codes = [prev[-1].value] + codes
+                    per_disease = [d for d in per_disease if d["codes"] != [prev[-1].value]]
+                if not any(d["codes"] == codes for d in per_disease):
+                    per_disease.append({"codes": codes, "n": int(k.group(1))})
+            elif m.value not in per_source:
+                per_source[m.value] = int(k.group(1))
+        # counts per source may stand anywhere in the text ("来源于脐带60例"), tables aside
+        for m in ms:
+            if m.label != "CELL_SOURCE" or m.value in per_source or any(a <= m.start < b for a, b in table_spans):
+                continue
+            k = regex.match(r"(?:来源)?\s?(\d{1,5})\s?例", text[m.end : m.end + 8])
+            if k:
+                per_source[m.value] = int(k.group(1))
+        if per_disease:
+            rec.extra["disease_counts"] = per_disease
+        if per_source:
+            rec.extra["source_counts"] = per_source
+    return rec
+
+
+def extract_records(doc: Document) -> list[StudyRecord]:
+    return build_records(analyse(doc))

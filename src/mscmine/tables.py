@@ -1,0 +1,151 @@
+"""Reading study tables that stand in the text as lines (one row per study).
+
+A header line names the columns (作者 疾病 发表年份 患者数量 …); each following row starts with
+an author and a citation (``王黎明等[8]``) and its cells are parsed by the type of their column,
+so the reader does not depend on one journal's column order. Column names and their types are
+data (`COLUMN_TYPES`), cell patterns are code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import regex
+
+#: header words → column type (the first key found in a header cell wins)
+COLUMN_TYPES: tuple[tuple[str, str], ...] = (
+    ("作者", "author"),
+    ("研究者", "author"),
+    ("文献", "author"),
+    ("疾病", "disease"),
+    ("病种", "disease"),
+    ("发表年份", "year"),
+    ("年份", "year"),
+    ("发表时间", "year"),
+    ("患者数量", "n"),
+    ("患者数", "n"),
+    ("例数", "n"),
+    ("病例数", "n"),
+    ("样本量", "n"),
+    ("来源", "source"),
+    ("细胞类型", "source"),
+    ("性别", "sex"),
+    ("年龄", "age"),
+    ("随访时间", "follow_up"),
+    ("随访", "follow_up"),
+    ("剂量", "dose"),
+    ("途径", "route"),
+)
+
+_NUM = r"\d+(?:\.\d+)?"
+CELL_PATTERNS = {
+    "disease": r"[^\d\s][^\s]*?(?:\s?/\s?[^\d\s]+)?",
+    "year": r"(?:19|20)\d{2}",
+    "n": r"\d{1,5}",
+    "source": r"[^\d\s;；]+\s?\d+\s?例(?:\s?[;；,，、]\s?[^\d\s;；]+\s?\d+\s?例)*",
+    "sex": r"\d+\s?/\s?\d+",
+    "age": rf"[<>≤≥]?\s?{_NUM}(?:\s?[-~]\s?{_NUM})?",
+    "follow_up": rf"{_NUM}(?:\s?[-~]\s?{_NUM})?",
+    "dose": r"\S+",
+    "route": r"\S+",
+}
+_ROW_START = regex.compile(r"^(?P<author>[\p{Han}]{1,6}等|[A-Z][A-Za-z\-]+\s?(?:等|et al\.?))\s?(?P<cit>\[\s?\d{1,3}\s?\])\s*(?P<rest>.*)$")
+
+
+@dataclass
+class TableRow:
+    """One parsed row: cell text and its (start, end) in the text the table was read from."""
+
+    author: str
+    citation: int
+    cells: dict[str, tuple[str, int, int]] = field(default_factory=dict)
+    start: int = 0
+    end: int = 0
+    author_span: tuple[int, int] = (0, 0)
+
+
+@dataclass
+class TextTable:
+    header: list[str]
+    types: list[str]
+    rows: list[TableRow]
+    caption: str | None
+    start: int
+    end: int
+
+
+def column_type(header_cell: str) -> str | None:
+    for key, typ in COLUMN_TYPES:
+        if key in header_cell:
+            return typ
+    return None
+
+
+def _header_types(line: str) -> tuple[list[str], list[str]] | None:
+    cells = line.split()
+    types = [column_type(c) for c in cells]
+    known = [t for t in types if t]
+    if len(cells) < 3 or len(known) < 3 or "author" not in known:
+        return None
+    return cells, [t or "other" for t in types]
+
+
+def _row_pattern(types: list[str]) -> regex.Pattern:
+    parts = []
+    for i, typ in enumerate(types[1:], start=1):  # types[0] is the author column
+        cell = CELL_PATTERNS.get(typ, r"\S+")
+        parts.append(rf"(?P<c{i}>{cell})")
+    return regex.compile(r"\s+".join(parts) + r"\s*$")
+
+
+def read_tables(text: str) -> list[TextTable]:
+    """Study tables in (normalised) `text`: a header line, then author+citation rows."""
+    tables = []
+    lines = []
+    pos = 0
+    for raw in text.split("\n"):
+        lines.append((pos, raw))
+        pos += len(raw) + 1
+    i = 0
+    while i < len(lines):
+        start, line = lines[i]
+        header = _header_types(line.strip())
+        if not header:
+            i += 1
+            continue
+        cells, types = header
+        caption = None
+        for j in range(i - 1, max(-1, i - 4), -1):
+            if regex.match(r"\s*(?:表|Table)\s*\d", lines[j][1]):
+                caption = lines[j][1].strip()
+                break
+        pattern = _row_pattern(types)
+        rows = []
+        end = start + len(line)
+        j = i + 1
+        misses = 0
+        while j < len(lines) and misses < 3:
+            rstart, rline = lines[j]
+            m = _ROW_START.match(rline.strip())
+            if not m:
+                if rline.strip():
+                    misses += 1
+                j += 1
+                continue
+            offset = rstart + (len(rline) - len(rline.lstrip()))
+            rest_start = offset + m.start("rest")
+            r = pattern.match(m.group("rest"))
+            if r:
+                row = TableRow(m.group("author"), int(regex.sub(r"\D", "", m.group("cit"))), start=offset, end=offset + len(rline.strip()))
+                row.author_span = (offset + m.start("author"), offset + m.end("author"))
+                for k, typ in enumerate(types[1:], start=1):
+                    g = f"c{k}"
+                    row.cells[typ] = (r.group(g), rest_start + r.start(g), rest_start + r.end(g))
+                rows.append(row)
+                end = row.end
+                misses = 0
+            j += 1
+        if rows:
+            tables.append(TextTable(cells, types, rows, caption, start, end))
+        i = j
+    return tables

@@ -1,0 +1,57 @@
+"""Sample sizes and the counts that are not sample sizes. Seed sentences named, others written."""
+
+import pytest
+
+from mscmine.extractors.patients import find_counts
+from mscmine.normalize import normalize
+
+
+def counts(text):
+    norm = normalize(text)
+    return [(norm.original_text(c.start, c.end), c.value, c.role) for c in find_counts(norm.masked)]
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        ("12篇文献共报道 76例风湿性疾病患者", [("76例", 76, "total")]),  # 000
+        ("Liang 等^[13]报道了一项纳入了 4 名难治性 RA 患者的研究", [("4 名", 4, "total")]),  # 001
+        ("纳入了 9 例难治性 RA 患者", [("9 例", 9, "total")]),  # 001
+        ("实验组 136 例患者以 3,6,8 个月为间隔二次输注", [("136 例", 136, "group")]),  # 001
+        ("实验组 46 名患者随机分为 3 组", [("46 名", 46, "group")]),  # 001
+        ("对 17 例 RA 患者进行疗效观察", [("17 例", 17, "total")]),  # 001
+        ("178名SLE患者经静脉注射", [("178名", 178, "total")]),  # 001
+        ("Xu等^[34]对24名SS患者(11例唾液腺受损,13例存在多器官受累)静脉注射", [("24名", 24, "total"), ("11例", 11, "subgroup"), ("13例", 13, "subgroup")]),  # 001
+        ("共纳入患者 n=24", [("n=24", 24, "total")]),
+        ("其中系统性红斑狼疮46例(61%)", [("46例", 46, "subgroup")]),  # 000
+        ("共入组30例活动性SLE患者", [("30例", 30, "total")]),
+        ("治疗组 20 例,对照组 18 例", [("20 例", 20, "group"), ("18 例", 18, "group")]),
+    ],
+)
+def test_sample_sizes(sentence, expected):
+    assert counts(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    "sentence, role",
+    [
+        ("其中男12例(16%)", "sex"),  # 000
+        ("女64例(84%)", "sex"),  # 000
+        ("移植后46例患者中42例(91%)疾病活动指数评分下降", "outcome"),  # 000 (the 42)
+        ("随访期间 7例(9%)出现病情复发", "outcome"),  # 000
+        ("其中1例死亡", "outcome"),  # 000
+        ("14例患者死亡证实与移植无关", "outcome"),  # 001
+        ("解放军323医院17例(22%)", "site"),  # 000
+        ("迄今,全球已有超过4000例难治性AD患者接受HSCT治疗", "background"),  # 002
+        ("总共报告了 141 例不良事件", "outcome"),  # 001
+    ],
+)
+def test_counts_that_are_not_sample_sizes(sentence, role):
+    found = counts(sentence)
+    assert found[-1][2] == role
+    assert found[-1][2] not in ("total", "group", "subgroup")
+
+
+@pytest.mark.parametrize("sentence", ["12篇文献", "共纳入244项试验", "第1名作者", "3,6,8 个月"])
+def test_no_count_at_all(sentence):
+    assert [c for c in counts(sentence) if c[2] in ("total", "group", "subgroup")] == []

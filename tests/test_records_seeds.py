@@ -1,0 +1,131 @@
+"""Study records from the seeds, checked record by record against the articles' own statements."""
+
+import pytest
+
+import mscmine
+
+SEED000 = "corpus/seeds/000_04a0826e1ad117c4.txt"
+SEED001 = "corpus/seeds/001_927a681a5c5ffac5.txt"
+
+# seed 000, Table 1 (author, citation, disease codes, year, patients, sources, follow-up months)
+TABLE1 = [
+    ("刘慧青等", "[1]", ["SLE"], 2011, 14, ["umbilical_cord"], (6, 6)),
+    ("王丹丹等", "[2]", ["SLE"], 2010, 12, ["umbilical_cord"], (1, 26)),
+    ("张华勇等", "[3]", ["SLE"], 2009, 11, ["bone_marrow"], (1, 13)),
+    ("杨华强等", "[4]", ["SLE"], 2013, 5, ["umbilical_cord"], (6, 6)),
+    ("夏宇欧等", "[5]", ["SLE"], 2013, 2, ["umbilical_cord"], (12, 12)),
+    ("顾菲等", "[6]", ["SLE"], 2011, 1, ["umbilical_cord"], (0.5, 0.5)),
+    ("郭君其等", "[7]", ["SLE"], 2009, 1, ["bone_marrow"], (12, 12)),
+    ("王黎明等", "[8]", ["RA"], 2010, 17, ["umbilical_cord"], (4, 14)),
+    ("王秦等", "[9]", ["RA"], 2011, 3, ["umbilical_cord"], (9, 11)),
+    ("赵成等", "[10]", ["RA"], 2010, 1, ["bone_marrow"], (8, 8)),
+    ("汤郁等", "[11]", ["PM", "DM"], 2011, 8, ["umbilical_cord", "bone_marrow"], (6, 12)),
+    ("顾菲等", "[12]", ["SSc"], 2009, 1, ["umbilical_cord"], (3, 3)),
+]
+
+
+@pytest.fixture(scope="module")
+def records000():
+    return mscmine.extract(SEED000)
+
+
+@pytest.fixture(scope="module")
+def records001():
+    return mscmine.extract(SEED001)
+
+
+@pytest.mark.parametrize("row", TABLE1, ids=[r[0] + r[1] for r in TABLE1])
+def test_seed000_table1_studies(records000, row):
+    label, citation, diseases, year, n, sources, fu = row
+    rec = next(r for r in records000 if r["scope"] == "study" and r["study"]["citation"] == citation)
+    assert rec["study"]["label"] == label
+    assert rec["study"]["year"] == year
+    assert [d["code"] for d in rec["disease"]] == diseases
+    assert rec["n_patients"]["value"] == n
+    assert [s["code"] for s in rec["cell_source"]] == sources
+    assert (rec["follow_up_months"]["low"], rec["follow_up_months"]["high"]) == fu
+    assert rec["cell_type"]["code"] == "MSC"
+    assert "intravenous" in [r["code"] for r in rec["route"]]
+
+
+def test_seed000_document_record(records000):
+    doc = [r for r in records000 if r["scope"] == "document"]
+    assert len(doc) == 1
+    doc = doc[0]
+    assert doc["n_patients"]["value"] == 76
+    assert {tuple(d["codes"]): d["n"] for d in doc["disease_counts"]} == {("SLE",): 46, ("RA",): 21, ("PM", "DM"): 8, ("SSc",): 1}
+    assert doc["source_counts"] == {"umbilical_cord": 60, "bone_marrow": 16}
+    assert {"SLE", "RA", "PM", "DM", "SSc"} <= {d["code"] for d in doc["disease"]}
+
+
+def test_seed000_citation_clauses_add_routes(records000):
+    by_cit = {r["study"]["citation"]: r for r in records000 if r["scope"] == "study"}
+    assert "local_injection" in [x["code"] for x in by_cit["[8]"]["route"]]
+    assert "intra_arterial" in [x["code"] for x in by_cit["[7]"]["route"]]
+
+
+SEED001_STUDIES = [
+    # citation, disease, n, dose lows, route, donor
+    ("[13]", ["RA"], 4, [1e6], ["intravenous"], None),
+    ("[14]", ["RA"], 9, [1e6], ["intravenous"], "autologous"),
+    ("[15]", ["RA"], 17, [1e7], ["intravenous"], None),
+    ("[17]", ["RA"], 46, [1e6, 2e6, 4e6], ["intravenous"], None),
+    ("[18]", ["RA"], 9, [2.5e7, 5e7, 1e8], ["intravenous"], None),
+    ("[23]", ["SLE"], 16, [1e6], ["intravenous"], "allogeneic"),
+    ("[24]", ["SLE"], 87, [1e6], ["intravenous"], "allogeneic"),
+    ("[25]", ["SLE"], 40, [1e6], [], None),
+    ("[27]", ["SLE"], 9, [1e6], [], None),
+    ("[34]", ["SS"], 24, [], ["intravenous"], None),
+    ("[44]", ["SSc"], 5, [2e5], ["intravenous"], None),
+]
+
+
+@pytest.mark.parametrize("row", SEED001_STUDIES, ids=[r[0] for r in SEED001_STUDIES])
+def test_seed001_studies(records001, row):
+    citation, diseases, n, lows, routes, donor = row
+    rec = next(r for r in records001 if r["scope"] == "study" and r["study"]["citation"] == citation)
+    assert [d["code"] for d in rec["disease"]] == diseases
+    assert rec["n_patients"]["value"] == n
+    assert [d["low"] for d in rec["dose"]] == lows
+    assert [r["code"] for r in rec["route"]] == routes
+    assert (rec["donor"] or {}).get("code") == donor
+
+
+def test_seed001_liang28_gives_one_record_per_cohort(records001):
+    liang = [r for r in records001 if r["scope"] == "study" and r["study"]["citation"] == "[28]"]
+    cohorts = sorted((tuple(d["code"] for d in r["disease"]), r["n_patients"]["value"]) for r in liang)
+    assert cohorts == [(("PM", "DM"), 32), (("SLE",), 178), (("SSc",), 39)]
+
+
+def test_seed001_no_records_from_background_animals_or_references(records001):
+    citations = {r["study"]["citation"] for r in records001 if r["scope"] == "study"}
+    assert not citations & {"[2]", "[20]", "[35]", "[36]", "[9]"}
+
+
+def test_every_evidence_span_points_into_the_text(records000, records001):
+    for path, recs in ((SEED000, records000), (SEED001, records001)):
+        text = mscmine.load(path).text
+        for rec in recs:
+            for key in ("disease", "cell_source", "route", "dose", "outcomes", "adverse_events"):
+                for ev in rec[key]:
+                    assert text[ev["start"] : ev["end"]] == ev["text"]
+            for key in ("cell_type", "donor", "n_patients", "follow_up_months"):
+                ev = rec[key]
+                if ev:
+                    assert text[ev["start"] : ev["end"]] == ev["text"]
+
+
+@pytest.mark.parametrize(
+    "stem, codes",
+    [
+        ("000_04a0826e1ad117c4", {"SLE", "RA", "PM", "DM", "SSc"}),
+        ("001_927a681a5c5ffac5", {"RA", "SLE", "SS", "PM", "DM", "SSc"}),
+        ("002_a9ce8c544dc19b6d", {"SLE", "RA", "SSc"}),
+        ("003_c1dd519b44a26b5f", {"RA"}),
+        ("004_b90cea9157f310d4", {"SSc"}),
+    ],
+)
+def test_document_record_diseases(stem, codes):
+    recs = mscmine.extract(f"corpus/seeds/{stem}.txt")
+    doc = [r for r in recs if r["scope"] == "document"][0]
+    assert codes <= {d["code"] for d in doc["disease"]}

@@ -1,0 +1,94 @@
+"""Lexicons, term matching and the spaCy pipeline."""
+
+import pytest
+
+import mscmine
+from mscmine.errors import LexiconError
+from mscmine.lexicon import load_codes, load_lexicons, parse_lexicon
+from mscmine.normalize import normalize
+from mscmine.terms import find_terms
+
+
+def terms(text):
+    norm = normalize(text)
+    return [(m.label, norm.original_text(m.start, m.end), m.value) for m in find_terms(norm.masked)]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("脐带间充质干细胞治疗系统性红斑狼疮", [("CELL_SOURCE", "脐带", "umbilical_cord"), ("CELL_TYPE", "间充质干细胞", "MSC"), ("DISEASE", "系统性红斑狼疮", "SLE")]),
+        ("臍帶間充質幹細胞治療系統性紅斑狼瘡", [("CELL_SOURCE", "臍帶", "umbilical_cord"), ("CELL_TYPE", "間充質幹細胞", "MSC"), ("DISEASE", "系統性紅斑狼瘡", "SLE")]),
+        ("UC-MSCs", [("CELL_SOURCE", "UC", "umbilical_cord"), ("CELL_TYPE", "MSCs", "MSC")]),
+        ("自体 BM-MSCs", [("DONOR", "自体", "autologous"), ("CELL_SOURCE", "BM", "bone_marrow"), ("CELL_TYPE", "MSCs", "MSC")]),
+        ("多发性肌炎/皮肌炎", [("DISEASE", "多发性肌炎", "PM"), ("DISEASE", "皮肌炎", "DM")]),
+        ("PM/DM患者", [("DISEASE", "PM", "PM"), ("DISEASE", "DM", "DM")]),
+        ("类风湿性关节炎", [("DISEASE", "类风湿性关节炎", "RA")]),
+        ("类风湿因子下降", []),
+        ("系统性硬化病", [("DISEASE", "系统性硬化病", "SSc")]),
+        ("局限性硬皮病", [("DISEASE", "局限性硬皮病", "LSc")]),
+        ("膝骨关节炎", [("DISEASE", "膝骨关节炎", "OA")]),
+        ("多发性骨髓瘤", []),
+        ("同种异体", [("DONOR", "同种异体", "allogeneic")]),
+        ("经静脉注射", [("ROUTE", "经静脉", "intravenous")]),
+        ("hUC-MSC", [("CELL_SOURCE", "hUC", "umbilical_cord"), ("CELL_TYPE", "MSC", "MSC")]),
+        ("rheumatoid arthritis", [("DISEASE", "rheumatoid arthritis", "RA")]),
+    ],
+)
+def test_terms(text, expected):
+    assert terms(text) == expected
+
+
+def test_ambiguous_abbreviation_needs_a_definition():
+    # AD alone means nothing; defined after 脂肪 it is adipose, after 自身免疫性疾病 a disease
+    assert [t for t in terms("AD治疗") if t[1] == "AD"] == []
+    assert ("CELL_SOURCE", "AD", "adipose") in terms("来源包括脂肪(AD)和骨髓。AD-MSC多用于自体移植")
+    assert ("DISEASE", "AD", "AID") in terms("自身免疫性疾病(AD)的治疗。AD患者")
+
+
+def test_lexicons_load_and_codes_are_known():
+    lexicons = load_lexicons()
+    codes = load_codes()
+    assert set(lexicons) == {"disease", "cell_type", "cell_source", "donor", "route", "outcome"}
+    for lex in lexicons.values():
+        for e in lex.entries:
+            assert (lex.category, e.code) in codes
+
+
+@pytest.mark.parametrize(
+    "tsv, message",
+    [
+        ("# x\nform\tcode\tkind\n红斑狼疮\tXYZ\tname\n", "unknown disease code 'XYZ'"),
+        ("# x\nform\tcode\tkind\n狼疮\tSLE\tname\n狼疮\tLN\tname\n", "has two codes"),
+        ("# x\nform\tcode\tkind\n狼疮\tSLE\tname\n狼疮\tSLE\tname\n", "listed twice"),
+        ("# x\nform\tcode\tkind\n狼疮\tSLE\n", "expected 3"),
+        ("# x\nform\tcode\tkind\n狼疮\tSLE\tmaybe\n", "unknown kind"),
+    ],
+)
+def test_lexicon_loader_refuses_bad_data(tsv, message):
+    with pytest.raises(LexiconError, match=message):
+        parse_lexicon(tsv, "disease", load_codes())
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["脐带间充质干细胞治疗系统性红斑狼疮", "臍帶間充質幹細胞治療系統性紅斑狼瘡"],
+)
+def test_nlp_entities(text):
+    doc = mscmine.nlp()(text)
+    ents = [(e.label_, e._.value, e.start_char, e.end_char) for e in doc.ents]
+    assert ents == [("CELL_SOURCE", "umbilical_cord", 0, 2), ("CELL_TYPE", "MSC", 2, 8), ("DISEASE", "SLE", 10, 17)]
+
+
+def test_nlp_extractor_spans_and_values():
+    doc = mscmine.nlp()("纳入了 4 名难治性 RA 患者,经静脉按 1×10^6/kg 注入")
+    by_label = {s.label_: s for s in doc.spans["mscmine"]}
+    assert by_label["N_PATIENTS"]._.value == {"value": 4, "role": "total"}
+    assert by_label["DOSE"].text == "1×10^6/kg" and by_label["DOSE"]._.value["low"] == 1e6
+
+
+def test_nlp_does_not_touch_global_jieba():
+    import jieba
+
+    mscmine.nlp()("间充质干细胞")
+    assert jieba.dt.FREQ.get("间充质干细胞") is None or jieba.dt.initialized is False or "间充质干细胞" not in jieba.dt.FREQ
