@@ -25,7 +25,9 @@ def _collect_inputs(paths: list[str]) -> tuple[list[Path], list[dict]]:
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            files.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in EXTENSIONS and not f.name.startswith(".")))
+            # folder READMEs describe a corpus; they are not articles
+            files.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in EXTENSIONS
+                                and not f.name.startswith(".") and not f.stem.upper().startswith("README")))
         elif p.exists():
             files.append(p)
         else:
