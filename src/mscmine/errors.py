@@ -58,3 +58,15 @@ class LexiconError(MscmineError):
 
 class AnnotationError(MscmineError):
     """A gold annotation file does not match its schema or its text."""
+
+
+class EncryptedPdfError(PdfError):
+    """The PDF needs a password to open."""
+
+
+class TruncatedPdfError(PdfError):
+    """The PDF ends before its end-of-file marker: the download or copy was cut short."""
+
+
+class NoTextLayerError(PdfError):
+    """The PDF has no usable text layer (scanned pages, or fonts without a Unicode map)."""

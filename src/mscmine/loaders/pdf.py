@@ -1,0 +1,1281 @@
+"""PDF files: text in reading order, superscripts kept, tables, pages and metadata.
+
+pdfplumber's own `extract_text()` is not used: it flattens superscripts ("1×10⁶" → "1×106"),
+interleaves two columns and puts spaces between Chinese characters of justified lines
+(jsvine/pdfplumber #730, #205, #987). The text is rebuilt here from the characters:
+
+1. checks with pypdfium2 (fast): header and end-of-file marker, password, page count, whether
+   any page has a text layer, the document information dictionary;
+2. per page with pdfplumber: characters (fake-bold duplicates removed, ``(cid:NNN)`` counted and
+   left out), horizontal rules, and ruled tables when the page has vertical rules; pages where
+   pdfminer cannot map most characters to Unicode but PDFium can are read with pypdfium2;
+3. lines: characters clustered by vertical centre; a small character whose bottom sits clearly
+   above the line's is raised: after "10" it is an exponent (``10^7``), a number or a
+   bracketed number list is a citation (``[12]``). Spaces: the PDF's own space glyphs, or a
+   gap clearly wider than the line's usual letter spacing (never between two Chinese
+   characters of a justified line);
+4. running headers and footers: lines at the top or bottom of a page whose text (digits
+   ignored) repeats on most pages, lines cut off by a wide rule near the top or bottom edge,
+   and bare page numbers there, are dropped;
+5. tables: ruled tables from pdfplumber; three-line tables from groups of horizontal rules of
+   the same width with column-structured text between them; the caption is the "表 N" line
+   above. Each table becomes one block of text: caption line, then one line per row with cells
+   separated by two spaces;
+6. columns: a page has two columns when a vertical gutter near the middle separates at least
+   three pairs of side-by-side lines; full-width lines (title, abstract, wide tables) split
+   the page into bands, each read left column first;
+7. paragraphs: a line continues the previous one unless the previous stops short (with room
+   for this line's first word), the line is indented after a sentence end, starts a list item
+   or the next reference, or the line spacing or font size changes; hard wraps are joined
+   (with a space only between Latin words), paragraphs are separated by a blank line.
+
+The whole parse runs under a time limit (`timeout` seconds): in a forked worker process that
+is killed when time is up; under SIGALRM when other threads make forking unsafe; in a daemon
+thread the caller stops waiting for, from a non-main thread of a threaded program. A file that
+makes pdfminer loop cannot hang the caller (jsvine/pdfplumber #681).
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import multiprocessing
+import re
+import signal
+import statistics
+import threading
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from .. import errors as _errors
+from ..document import Document, Page, Table
+from ..errors import (
+    EncryptedPdfError,
+    LoadTimeoutError,
+    MscmineError,
+    NoTextLayerError,
+    PdfError,
+    TruncatedPdfError,
+)
+
+# --- tuning (all as a fraction of the font size of the line concerned) --------------------------
+SUP_SIZE_RATIO = 0.85  # a superscript is smaller than this share of the line's main size ...
+SUP_RAISE = 0.2  # ... and its bottom sits at least this far above the line's bottom
+CLUSTER_GAP = 0.3  # characters whose centres differ by less than this are on one line
+SEGMENT_GAP = 1.2  # a horizontal gap this wide splits a line into segments (columns, cells)
+CELL_GAP = 0.9  # a gap this wide through all rows of a table separates two columns
+LATIN_SPACE_GAP = 0.2  # a gap this much wider than the line's usual one, not between two Han, is a space
+ANY_SPACE_GAP = 0.9  # half the extra gap that makes a space between two Chinese characters
+MIN_GUTTER_PAIRS = 3  # side-by-side line pairs needed to call a page two-column
+FURNITURE_ZONE = 0.12  # share of the page height at top and bottom where headers/footers live
+FURNITURE_SHARE = 0.4  # a header/footer repeats on at least this share of pages (and twice)
+CID_FAIL_SHARE = 0.9  # above this share of unmapped characters the text layer is unusable
+
+_CID = re.compile(r"^\(cid:\d+\)$")
+_CITATION_SUP = re.compile(r"^\[?\s*(\d{1,3}(?:\s*[-–—~,，、]\s*\d{1,3})*)\s*\]?$")
+_EXPONENT_BEFORE = re.compile(r"(?:^|[^\d.])10$")
+_UNIT_BEFORE = re.compile(r"(?:^|[^A-Za-z])(?:[mkcdμµu]?m|[mkcdμµu]?g|s|L|mL|min|h)$")  # kg/m², mm³, s⁻¹
+_PAGE_NUMBER = re.compile(
+    r"^(?:[-–—·•\s]*\d{1,4}[-–—·•\s]*|第\s*\d{1,4}\s*页(?:\s*[/，,]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4}|page\s*\d{1,4}(?:\s*of\s*\d{1,4})?)$",
+    re.I,
+)
+_CAPTION = re.compile(r"^(?:续?表\s*\d|Table\s*\d|Tab\.\s*\d)", re.I)
+_SENTENCE_END = set("。！？!?；;：:.")
+_LIST_MARKER = re.compile(r"^(?:[•●▪■◆◇○□►▶✓※]|[①-⑳]|[（(]?\d{1,2}[)）]|[（(][一二三四五六七八九十]+[)）])")
+_DOI = re.compile(r"\b10\.\d{4,9}/[-._;()/:A-Za-z0-9<>]+[A-Za-z0-9]")
+_LATIN_JOIN_END = re.compile(r"[A-Za-z0-9,.;:!?)\]%\"'”’]$")
+_LATIN_JOIN_START = re.compile(r"^[A-Za-z0-9(\[\"'“‘]")
+
+
+# =============================================================================================
+# Entry point and time limit
+
+
+def load_pdf(data: bytes, path: str, doc_id: str, timeout: float | None) -> Document:
+    """Read a PDF's bytes into a `Document`; `timeout` (seconds) bounds the whole parse."""
+    return _call_with_time_limit(_load, (data, path, doc_id), timeout, path)
+
+
+def _load(data: bytes, path: str, doc_id: str) -> Document:
+    _check_bytes(data, path)
+    info = _inspect(data, path)
+    return _parse(data, path, doc_id, info)
+
+
+def _timeout_error(timeout: float, path: str) -> LoadTimeoutError:
+    return LoadTimeoutError(
+        f"reading the PDF took longer than {timeout:g} s and was stopped; the file may be damaged "
+        "(try re-saving it) or very large (raise the timeout)",
+        path,
+    )
+
+
+def _call_with_time_limit(func: Callable[..., Document], args: tuple, timeout: float | None, path: str) -> Document:
+    if timeout is None or timeout <= 0:
+        return func(*args)
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        return _in_process(multiprocessing.get_context("fork"), func, args, timeout, path)
+    if hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread():
+        return _with_alarm(func, args, timeout, path)
+    return _in_thread(func, args, timeout, path)
+
+
+def _worker(conn, func, args) -> None:  # pragma: no cover - runs in the child process
+    try:
+        result: tuple = ("ok", func(*args))
+    except MscmineError as exc:
+        result = ("error", type(exc).__name__, exc.message, exc.path)
+    except BaseException as exc:  # noqa: BLE001 - everything must reach the parent
+        result = ("crash", f"{type(exc).__name__}: {exc}")
+    try:
+        conn.send(result)
+    finally:
+        conn.close()
+
+
+def _in_process(ctx, func, args, timeout: float, path: str) -> Document:
+    recv, send = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_worker, args=(send, func, args), daemon=True)
+    proc.start()
+    send.close()
+    try:
+        if not recv.poll(timeout):
+            raise _timeout_error(timeout, path)
+        try:
+            result = recv.recv()
+        except EOFError:
+            raise PdfError(
+                f"the PDF parser stopped abnormally (exit code {proc.exitcode}); the file is probably damaged, try re-saving it",
+                path,
+            ) from None
+    finally:
+        if proc.is_alive():
+            proc.kill()
+        proc.join(5)
+        recv.close()
+    return _unpack(result, path)
+
+
+def _unpack(result: tuple, path: str) -> Document:
+    if result[0] == "ok":
+        return result[1]
+    if result[0] == "error":
+        cls = getattr(_errors, result[1], PdfError)
+        if not (isinstance(cls, type) and issubclass(cls, MscmineError)):
+            cls = PdfError
+        raise cls(result[2], result[3])
+    raise PdfError(f"the PDF could not be read ({result[1]}); the file is probably damaged", path)
+
+
+def _in_thread(func, args, timeout: float, path: str) -> Document:
+    """Last resort (another thread of a multi-threaded program, or no fork/SIGALRM): the parse
+    runs in a daemon thread and the caller stops waiting after `timeout`; the thread cannot be
+    killed and finishes in the background. A spawned process would need the caller's main
+    module to be import-safe, which a library cannot require."""
+    box: list[tuple] = []
+
+    def target() -> None:
+        try:
+            box.append(("ok", func(*args)))
+        except MscmineError as exc:
+            box.append(("error", type(exc).__name__, exc.message, exc.path))
+        except BaseException as exc:  # noqa: BLE001 - everything must reach the caller
+            box.append(("crash", f"{type(exc).__name__}: {exc}"))
+
+    worker = threading.Thread(target=target, name="mscmine-pdf", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive() or not box:
+        raise _timeout_error(timeout, path)
+    return _unpack(box[0], path)
+
+
+class _Alarm(BaseException):
+    """Raised by the SIGALRM handler; a BaseException so library `except Exception` can't eat it."""
+
+
+def _with_alarm(func, args, timeout: float, path: str) -> Document:
+    def handler(signum, frame):
+        raise _Alarm()
+
+    previous = signal.signal(signal.SIGALRM, handler)
+    signal.setitimer(signal.ITIMER_REAL, timeout)
+    try:
+        return func(*args)
+    except _Alarm:
+        raise _timeout_error(timeout, path) from None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+# =============================================================================================
+# Checks before parsing
+
+
+def _check_bytes(data: bytes, path: str) -> None:
+    head = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n\x00")
+    if not head.startswith(b"%PDF"):
+        raise PdfError("not a PDF (no %PDF header); check that the file is what its name says", path)
+    if b"%%EOF" not in data[-2048:]:
+        raise TruncatedPdfError(
+            f"the PDF is truncated ({len(data)} bytes, no %%EOF end marker); download or export it again",
+            path,
+        )
+
+
+@dataclass
+class _Info:
+    pages: int
+    metadata: dict[str, str]
+    text_chars: int
+    image_pages: int
+
+
+def _inspect(data: bytes, path: str) -> _Info:
+    """Password, damage, page count and text layer, read with pypdfium2 (fast)."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        code = getattr(exc, "err_code", None)
+        if code in (pdfium_c.FPDF_ERR_PASSWORD, pdfium_c.FPDF_ERR_SECURITY):
+            raise EncryptedPdfError(
+                "the PDF is password-protected; open it with the password and save an unprotected copy",
+                path,
+            ) from None
+        raise PdfError(f"the PDF is damaged and cannot be opened ({exc}); try re-saving or re-downloading it", path) from None
+    try:
+        n = len(pdf)
+        if n == 0:
+            raise PdfError("the PDF has no pages", path)
+        meta = {k: v for k, v in pdf.get_metadata_dict(skip_empty=True).items() if isinstance(v, str)}
+        text_chars = 0
+        image_pages = 0
+        for i in range(n):
+            page = pdf[i]
+            try:
+                textpage = page.get_textpage()
+                try:
+                    text_chars += textpage.count_chars()
+                finally:
+                    textpage.close()
+                if text_chars == 0 and any(True for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2)):
+                    image_pages += 1
+            finally:
+                page.close()
+    finally:
+        pdf.close()
+    if text_chars == 0:
+        what = f"its {image_pages} page(s) are images (a scan)" if image_pages else "it contains no text"
+        raise NoTextLayerError(f"the PDF has no text layer: {what}; run OCR on it (e.g. ocrmypdf) first", path)
+    return _Info(pages=n, metadata=meta, text_chars=text_chars, image_pages=image_pages)
+
+
+# =============================================================================================
+# Characters and lines
+
+
+class _Char:
+    __slots__ = ("text", "x0", "x1", "top", "bottom", "size", "cy")
+
+    def __init__(self, text: str, x0: float, x1: float, top: float, bottom: float, size: float):
+        self.text = text
+        self.x0 = x0
+        self.x1 = x1
+        self.top = top
+        self.bottom = bottom
+        self.size = size
+        self.cy = (top + bottom) / 2
+
+
+class _Line:
+    """Characters on one baseline (or one segment of it), sorted left to right."""
+
+    __slots__ = ("chars", "x0", "x1", "top", "bottom", "size", "base")
+
+    def __init__(self, chars: list[_Char]):
+        self.chars = sorted(chars, key=lambda c: c.x0)
+        ink = [c for c in self.chars if not c.text.isspace()] or self.chars
+        # the largest size: superscripts only ever join lines of larger characters, and a short
+        # line can hold more superscript characters than full-size ones ("果[28,38,39]。")
+        self.size = max(round(c.size, 2) for c in ink) or 1.0
+        main = [c for c in ink if c.size >= SUP_SIZE_RATIO * self.size] or ink
+        self.base = statistics.median(c.bottom for c in main)
+        self.x0 = min(c.x0 for c in ink)
+        self.x1 = max(c.x1 for c in ink)
+        self.top = min(c.top for c in main)
+        self.bottom = max(c.bottom for c in main)
+
+    @property
+    def ink(self) -> list[_Char]:
+        return [c for c in self.chars if not c.text.isspace()]
+
+
+def _cluster(chars: list[_Char]) -> list[_Line]:
+    """Group characters into lines by vertical centre; raised small characters join their line."""
+    if not chars:
+        return []
+    ordered = sorted(chars, key=lambda c: c.cy)
+    groups: list[list[_Char]] = [[ordered[0]]]
+    last = ordered[0].cy
+    for c in ordered[1:]:
+        if c.cy - last <= CLUSTER_GAP * max(c.size, groups[-1][-1].size):
+            groups[-1].append(c)
+        else:
+            groups.append([c])
+        last = c.cy
+    # a group of only small characters (superscripts, subscripts) joins the neighbouring group
+    # whose vertical extent holds its centre
+    infos = [_group_info(g) for g in groups]
+    merged: list[list[_Char]] = []
+    hosts: list[tuple[float, float, float] | None] = []
+    carry: list[_Char] = []
+    for i, g in enumerate(groups):
+        size, centre, _ = infos[i]
+        if hosts and _hosts(hosts[-1], size, centre) and _overlaps_x(g, merged[-1]):
+            merged[-1].extend(g + carry)
+            carry = []
+            continue
+        if i + 1 < len(groups) and _hosts(infos[i + 1][2], size, centre) and _overlaps_x(g, groups[i + 1]):
+            carry.extend(g)
+            continue
+        merged.append(g + carry)
+        hosts.append(infos[i][2])
+        carry = []
+    if carry:
+        merged.append(carry)
+    return [_Line(g) for g in merged if any(not c.text.isspace() for c in g)]
+
+
+def _group_info(g: list[_Char]) -> tuple[float, float, tuple[float, float, float] | None]:
+    """(largest inked size, median centre, (size, top, bottom) of its full-size characters)."""
+    ink = [c for c in g if not c.text.isspace()]
+    if not ink:
+        return 0.0, g[0].cy, None
+    size = max(c.size for c in ink)
+    big = [c for c in ink if c.size >= SUP_SIZE_RATIO * size]
+    return size, statistics.median(c.cy for c in ink), (size, min(c.top for c in big), max(c.bottom for c in big))
+
+
+def _hosts(host: tuple[float, float, float] | None, size: float, centre: float) -> bool:
+    if host is None:
+        return False
+    hsize, top, bottom = host
+    return hsize * SUP_SIZE_RATIO > size and top <= centre <= bottom
+
+
+def _overlaps_x(small: list[_Char], big: list[_Char]) -> bool:
+    """The small group sits within (or right next to) the horizontal extent of the big one."""
+    x0 = min(c.x0 for c in big)
+    x1 = max(c.x1 for c in big)
+    size = max(c.size for c in big)
+    return any(x0 - size <= c.x0 <= x1 + size for c in small)
+
+
+def _segments(line: _Line, gap_ratio: float = SEGMENT_GAP) -> list[list[_Char]]:
+    """Split a line where the horizontal gap between inked characters is wide."""
+    segs: list[list[_Char]] = []
+    last_x1 = None
+    for c in line.chars:
+        if c.text.isspace():
+            if segs:
+                segs[-1].append(c)
+            continue
+        if last_x1 is None or c.x0 - last_x1 > gap_ratio * line.size:
+            segs.append([c])
+        else:
+            segs[-1].append(c)
+        last_x1 = c.x1 if last_x1 is None else max(last_x1, c.x1)
+    return segs
+
+
+def _is_cjk(ch: str) -> bool:
+    o = ord(ch[0])
+    return 0x2E80 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF or 0xFF00 <= o <= 0xFFEF or 0x20000 <= o <= 0x3FFFF or 0x2460 <= o <= 0x24FF
+
+
+@dataclass
+class _SupStats:
+    exponents: int = 0
+    citations: int = 0
+    other: int = 0
+
+
+def _assemble(chars: list[_Char], size: float, base: float, stats: _SupStats | None = None) -> str:
+    """Text of characters on one line: spaces from gaps, superscripts as ``^7`` / ``[12]``.
+
+    A space is kept where the PDF draws one; otherwise it is inferred from the gap, measured
+    against the line's usual gap between neighbours (the letter spacing that justifies a
+    Chinese line, about zero in TeX output): more than a quarter em beyond it between Latin
+    characters or between Latin and Chinese, about two ems between Chinese characters. A fixed
+    tolerance instead either splits justified Chinese (jsvine/pdfplumber #987) or glues
+    tightly set English words.
+    """
+    ordered = sorted(chars, key=lambda c: c.x0)
+
+    def is_sup(c: _Char) -> bool:
+        return c.size < SUP_SIZE_RATIO * size and base - c.bottom > SUP_RAISE * size
+
+    # the line's usual gap between neighbouring characters drawn without a space between them
+    gaps = []
+    last: _Char | None = None
+    for c in ordered:
+        if c.text.isspace():
+            last = None
+            continue
+        if last is not None and not is_sup(c) and not is_sup(last):
+            gaps.append(c.x0 - last.x1)
+        last = c
+    usual = min(max(sorted(gaps)[len(gaps) // 4], -0.1 * size), 0.25 * size) if len(gaps) >= 3 else 0.0
+
+    out: list[str] = []
+    run: list[_Char] = []
+    prev: _Char | None = None
+    space_pending = False
+
+    def flush_sup() -> None:
+        nonlocal run
+        if run:
+            out.append(_sup_text("".join(c.text for c in run), "".join(out), stats))
+            run = []
+
+    for c in ordered:
+        if c.text.isspace():
+            space_pending = prev is not None
+            continue
+        if is_sup(c):
+            if not run and space_pending:
+                out.append(" ")
+            run.append(c)
+            space_pending = False
+            prev = c
+            continue
+        flush_sup()
+        if prev is not None:
+            extra = c.x0 - prev.x1 - usual
+            cjk = _is_cjk(prev.text[-1]) + _is_cjk(c.text[0])
+            if space_pending or extra > (LATIN_SPACE_GAP if cjk < 2 else 2 * ANY_SPACE_GAP) * size:
+                out.append(" ")
+        out.append(c.text)
+        space_pending = False
+        prev = c
+    flush_sup()
+    return "".join(out).strip()
+
+
+def superscript_text(raw: str, before: str) -> str:
+    """How raised text reads inline, given the text before it on the line.
+
+    >>> superscript_text("7", "1×10"), superscript_text("12", "研究"), superscript_text("[1-3]", "等")
+    ('^7', '[12]', '[1-3]')
+    >>> superscript_text("2", "kg/m"), superscript_text("+", "CD4")
+    ('^2', '⁺')
+    """
+    return _sup_text(raw, before, None)
+
+
+def _sup_text(raw: str, before: str, stats: _SupStats | None) -> str:
+    text = re.sub(r"\s+", "", raw)
+    before = before.rstrip()
+    if re.fullmatch(r"[-−–]?\d{1,2}", text) and (_EXPONENT_BEFORE.search(before) or _UNIT_BEFORE.search(before)):
+        if stats:
+            stats.exponents += 1 if _EXPONENT_BEFORE.search(before) else 0
+            stats.other += 0 if _EXPONENT_BEFORE.search(before) else 1
+        return "^" + text.replace("−", "-").replace("–", "-")
+    m = _CITATION_SUP.match(text)
+    if m and (text.startswith("[") == text.endswith("]")):
+        if stats:
+            stats.citations += 1
+        return "[" + m.group(1) + "]"
+    if stats:
+        stats.other += 1
+    if text in ("+", "-", "−"):
+        return "⁺" if text == "+" else "⁻"
+    if text.isdigit():
+        return "^" + text
+    return text
+
+
+def _line_text(line: _Line, stats: _SupStats | None = None) -> str:
+    return _assemble(line.chars, line.size, line.base, stats)
+
+
+# =============================================================================================
+# Page reading (pass 1)
+
+
+@dataclass
+class _Rule:
+    x0: float
+    x1: float
+    y: float
+
+
+@dataclass
+class _PageData:
+    number: int
+    width: float
+    height: float
+    chars: list[_Char]
+    rules: list[_Rule]
+    ruled: list[tuple[tuple[float, float, float, float], list[list[tuple | None]]]]
+    lines: list[_Line] = field(default_factory=list)
+    total: int = 0  # characters pdfminer reported, (cid:NNN) included
+    cid: int = 0  # characters without a Unicode mapping
+
+
+def _read_page(page, number: int, counts: Counter) -> _PageData:
+    width, height = float(page.width), float(page.height)
+    chars: list[_Char] = []
+    seen: dict[tuple[str, int, int], list[_Char]] = defaultdict(list)
+    total = cid = 0
+    for c in page.chars:
+        text = c.get("text") or ""
+        total += 1
+        if _CID.match(text):
+            cid += 1
+            continue
+        if not c.get("upright", True):
+            counts["rotated"] += 1
+            continue
+        if c["x1"] < 0 or c["x0"] > width or c["bottom"] < 0 or c["top"] > height:
+            counts["outside"] += 1
+            continue
+        size = float(c.get("size") or (c["bottom"] - c["top"]) or 1.0)
+        ch = _Char(text, float(c["x0"]), float(c["x1"]), float(c["top"]), float(c["bottom"]), size)
+        if _duplicate(ch, seen):
+            counts["duplicates"] += 1
+            continue
+        chars.append(ch)
+    rules: list[_Rule] = []
+    vertical = 0
+    boxes = 0
+    for obj in list(page.lines) + list(page.rects):
+        w = obj["x1"] - obj["x0"]
+        h = obj["bottom"] - obj["top"]
+        if h <= 2.5 and w >= 20:
+            rules.append(_Rule(float(obj["x0"]), float(obj["x1"]), float((obj["top"] + obj["bottom"]) / 2)))
+        elif w <= 2.5 and h >= 5:
+            vertical += 1
+        elif w > 5 and h > 5 and obj.get("object_type") == "rect":
+            boxes += 1
+    ruled = []
+    if vertical >= 2 or boxes >= 2:
+        try:
+            for t in page.find_tables():
+                rows = [[tuple(cell) if cell else None for cell in row.cells] for row in t.rows]
+                ruled.append((tuple(t.bbox), rows))
+        except Exception:  # noqa: BLE001 - a table finder failure must not lose the page's text
+            counts["table_errors"] += 1
+    return _PageData(number, width, height, chars, rules, ruled, total=total, cid=cid)
+
+
+def _pdfium_chars(data: bytes, numbers: list[int]) -> dict[int, list[_Char]]:
+    """Characters of some pages read with pypdfium2, in the same form as pdfplumber's.
+
+    Used where pdfminer cannot map a font's codes to Unicode but PDFium can (pdfminer leaves
+    (cid:NNN) for CID fonts whose CIDSystemInfo sits in an encrypted PDF, for instance).
+    Generated characters (PDFium's own spaces and line breaks) are skipped; a character's right
+    edge is the next one's origin when that comes first (PDFium's loose boxes use the
+    substitute font's glyph widths).
+    """
+    import ctypes
+
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    out: dict[int, list[_Char]] = {}
+    pdf = pdfium.PdfDocument(data)
+    try:
+        for number in numbers:
+            page = pdf[number - 1]
+            textpage = page.get_textpage()
+            try:
+                height = page.get_height()
+                raw = []
+                x, y = ctypes.c_double(), ctypes.c_double()
+                for i in range(textpage.count_chars()):
+                    if pdfium_c.FPDFText_IsGenerated(textpage.raw, i):
+                        continue
+                    code = pdfium_c.FPDFText_GetUnicode(textpage.raw, i)
+                    if code < 32 or code in (0xFFFD, 0xFFFE, 0xFFFF):
+                        continue
+                    size = float(pdfium_c.FPDFText_GetFontSize(textpage.raw, i)) or 1.0
+                    left, bottom, right, top = textpage.get_charbox(i, loose=True)
+                    pdfium_c.FPDFText_GetCharOrigin(textpage.raw, i, ctypes.byref(x), ctypes.byref(y))
+                    raw.append([chr(code), x.value, right, height - top, height - bottom, size, y.value])
+                for a, b in zip(raw, raw[1:]):
+                    if abs(a[6] - b[6]) < 0.5 * a[5] and a[1] < b[1] < a[2]:
+                        a[2] = b[1]
+                out[number] = [_Char(t, x0, max(x1, x0), top, bottom, size) for t, x0, x1, top, bottom, size, _ in raw]
+            finally:
+                textpage.close()
+                page.close()
+    finally:
+        pdf.close()
+    return out
+
+
+def _duplicate(ch: _Char, seen: dict[tuple[str, int, int], list[_Char]]) -> bool:
+    """The same glyph drawn again within 1 pt (fake bold, shadows): pdfplumber #992.
+
+    pdfplumber's `dedupe_chars()` does this too but sorts the whole page per character group,
+    which took over a second per page here; a grid of 1-pt buckets is linear.
+    """
+    bx, by = int(ch.x0), int(ch.top)
+    for dx in (-1, 0, 1):
+        for dy in (-1, 0, 1):
+            for other in seen.get((ch.text, bx + dx, by + dy), ()):
+                if abs(other.x0 - ch.x0) <= 1 and abs(other.top - ch.top) <= 1 and abs(other.size - ch.size) < 0.5:
+                    return True
+    seen[(ch.text, bx, by)].append(ch)
+    return False
+
+
+# =============================================================================================
+# Running headers and footers (pass 2)
+
+
+def _furniture_key(text: str) -> str:
+    return re.sub(r"\d+", "#", re.sub(r"\s+", "", text))
+
+
+def _drop_ruled_furniture(pd: _PageData, tables: list[_TableBlock], dropped_text: list[str]) -> int:
+    """Lines cut off from the body by a wide rule near the top or bottom edge (not a table's).
+
+    Catches running headers that appear on too few pages to repeat (a two-page paper has its
+    running header on page 2 only).
+    """
+    zone = FURNITURE_ZONE * pd.height
+    wide = [r for r in pd.rules if r.x1 - r.x0 >= 0.5 * pd.width and not any(t.x0 - 2 <= r.x0 and r.x1 <= t.x1 + 2 and t.top - 2 <= r.y <= t.bottom + 2 for t in tables)]
+    top_rules = [r.y for r in wide if r.y <= zone]
+    bottom_rules = [r.y for r in wide if r.y >= pd.height - zone]
+    if not top_rules and not bottom_rules or not pd.chars:
+        return 0
+    cut_top = max(top_rules) if top_rules else -1.0
+    cut_bottom = min(bottom_rules) if bottom_rules else pd.height + 1
+    gone = [c for c in pd.chars if c.bottom <= cut_top + 1 or c.top >= cut_bottom - 1]
+    if not gone:
+        return 0
+    lines = _cluster(gone)
+    dropped_text.extend(_line_text(ln) for ln in lines)
+    ids = {id(c) for c in gone}
+    pd.chars = [c for c in pd.chars if id(c) not in ids]
+    return len(lines)
+
+
+def _drop_furniture(pages: list[_PageData], dropped_text: list[str]) -> int:
+    """Remove running headers, footers and page numbers from each page's characters."""
+    candidates: list[list[tuple[str, _Line]]] = []
+    counts: Counter = Counter()
+    for pd in pages:
+        pd.lines = _cluster(pd.chars)
+        ordered = sorted(pd.lines, key=lambda ln: ln.top)
+        cands = []
+        for ln in ordered[:3]:
+            if ln.bottom <= FURNITURE_ZONE * pd.height:
+                cands.append(("top", ln))
+        for ln in ordered[-3:]:
+            if ln.top >= (1 - FURNITURE_ZONE) * pd.height and ln not in [c[1] for c in cands]:
+                cands.append(("bottom", ln))
+        keyed = []
+        for zone, ln in cands:
+            key = zone + ":" + _furniture_key(_line_text(ln))
+            keyed.append((key, ln))
+        candidates.append(keyed)
+        for key in {k for k, _ in keyed}:
+            counts[key] += 1
+    n = len(pages)
+    dropped = 0
+    for pd, keyed in zip(pages, candidates):
+        remove: set[int] = set()
+        for key, ln in keyed:
+            text = _line_text(ln)
+            repeated = counts[key] >= 2 and counts[key] >= FURNITURE_SHARE * n
+            if repeated or _PAGE_NUMBER.match(text.strip()):
+                remove.update(id(c) for c in ln.chars)
+                dropped_text.append(text)
+                dropped += 1
+        if remove:
+            pd.chars = [c for c in pd.chars if id(c) not in remove]
+    return dropped
+
+
+# =============================================================================================
+# Tables (pass 3)
+
+
+@dataclass
+class _TableBlock:
+    rows: list[list[str]]
+    caption: str | None
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+
+
+def _inside(c: _Char, x0: float, top: float, x1: float, bottom: float) -> bool:
+    cx = (c.x0 + c.x1) / 2
+    return x0 - 1 <= cx <= x1 + 1 and top - 1 <= c.cy <= bottom + 1
+
+
+def _cell_text(chars: list[_Char], stats: _SupStats) -> str:
+    if not chars:
+        return ""
+    lines = sorted(_cluster(chars), key=lambda ln: ln.top)
+    parts = [_line_text(ln, stats) for ln in lines]
+    return _join_lines(parts)
+
+
+def _join_lines(parts: list[str]) -> str:
+    out = ""
+    for p in parts:
+        if not p:
+            continue
+        if out and _LATIN_JOIN_END.search(out) and _LATIN_JOIN_START.search(p) and not out.endswith("-"):
+            out += " " + p
+        else:
+            out += p
+    return out
+
+
+def _ruled_tables(pd: _PageData, chars: list[_Char], stats: _SupStats) -> list[_TableBlock]:
+    blocks = []
+    for bbox, rows in pd.ruled:
+        x0, top, x1, bottom = bbox
+        out_rows = []
+        for row in rows:
+            cells = []
+            for cell in row:
+                if cell is None:
+                    cells.append("")
+                    continue
+                cx0, ctop, cx1, cbottom = cell
+                cells.append(_cell_text([c for c in chars if _inside(c, cx0, ctop, cx1, cbottom)], stats))
+            if any(cells):
+                out_rows.append(cells)
+        if len(out_rows) >= 1 and max(len(r) for r in out_rows) >= 2:
+            blocks.append(_TableBlock(out_rows, None, x0, x1, top, bottom))
+    return blocks
+
+
+def _tabular(lines: list[_Line], width: float) -> bool:
+    """Text between two rules looks like table rows (not running text in columns)."""
+    if len(lines) <= 2:  # a header row between two rules; a caption line has one segment
+        return all(len(_segments(ln, CELL_GAP)) >= 2 for ln in lines)
+    multi = 0
+    widest = []
+    for ln in lines:
+        segs = _segments(ln, CELL_GAP)
+        if len(segs) >= 2:
+            multi += 1
+        widest.append(max(max(c.x1 for c in s) - min(c.x0 for c in s) for s in segs) / max(width, 1.0))
+    return multi >= 0.5 * len(lines) and statistics.median(widest) < 0.45
+
+
+def _rule_tables(pd: _PageData, chars: list[_Char], taken: list[_TableBlock], stats: _SupStats) -> list[_TableBlock]:
+    """Three-line tables: rules of one width with table rows between them."""
+    if len(pd.rules) < 2 or not chars:
+        return []
+    body_top = min(c.top for c in chars) - 3
+    body_bottom = max(c.bottom for c in chars) + 3
+    rules = [
+        r
+        for r in pd.rules
+        if body_top <= r.y <= body_bottom and not any(t.x0 - 2 <= r.x0 and r.x1 <= t.x1 + 2 and t.top - 2 <= r.y <= t.bottom + 2 for t in taken)
+    ]
+    groups: list[list[_Rule]] = []
+    for r in sorted(rules, key=lambda r: (r.x0, r.x1, r.y)):
+        for g in groups:
+            if abs(g[0].x0 - r.x0) <= 6 and abs(g[0].x1 - r.x1) <= 6:
+                g.append(r)
+                break
+        else:
+            groups.append([r])
+    blocks: list[_TableBlock] = []
+    for g in groups:
+        if len(g) < 2:
+            continue
+        g.sort(key=lambda r: r.y)
+        # merge double rules drawn close together
+        ys: list[_Rule] = []
+        for r in g:
+            if ys and r.y - ys[-1].y < 2.5:
+                continue
+            ys.append(r)
+        x0 = min(r.x0 for r in ys)
+        x1 = max(r.x1 for r in ys)
+        runs: list[list[_Rule]] = [[ys[0]]]
+        for a, b in zip(ys, ys[1:]):
+            between = [c for c in chars if _inside(c, x0, a.y, x1, b.y)]
+            if between and _tabular(_cluster(between), x1 - x0):
+                runs[-1].append(b)
+            else:
+                runs.append([b])
+        for run in runs:
+            if len(run) < 2:
+                continue
+            block = _table_from_region(chars, x0, run[0].y, x1, run[-1].y, stats)
+            if block is not None:
+                blocks.append(block)
+    return blocks
+
+
+def _table_from_region(chars: list[_Char], x0: float, top: float, x1: float, bottom: float, stats: _SupStats) -> _TableBlock | None:
+    inside = [c for c in chars if _inside(c, x0, top, x1, bottom)]
+    ink = [c for c in inside if not c.text.isspace()]
+    if not ink:
+        return None
+    rows = sorted(_cluster(inside), key=lambda ln: ln.top)
+    if len(rows) < 2:
+        return None
+    size = statistics.median(ln.size for ln in rows)
+    # columns: stretches of x covered by text in some row, separated by gaps through all rows
+    spans = sorted((c.x0, c.x1) for c in ink)
+    cols: list[list[float]] = [[spans[0][0], spans[0][1]]]
+    for a, b in spans[1:]:
+        if a - cols[-1][1] < CELL_GAP * size:
+            cols[-1][1] = max(cols[-1][1], b)
+        else:
+            cols.append([a, b])
+    if len(cols) < 2:
+        return None
+    bounds = [(cols[i][1] + cols[i + 1][0]) / 2 for i in range(len(cols) - 1)]
+    out_rows: list[list[str]] = []
+    for ln in rows:
+        cells: list[list[_Char]] = [[] for _ in cols]
+        for c in ln.chars:
+            cx = (c.x0 + c.x1) / 2
+            k = sum(1 for b in bounds if cx > b)
+            cells[k].append(c)
+        texts = [_assemble(cell, ln.size, ln.base, stats) if cell else "" for cell in cells]
+        if out_rows and not texts[0] and any(texts):
+            prev = out_rows[-1]
+            out_rows[-1] = [_join_lines([p, t]) for p, t in zip(prev, texts)]
+        else:
+            out_rows.append(texts)
+    if len(out_rows) < 2:
+        return None
+    return _TableBlock(out_rows, None, x0, x1, top, bottom)
+
+
+def _attach_caption(block: _TableBlock, chars: list[_Char]) -> None:
+    """The "表 N ..." line(s) just above a table become its caption."""
+    near = [c for c in chars if c.bottom <= block.top + 1 and c.bottom >= block.top - 40 and (c.x0 + c.x1) / 2 >= block.x0 - 10 and (c.x0 + c.x1) / 2 <= block.x1 + 10]
+    if not near:
+        return
+    lines = sorted(_cluster(near), key=lambda ln: ln.top, reverse=True)
+    chosen: list[_Line] = []
+    edge = block.top
+    for ln in lines[:2]:
+        if edge - ln.bottom > 2.5 * ln.size:
+            break
+        chosen.insert(0, ln)
+        edge = ln.top
+        if _CAPTION.match(_line_text(ln)):
+            break
+    if not chosen or not _CAPTION.match(_line_text(chosen[0])):
+        return
+    block.caption = _join_lines([_line_text(ln) for ln in chosen])
+    block.top = min(ln.top for ln in chosen)
+    block.x0 = min(block.x0, min(ln.x0 for ln in chosen))
+    block.x1 = max(block.x1, max(ln.x1 for ln in chosen))
+
+
+# =============================================================================================
+# Reading order (pass 3, continued)
+
+
+@dataclass
+class _Item:
+    kind: str  # "line" or "table"
+    page: int
+    col: str  # "full", "left", "right"
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    text: str = ""
+    table: _TableBlock | None = None
+    col_left: float = 0.0
+    col_right: float = 0.0
+    lead: float = 0.0  # width of the line's first word (one character for Chinese)
+
+
+def _find_gutter(lines: list[_Line], width: float) -> float | None:
+    if len(lines) < 2 * MIN_GUTTER_PAIRS:
+        return None
+    segs = [(ln, _segments(ln)) for ln in lines]
+    lo, hi = int(0.3 * width), int(0.7 * width)
+    cover = [0] * (hi - lo + 1)
+    for _, ss in segs:
+        for s in ss:
+            a = max(lo, math.ceil(min(c.x0 for c in s)))
+            b = min(hi, math.floor(max(c.x1 for c in s)))
+            for x in range(a, b + 1):
+                cover[x - lo] += 1
+    least = min(cover)
+    best_len, best_mid, run_start = 0, None, None
+    for i, v in enumerate(cover + [least + 1]):
+        if v == least and run_start is None:
+            run_start = i
+        elif v != least and run_start is not None:
+            if i - run_start > best_len:
+                best_len, best_mid = i - run_start, lo + (run_start + i - 1) / 2
+            run_start = None
+    if best_mid is None or best_len < 3:
+        return None
+    g = best_mid
+    pairs = crossing = 0
+    right_starts: list[float] = []
+    sizes: list[float] = []
+    for ln, ss in segs:
+        left = [s for s in ss if max(c.x1 for c in s) <= g]
+        right = [s for s in ss if min(c.x0 for c in s) >= g]
+        if len(left) + len(right) < len(ss):
+            crossing += 1
+        elif left and right:
+            pairs += 1
+        if right and len(left) + len(right) == len(ss):
+            right_starts.append(min(c.x0 for c in right[0]))
+            sizes.append(ln.size)
+    if pairs < MIN_GUTTER_PAIRS or pairs < 0.5 * crossing:
+        return None
+    # the right column starts at one x (allowing paragraph indents)
+    rx = min(right_starts)
+    em = statistics.median(sizes)
+    aligned = sum(1 for x in right_starts if x <= rx + 2.5 * em)
+    if aligned < 0.6 * len(right_starts):
+        return None
+    return g
+
+
+def _first_word_width(ln: _Line) -> float:
+    ink = ln.ink
+    if not ink:
+        return 0.0
+    end = ink[0].x1
+    if _is_cjk(ink[0].text):
+        return end - ink[0].x0
+    for a, b in zip(ink, ink[1:]):
+        if _is_cjk(b.text) or b.x0 - a.x1 > LATIN_SPACE_GAP * ln.size or any(c.text.isspace() and a.x1 - 1 <= c.x0 <= b.x0 for c in ln.chars):
+            break
+        end = b.x1
+    return end - ink[0].x0
+
+
+def _order_page(pd: _PageData, lines: list[_Line], tables: list[_TableBlock], stats: _SupStats) -> tuple[list[_Item], bool]:
+    gutter = _find_gutter(lines, pd.width)
+    items: list[_Item] = []
+
+    def line_item(ln: _Line, col: str) -> _Item:
+        return _Item("line", pd.number, col, ln.x0, ln.x1, ln.top, ln.bottom, ln.size, text=_line_text(ln, stats), lead=_first_word_width(ln))
+
+    for t in tables:
+        col = "full"
+        if gutter is not None and t.x1 <= gutter:
+            col = "left"
+        elif gutter is not None and t.x0 >= gutter:
+            col = "right"
+        items.append(_Item("table", pd.number, col, t.x0, t.x1, t.top, t.bottom, 0.0, table=t))
+    if gutter is None:
+        items += [line_item(ln, "full") for ln in lines]
+        ordered = sorted(items, key=lambda it: (it.top, it.x0))
+    else:
+        for ln in lines:
+            ss = _segments(ln)
+            left = [c for s in ss if max(c.x1 for c in s) <= gutter for c in s]
+            right = [c for s in ss if min(c.x0 for c in s) >= gutter for c in s]
+            if len(left) + len(right) < len(ln.chars):
+                items.append(line_item(ln, "full"))
+                continue
+            if left and any(not c.text.isspace() for c in left):
+                items.append(line_item(_Line(left), "left"))
+            if right and any(not c.text.isspace() for c in right):
+                items.append(line_item(_Line(right), "right"))
+        fulls = sorted((it for it in items if it.col == "full"), key=lambda it: it.top)
+        ordered = []
+        prev_top = -math.inf
+        for stop in fulls + [None]:
+            limit = stop.top if stop is not None else math.inf
+            for col in ("left", "right"):
+                ordered += sorted((it for it in items if it.col == col and prev_top <= it.top < limit), key=lambda it: it.top)
+            if stop is not None:
+                ordered.append(stop)
+                prev_top = stop.top
+    for col in ("full", "left", "right"):
+        members = [it for it in ordered if it.col == col and it.kind == "line"]
+        if members:
+            left_edge = min(it.x0 for it in members)
+            right_edge = max(it.x1 for it in members)
+            for it in members:
+                it.col_left, it.col_right = left_edge, right_edge
+    return ordered, gutter is not None
+
+
+# =============================================================================================
+# Paragraphs and the final text (pass 4)
+
+
+def _pitch_limits(items: list[_Item]) -> dict[tuple[int, str], float]:
+    pitches: dict[tuple[int, str], list[float]] = defaultdict(list)
+    for a, b in zip(items, items[1:]):
+        if a.kind == b.kind == "line" and a.page == b.page and a.col == b.col and b.top > a.top and abs(a.size - b.size) < 0.5:
+            pitches[(a.page, a.col)].append(b.top - a.top)
+    return {k: statistics.median(v) for k, v in pitches.items()}
+
+
+_REFERENCE_START = re.compile(r"^\s*(?:\[\d{1,3}\]|\d{1,3}\.\s)")
+
+
+def _new_paragraph(prev: _Item, cur: _Item, nxt: _Item | None, pitch: dict[tuple[int, str], float], para_start: str = "") -> bool:
+    """Does `cur` start a paragraph, given the line before it (and the one after, for indents)?
+
+    `para_start` is the first line of the paragraph being built: in a reference list ("[3] ..."
+    lines set flush left) the next number starts the next entry.
+    """
+    if _REFERENCE_START.match(cur.text) and _REFERENCE_START.match(para_start) and cur.text.lstrip()[:1] == para_start.lstrip()[:1]:
+        return True
+    size = max(prev.size, cur.size)
+    if abs(prev.size - cur.size) > 0.08 * size:
+        return True
+    same_flow = prev.page == cur.page and prev.col == cur.col and cur.top > prev.top
+    if same_flow:
+        usual = pitch.get((cur.page, cur.col))
+        step = cur.top - prev.top
+        if usual is not None and step > 1.25 * usual + 1:
+            return True
+        if usual is None and cur.top - prev.bottom > 0.9 * size:
+            return True
+    # the line before stops short: earlier than wrapping would have made it stop, that is with
+    # room left for this line's first word
+    if prev.col_right - prev.x1 > max(cur.lead + 0.3 * size, 1.3 * size):
+        return True
+    em = cur.size
+    prev_end = prev.text.rstrip("”’\"')）)")[-1:] in _SENTENCE_END
+    if _LIST_MARKER.match(cur.text) and (prev_end or cur.text[0] in "•●▪■◆◇○□►▶✓※"):
+        return True
+    indented = cur.x0 - cur.col_left >= 0.9 * em and (not same_flow or cur.x0 - prev.x0 >= 0.9 * em)
+    if not indented:
+        return False
+    if prev_end or not same_flow:
+        return True
+    # an indented line after a full one: a new paragraph, unless it continues a list item or
+    # the lines after it are indented the same way (a hanging indent, as in reference lists)
+    if _LIST_MARKER.match(prev.text) and same_flow:
+        return False
+    hanging = nxt is not None and nxt.kind == "line" and nxt.page == cur.page and nxt.col == cur.col and abs(nxt.x0 - cur.x0) < 0.5 * em
+    return not hanging
+
+
+@dataclass
+class _Block:
+    kind: str  # "para" or "table"
+    pieces: list[tuple[str, int]]  # (text, page)
+    table: _TableBlock | None = None
+    page: int = 0
+
+
+def _blocks(items: list[_Item]) -> list[_Block]:
+    pitch = _pitch_limits(items)
+    blocks: list[_Block] = []
+    prev: _Item | None = None
+    for k, it in enumerate(items):
+        if it.kind == "table":
+            t = it.table
+            lines = ([t.caption] if t.caption else []) + ["  ".join(cell.replace("\n", " ") for cell in row) for row in t.rows]
+            blocks.append(_Block("table", [("\n".join(lines), it.page)], table=t, page=it.page))
+            prev = None
+            continue
+        if not it.text:
+            continue
+        if prev is None or not blocks or blocks[-1].kind == "table" or _new_paragraph(prev, it, items[k + 1] if k + 1 < len(items) else None, pitch, blocks[-1].pieces[0][0]):
+            blocks.append(_Block("para", [(it.text, it.page)], page=it.page))
+        else:
+            last_text = blocks[-1].pieces[-1][0]
+            sep = " " if _LATIN_JOIN_END.search(last_text) and _LATIN_JOIN_START.search(it.text) and not last_text.endswith("-") else ""
+            blocks[-1].pieces.append((sep + it.text, it.page))
+        prev = it
+    return blocks
+
+
+def _compose(blocks: list[_Block], n_pages: int) -> tuple[str, list[Page], list[tuple[_TableBlock, int, int, int]]]:
+    buf: list[str] = []
+    pos = 0
+    first_at: dict[int, int] = {}
+    placed: list[tuple[_TableBlock, int, int, int]] = []
+    for i, b in enumerate(blocks):
+        if i:
+            buf.append("\n\n")
+            pos += 2
+        start = pos
+        for text, page in b.pieces:
+            if text.strip():
+                lead = len(text) - len(text.lstrip())
+                first_at.setdefault(page, pos + lead)
+            buf.append(text)
+            pos += len(text)
+        if b.kind == "table" and b.table is not None:
+            placed.append((b.table, b.page, start, pos))
+    text = "".join(buf)
+    pages: list[Page] = []
+    starts = []
+    nxt = len(text)
+    for number in range(n_pages, 0, -1):
+        s = first_at.get(number, nxt)
+        s = min(s, nxt)
+        starts.append((number, s, nxt))
+        nxt = s
+    for number, s, e in reversed(starts):
+        pages.append(Page(number, s, e))
+    if pages:
+        pages[0].start = 0
+    return text, pages, placed
+
+
+# =============================================================================================
+# The parse
+
+
+def _plausible_title(title: str) -> bool:
+    t = title.strip()
+    if len(t) < 4 or re.match(r"^(?:untitled|microsoft word|document\d*\b)|\.(?:docx?|pdf|tex|indd|qxd)$", t, re.I):
+        return False
+    return bool(re.search(r"[\u4e00-\u9fff]{2}|[A-Za-z]{3,}\s+[A-Za-z]{2,}", t))
+
+
+def _visual_title(items: list[_Item]) -> str | None:
+    lines = [it for it in items if it.kind == "line" and it.page == 1 and it.text]
+    if not lines:
+        return None
+    body = statistics.median(it.size for it in lines)
+    biggest = max(it.size for it in lines)
+    if biggest < 1.2 * body:
+        return None
+    chosen = [it for it in lines if abs(it.size - biggest) < 0.5]
+    chosen = [it for it in chosen if it.top - chosen[0].top < 4 * biggest]
+    title = _join_lines([it.text for it in chosen]).strip()
+    return title if len(title) >= 4 else None
+
+
+def _parse(data: bytes, path: str, doc_id: str, info: _Info) -> Document:
+    import pdfplumber
+
+    counts: Counter = Counter()
+    pages: list[_PageData] = []
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            for i, page in enumerate(pdf.pages):
+                try:
+                    pages.append(_read_page(page, i + 1, counts))
+                finally:
+                    page.close()
+    except MscmineError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - pdfminer raises many types on damaged files
+        name = type(exc).__name__
+        if "Password" in name or "Encrypt" in name:
+            raise EncryptedPdfError("the PDF is encrypted in a way that cannot be read; save an unprotected copy", path) from None
+        raise PdfError(f"the PDF is damaged and cannot be parsed ({name}: {exc}); try re-saving or re-downloading it", path) from None
+
+    # pages where pdfminer could not map most characters: try PDFium's reading of them
+    measured_cid = sum(pd.cid for pd in pages)
+    unmapped = [pd.number for pd in pages if pd.total >= 5 and pd.cid >= 0.3 * pd.total]
+    pdfium_pages: list[int] = []
+    if unmapped:
+        try:
+            fallback = _pdfium_chars(data, unmapped)
+        except Exception:  # noqa: BLE001 - the fallback is best effort
+            fallback = {}
+        for pd in pages:
+            chars = fallback.get(pd.number)
+            if chars and len(chars) >= 0.5 * pd.total:
+                pd.chars, pd.cid = chars, 0
+                pdfium_pages.append(pd.number)
+    total = sum(pd.total for pd in pages)
+    counts["cid"] = sum(pd.cid for pd in pages)
+    cid_share = counts["cid"] / total if total else 0.0
+    if total and cid_share >= CID_FAIL_SHARE:
+        raise NoTextLayerError(
+            f"{cid_share:.0%} of the PDF's characters have no Unicode mapping ((cid:NNN)); the text cannot be read without OCR",
+            path,
+        )
+    if not any(pd.chars for pd in pages):
+        raise NoTextLayerError("the PDF has no readable text; run OCR on it (e.g. ocrmypdf) first", path)
+
+    furniture: list[str] = []
+    dropped = _drop_furniture(pages, furniture)
+    stats = _SupStats()
+    items: list[_Item] = []
+    two_column: list[int] = []
+    for pd in pages:
+        chars = pd.chars
+        tables = _ruled_tables(pd, chars, stats)
+        tables += _rule_tables(pd, chars, tables, stats)
+        dropped += _drop_ruled_furniture(pd, tables, furniture)
+        chars = pd.chars
+        for t in tables:
+            _attach_caption(t, [c for c in chars if not _inside(c, t.x0, t.top, t.x1, t.bottom)])
+        if tables:
+            chars = [c for c in chars if not any(_inside(c, t.x0, t.top, t.x1, t.bottom) for t in tables)]
+        lines = _cluster(chars)
+        ordered, two = _order_page(pd, lines, tables, stats)
+        if two:
+            two_column.append(pd.number)
+        items += ordered
+        pd.chars, pd.lines = [], []  # free memory early
+
+    blocks = _blocks(items)
+    text, page_ranges, placed = _compose(blocks, len(pages))
+    if not text.strip():
+        raise NoTextLayerError("the PDF has no readable text; run OCR on it (e.g. ocrmypdf) first", path)
+    tables_out = [Table(rows=t.rows, page=page, start=s, end=e, caption=t.caption) for t, page, s, e in placed]
+
+    meta: dict[str, Any] = {"pages": len(pages)}
+    title = _visual_title(items)
+    md_title = info.metadata.get("Title", "")
+    if not title and _plausible_title(md_title):
+        title = md_title.strip()
+    if title:
+        meta["title"] = title
+    author = info.metadata.get("Author", "").strip()
+    if author and author.lower() not in ("anonymous", "unknown", "administrator", "user"):
+        meta["authors"] = author
+    first_pages_end = page_ranges[min(1, len(page_ranges) - 1)].end if page_ranges else len(text)
+    for source in (text[:first_pages_end], " ".join(info.metadata.values()), " ".join(furniture), text):
+        m = _DOI.search(source)
+        if m:
+            meta["doi"] = m.group().rstrip(".,;)")
+            break
+    if info.metadata.get("Producer"):
+        meta["producer"] = info.metadata["Producer"]
+    meta["cid_chars"] = measured_cid  # as pdfminer read them, before any PDFium fallback
+    meta["cid_ratio"] = round(measured_cid / total, 4) if total else 0.0
+    meta["superscripts"] = {"powers_of_ten": stats.exponents, "citations": stats.citations, "other": stats.other}
+    meta["tables"] = len(tables_out)
+    meta["two_column_pages"] = two_column
+    meta["dropped_header_footer_lines"] = dropped
+    warnings = []
+    if counts["cid"]:
+        warnings.append(
+            f"{counts['cid']} characters ({cid_share:.1%}) have no Unicode mapping ((cid:NNN)) and were left out; OCR the file to recover them"
+        )
+        meta["cid_chars_left_out"] = counts["cid"]
+    if pdfium_pages:
+        meta["pdfium_pages"] = pdfium_pages
+        warnings.append(f"pdfminer could not map the characters of page(s) {pdfium_pages} to Unicode; read them with pypdfium2")
+    if counts["rotated"]:
+        meta["rotated_chars"] = counts["rotated"]
+        warnings.append(f"{counts['rotated']} rotated characters (watermarks, vertical text) were left out")
+    if counts["table_errors"]:
+        warnings.append(f"table detection failed on {counts['table_errors']} page(s); their tables are read as text")
+    if warnings:
+        meta["warnings"] = warnings
+    return Document(id=doc_id, text=text, source=path, format="pdf", pages=page_ranges, tables=tables_out, meta=meta)
