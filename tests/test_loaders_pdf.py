@@ -31,32 +31,11 @@ from mscmine import errors
 from mscmine.loaders import load
 from mscmine.loaders import pdf as pdf_loader
 
-ROOT = Path(__file__).resolve().parent.parent
-SEEDS = sorted((ROOT / "corpus" / "seeds").glob("*.txt"))
-MIN_ACCURACY = 0.995
-
-
-def _fixtures_module():
-    """benchmarks/make_fixtures.py, a script rather than a package module, loaded by path."""
-    name = "mscmine_bench_make_fixtures"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks" / "make_fixtures.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
+from loader_fidelity import MIN_ACCURACY, ROOT, SEEDS, accuracy, squeeze
+from loader_fidelity import fixtures_module as _fixtures_module
 
 mf = _fixtures_module()
 
-
-def squeeze(text: str) -> str:
-    return re.sub(r"\s+", "", text)
-
-
-def accuracy(expected: str, got: str) -> float:
-    """Character accuracy on text with whitespace removed (difflib ratio, no junk heuristic)."""
-    return difflib.SequenceMatcher(None, squeeze(expected), squeeze(got), autojunk=False).ratio()
 
 
 # ---------------------------------------------------------------------------------------------
