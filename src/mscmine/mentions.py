@@ -19,7 +19,9 @@ from .extractors.outcomes import find_outcomes
 from .extractors.patients import find_counts
 from .lexicon import mesh_of
 from .mention import Mention
+from .extractors.numbers import to_months
 from .normalize import NormalizedText, normalize
+from .tables import header_unit, parse_range_cell, read_tables
 from .terms import find_terms
 
 _REFERENCES_HEADING = regex.compile(
@@ -60,6 +62,31 @@ def _inside(ranges: list[tuple[int, int]], start: int, end: int) -> bool:
     return any(a <= start and end <= b for a, b in ranges)
 
 
+def _table_cell_mentions(text: str, found: list[tuple]) -> list[tuple]:
+    """Sample-size and follow-up cells of study tables ("患者数量", "随访时间(月)" columns).
+
+    A bare number in a table says nothing by itself; its column header gives it a label and a
+    unit, so these cells are read here rather than by the sentence extractors.
+    """
+    out = []
+    taken = [(s, e) for label, s, e, *_ in found if label in ("N_PATIENTS", "FOLLOW_UP")]
+    for table in read_tables(text):
+        unit = header_unit(table.header_of("follow_up") or "")
+        for row in table.rows:
+            if "n" in row.cells:
+                cell, a, b = row.cells["n"]
+                if not any(s < b and a < e for s, e in taken):
+                    out.append(("N_PATIENTS", a, b, {"value": int(cell), "role": "total"}, {"source": "table"}))
+            if "follow_up" in row.cells:
+                cell, a, b = row.cells["follow_up"]
+                low, high = parse_range_cell(cell)
+                if (low is not None or high is not None) and not any(s < b and a < e for s, e in taken):
+                    low = to_months(low, unit) if low is not None else None
+                    high = to_months(high, unit) if high is not None else None
+                    out.append(("FOLLOW_UP", a, b, {"low": low, "high": high}, {"source": "table"}))
+    return out
+
+
 def analyse(doc: Document) -> Analysis:
     """Run every extractor over `doc` and return mentions with original offsets."""
     norm = normalize(doc.text)
@@ -80,6 +107,7 @@ def analyse(doc: Document) -> Analysis:
         found.append((label, c.start, c.end, {"value": c.value, "role": c.role}, {}))
     for f in find_follow_ups(text):
         found.append(("FOLLOW_UP", f.start, f.end, {"low": f.low, "high": f.high}, {}))
+    found.extend(_table_cell_mentions(norm.text, found))
     for o in find_outcomes(text):
         found.append(("OUTCOME", o.start, o.end, o.to_value(), {}))
     for a in find_adverse_events(text):

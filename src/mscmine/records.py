@@ -21,7 +21,7 @@ import regex
 from .document import Document
 from .mention import Mention
 from .mentions import Analysis, analyse
-from .tables import read_tables
+from .tables import parse_range_cell, read_tables
 
 _AUTHOR = r"(?P<author>[A-Z][A-Za-z\-']+(?:\s[A-Z][A-Za-z\-']+)?|[\p{Han}]{2,4}?)\s?(?:等|团队|课题组)"
 _CIT = r"\s?(?P<cit>\^?\[\s?\d{1,3}(?:\s?[,，\-~]\s?\d{1,3})*\s?\])"
@@ -310,15 +310,6 @@ def _unique_by_value(mentions: list[Mention]) -> list[Mention]:
     return out
 
 
-def _range_value(cell: str) -> tuple[float | None, float | None]:
-    nums = [float(x) for x in regex.findall(r"\d+(?:\.\d+)?", cell)]
-    if not nums:
-        return None, None
-    if cell.strip().startswith(("<", "≤")):
-        return None, nums[0]
-    return nums[0], nums[-1]
-
-
 def _to_record(doc: Document, st: _Study, n: int, sections) -> StudyRecord:
     from .lexicon import mesh_of
 
@@ -358,7 +349,7 @@ def _to_record(doc: Document, st: _Study, n: int, sections) -> StudyRecord:
             rec.n_patients = _span_evidence(doc, t, a, b, value=int(t))
         if "follow_up" in cells:
             t, a, b = cells["follow_up"]
-            lo, hi = _range_value(t)
+            lo, hi = parse_range_cell(t)
             rec.follow_up_months = _span_evidence(doc, t, a, b, low=lo if lo is not None else hi, high=hi)
         if "sex" in cells:
             t, a, b = cells["sex"]
@@ -366,7 +357,7 @@ def _to_record(doc: Document, st: _Study, n: int, sections) -> StudyRecord:
             rec.extra["sex"] = _span_evidence(doc, t, a, b, male=male, female=female)
         if "age" in cells:
             t, a, b = cells["age"]
-            lo, hi = _range_value(t)
+            lo, hi = parse_range_cell(t)
             rec.extra["age_years"] = _span_evidence(doc, t, a, b, low=lo, high=hi)
         if "source" in cells:
             t, a, b = cells["source"]

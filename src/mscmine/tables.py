@@ -66,12 +66,44 @@ class TableRow:
 
 @dataclass
 class TextTable:
+    """A study table read from text lines: header cells, their column types, parsed rows."""
+
     header: list[str]
     types: list[str]
     rows: list[TableRow]
     caption: str | None
     start: int
     end: int
+
+    def header_of(self, typ: str) -> str | None:
+        """The header cell of the first column of type `typ`."""
+        for cell, t in zip(self.header, self.types):
+            if t == typ:
+                return cell
+        return None
+
+
+_HEADER_UNIT = regex.compile(r"[(（/]\s?(?P<unit>个月|月|年|周|天|d|m|mo)\s?[)）]?\s*$")
+
+
+def header_unit(header_cell: str, default: str = "月") -> str:
+    """The time unit a header names, "随访时间(月)" → 月, "随访(年)" → 年; months when silent."""
+    m = _HEADER_UNIT.search(header_cell)
+    if not m:
+        return default
+    return {"d": "天", "m": "月", "mo": "月"}.get(m.group("unit"), m.group("unit"))
+
+
+def parse_range_cell(cell: str) -> tuple[float | None, float | None]:
+    """A numeric cell as (low, high): "4-14" → (4, 14), "6" → (6, 6), "<60" → (None, 60)."""
+    nums = [float(x) for x in regex.findall(r"\d+(?:\.\d+)?", cell)]
+    if not nums:
+        return None, None
+    if cell.strip().startswith(("<", "≤", "＜")):
+        return None, nums[0]
+    if cell.strip().startswith((">", "≥", "＞")):
+        return nums[0], None
+    return nums[0], nums[-1]
 
 
 def column_type(header_cell: str) -> str | None:

@@ -15,6 +15,15 @@ from ..mention import LABELS
 
 SCORED_LABELS = LABELS
 
+#: The outcome measures the annotation guidelines let annotators choose; anything else is
+#: annotated ``other``. The extractor may name finer measures (``albumin``, ``CK``, ``ANA``, as
+#: the vocabulary allows: "extend as needed"); for scoring they count as ``other``.
+GUIDELINE_MEASURES = frozenset(
+    "response_rate remission_rate survival_rate mortality relapse adverse_events SLEDAI DAS28 "
+    "ACR20 ACR50 ACR70 mRSS HAQ VAS ESR CRP proteinuria complement anti_dsDNA RF anti_CCP "
+    "creatinine other".split()
+)
+
 
 def value_key(label: str, value: Any) -> Any:
     """The part of a normalised value that must agree for a value match."""
@@ -29,7 +38,8 @@ def value_key(label: str, value: Any) -> Any:
     if label == "FOLLOW_UP":
         return (value.get("low"), value.get("high"))
     if label == "OUTCOME":
-        return (value.get("measure"), value.get("value"))
+        measure = value.get("measure")
+        return (measure if measure in GUIDELINE_MEASURES else "other", value.get("value"))
     if label == "ADVERSE_EVENT":
         return bool(value.get("negated"))
     return json.dumps(value, sort_keys=True)

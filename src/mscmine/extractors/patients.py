@@ -33,7 +33,7 @@ _PATIENT_AFTER = regex.compile(r"^\s?(?:[^,，。;；()（）\d]{0,14}?)(?:患�
 _EVENT_AFTER = regex.compile(r"^\s?(?:为|的)?[^。;,，\d]{0,8}?(?:不良事件|不良反应|副作用|并发症|事件)")
 _OUTCOME_AFTER = regex.compile(
     r"^\s?(?:\(\s?\d+(?:\.\d+)?\s?%\s?\))?\s?(?:患者)?[^。;,，]{0,24}?"
-    r"(?:下降|上升|升高|降低|改善|好转|缓解|降至|复发|死亡|减轻|愈合|消失|出现|发生|达到|恢复|无效|有效|获得)"
+    r"(?:下降|上升|升高|降低|改善|好转|缓解|降至|复发|死亡|减轻|愈合|消失|出现|发生|达到|恢复|无效|有效|获得|[<≤]\s?\d)"
 )
 _PERCENT_AFTER = regex.compile(r"^\s?\(\s?\d+(?:\.\d+)?\s?%\s?\)")
 _DEATH_AFTER = regex.compile(r"^\s?(?:患者)?\s?(?:死亡|病死|失访|退出|脱落)")
@@ -45,6 +45,17 @@ _TOTAL_BEFORE = regex.compile(r"(?:纳入了?|入组|共|总共|招募|收集|�
 _BACKGROUND_BEFORE = regex.compile(r"(?:超过|逾|上千|上万|数千|数百|近|约|已有|全球|迄今)\s?$")
 _FEATURE_AFTER = regex.compile(r"^\s?(?:患者)?\s?(?:合并|伴|伴有|存在|有)")
 _HAN_DIGIT = regex.compile(r"\p{Han}")
+# "其中 133 例…" right after a count of events counts events, not patients
+_EVENTS_BEFORE = regex.compile(r"(?:不良事件|不良反应|副作用|并发症)[^。;]{0,6}[,，]?\s?其中\s?$")
+# what happened to the counted patients: "1例RA患者移植5个月后病情复发", "9 名患者症状好转"
+_RESULT_VERB = regex.compile(
+    r"复发|死亡|病死|好转|改善|缓解|下降|上升|升高|降低|减轻|愈合|消失|稳定|恢复|无效|有效|达到|实现|出现|发生|加重|进展"
+)
+# what is done to patients who make up a study: "17例患者接受…", "46名患者随机分为3组"
+_ENROL_VERB = regex.compile(
+    r"接受|纳入|入组|入选|参与|参加|随机|分为|分成|给予|予以|采用|应用|使用|进行|行(?!走)|经|输注|注射|招募|符合|"
+    r"(?:治疗|移植)(?!后|前|\d)"
+)
 
 
 @dataclass(frozen=True)
@@ -62,6 +73,18 @@ class CountMatch:
 def _clause_before(text: str, start: int, width: int = 30) -> str:
     left = max(text.rfind(c, 0, start) for c in "。;\n") + 1
     return text[max(left, start - width) : start]
+
+
+def _reports_a_result(after: str) -> bool:
+    """The count's own clause says what happened to the patients, and nothing done to them."""
+    clause = regex.split(r"[,，。;；:：]", after, maxsplit=1)[0]
+    if _FEATURE_AFTER.match(clause) or regex.match(r"^\s?(?:患者|病人)?\s?中", clause):
+        return False  # "9例合并肾功能不全患者…", "46例患者中42例…": a subgroup, a denominator
+    verb = _RESULT_VERB.search(clause)
+    if not verb:
+        return False
+    # "76例患者移植后…均有改善": all of them, so the count is the cohort itself
+    return not _ENROL_VERB.search(clause[: verb.start()]) and not regex.search(r"均|都|全部|皆", clause[: verb.start()])
 
 
 def classify_count(text: str, start: int, end: int) -> str:
@@ -82,6 +105,10 @@ def classify_count(text: str, start: int, end: int) -> str:
         return "outcome"  # "46例患者中42例…"
     if _GROUP_BEFORE.search(before):
         return "group"
+    if _EVENTS_BEFORE.search(before):
+        return "outcome"
+    if _reports_a_result(after) and not _TOTAL_BEFORE.search(before):
+        return "outcome"
     if _SUBGROUP_BEFORE.search(before) or _FEATURE_AFTER.match(after) or _PERCENT_AFTER.match(after):
         return "subgroup"
     if _OUTCOME_AFTER.match(after) and not _PATIENT_AFTER.match(after):
@@ -89,9 +116,35 @@ def classify_count(text: str, start: int, end: int) -> str:
     return "total"
 
 
+# English abstracts of Chinese papers: "A total of 76 patients", "including 46 (61%) cases of SLE"
+_ENGLISH_COUNT = regex.compile(
+    r"(?<![\w.])(?P<n>\d{1,5})(?P<tail>\s(?:patients|cases|subjects|participants)\b|(?=\s?\(\d+(?:\.\d+)?%\)\s(?:patients|cases|subjects|of)\b))",
+    regex.IGNORECASE,
+)
+_ENGLISH_RESULT_AFTER = regex.compile(r"^[^.;,]{0,30}?\b(?:relapsed|died|improved|achieved|responded|developed|had)\b", regex.IGNORECASE)
+
+
+def _english_counts(text: str) -> list[CountMatch]:
+    out = []
+    for m in _ENGLISH_COUNT.finditer(text):
+        value = int(m.group("n"))
+        if value <= 0:
+            continue
+        before = text[max(0, m.start() - 20) : m.start()].lower()
+        after = text[m.end() : m.end() + 40]
+        if regex.search(r"\(\d", after[:3]) or "including" in before or regex.search(r"\bof\s$", before) and "of the" not in before:
+            role = "subgroup"
+        elif _ENGLISH_RESULT_AFTER.match(after) and "of the" not in before:
+            role = "outcome"
+        else:
+            role = "total"
+        out.append(CountMatch(m.start(), m.end(), value, role))
+    return sorted(out, key=lambda c: c.start)
+
+
 def find_counts(text: str) -> list[CountMatch]:
     """Every patient count in normalised `text` with its role."""
-    out = []
+    out = _english_counts(text)
     for m in _COUNT.finditer(text):
         if m.group("cn"):
             value = parse_chinese_int(m.group("cn"))
@@ -109,4 +162,4 @@ def find_counts(text: str) -> list[CountMatch]:
             # a bare "N例" with no patient word and no reporting verb: a disease cohort in a list
             role = "subgroup" if _HAN_DIGIT.search(_clause_before(text, m.start(), 12)) else "total"
         out.append(CountMatch(m.start(), m.end(), value, role))
-    return out
+    return sorted(out, key=lambda c: c.start)
