@@ -49,7 +49,7 @@ def test_ambiguous_abbreviation_needs_a_definition():
 def test_lexicons_load_and_codes_are_known():
     lexicons = load_lexicons()
     codes = load_codes()
-    assert set(lexicons) == {"disease", "cell_type", "cell_source", "donor", "route", "outcome"}
+    assert set(lexicons) == {"disease", "cell_type", "cell_source", "donor", "route", "outcome", "adverse_event"}
     for lex in lexicons.values():
         for e in lex.entries:
             assert (lex.category, e.code) in codes

@@ -21,6 +21,7 @@ LEXICON_FILES: dict[str, tuple[str, str]] = {
     "donor": ("DONOR", "donor"),
     "route": ("ROUTE", "route"),
     "outcome": ("OUTCOME_MEASURE", "outcome"),
+    "adverse_event": ("ADVERSE_EVENT_TERM", "adverse_event"),
 }
 KINDS = ("name", "abbr", "ambiguous", "stop")
 

@@ -334,8 +334,11 @@ def _to_record(doc: Document, st: _Study, n: int, sections) -> StudyRecord:
         rec.n_patients = _evidence(doc, chosen, value=chosen.value["value"])
     fus = [m for m in ms if m.label == "FOLLOW_UP"]
     if fus:
-        low = min(m.value["low"] for m in fus)
-        high = max(m.value["high"] for m in fus)
+        lows = [m.value["low"] for m in fus if m.value["low"] is not None]
+        highs = [m.value["high"] for m in fus if m.value["high"] is not None]
+        low = min(lows) if lows else None
+        # an open bound ("随访≥3个月") leaves the upper end unknown
+        high = None if any(m.value["high"] is None for m in fus) or not highs else max(highs)
         f = fus[0]
         rec.follow_up_months = _evidence(doc, f, low=low, high=high)
     rec.outcomes = [_evidence(doc, m, **m.value) for m in ms if m.label == "OUTCOME"]

@@ -8,11 +8,57 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 
 import regex
 
+from ..lexicon import load_lexicons
 from .negation import context_of, find_cues
+
+#: events that make an adverse event serious when they are reported (or denied)
+SERIOUS_EVENTS = frozenset({"malignancy", "thromboembolism", "death"})
+
+
+@lru_cache(maxsize=1)
+def _event_patterns() -> tuple[dict[str, str], dict[str, regex.Pattern]]:
+    """Event names from lexicons/adverse_event.tsv and the patterns built around them."""
+    entries = load_lexicons()["adverse_event"].entries
+    code_of = {e.form: e.code for e in entries if e.kind != "stop"}
+    event = "(?:" + "|".join(regex.escape(f) for f in sorted(code_of, key=lambda f: (-len(f), f))) + ")"
+    joiner = r"(?:、|和|及|与|或|,|，|以及)"
+    listed = rf"{event}(?:\s?{joiner}\s?{event})*"
+    patterns = {
+        # "15例患者出现带状疱疹", "2例发生肺部感染"
+        "counted": regex.compile(rf"(?P<n>\d{{1,5}})\s?例(?:患者|病人)?\s?(?:出现|发生)了?\s?(?P<list>{listed})(?:症状|等)?"),
+        # "最常见的不良事件为发烧、呼吸道感染…和不适", "不良反应包括发热和头痛"
+        "listing": regex.compile(
+            rf"(?:最常见的|常见的|主要的?)?(?:不良事件|不良反应|副作用)(?:主要)?(?:为|是|包括|有|表现为)\s?(?P<list>{listed})"
+        ),
+        # "没有恶性肿瘤、血栓栓塞事件或死亡", "未出现发热、皮疹"
+        "negated": regex.compile(rf"(?:没有|无|未见|未出现|未发生|未发现|未观察到|均未出现)\s?(?P<list>{listed})"),
+        # "出现恶心、呕吐症状"
+        "plain": regex.compile(rf"(?:出现|发生)了?\s?(?P<list>{listed})(?:等)?症状"),
+    }
+    return code_of, patterns
+
+
+def _events_in(text: str) -> list[str]:
+    """Event codes named in `text`, in text order, each once (longest name wins)."""
+    code_of, _ = _event_patterns()
+    found: list[str] = []
+    for m in _event_name_pattern().finditer(text):
+        code = code_of[m.group()]
+        if code not in found:
+            found.append(code)
+    return found
+
+
+@lru_cache(maxsize=1)
+def _event_name_pattern() -> regex.Pattern:
+    code_of, _ = _event_patterns()
+    return regex.compile("|".join(regex.escape(f) for f in sorted(code_of, key=lambda f: (-len(f), f))))
+
 
 _AE_WORD = r"(?:严重(?:的)?)?(?:不良事件|不良反应|副作用|副反应|毒副作用|毒性反应|毒性|并发症|输注反应|移植相关(?:不良事件|死亡))"
 _NEG_CUE = r"(?:未观察到|未发现|未出现|未见|未报告|未涉及|没有观察到|没有出现|没有|并未|均未|无|未)"
@@ -23,6 +69,13 @@ _COUNTED = regex.compile(
 )
 _UNRELATED = regex.compile(rf"(?P<ae>(?:所有|全部)?{_AE_WORD})[^。;,，]{{0,16}}?(?:与[^。;,，]{{0,12}}?无关)")
 _MILD = regex.compile(r"(?:其中)?\s?(?P<n>\d{1,5})\s?例为\s?(?:轻度或中度|轻至中度|轻中度|轻度|中度)")
+# English abstracts: "no adverse reactions or complications occurred", "without serious adverse events"
+_ENGLISH_AE = r"(?:adverse (?:events?|reactions?|effects?)|side[ -]effects?|complications?|toxicit(?:y|ies))"
+_ENGLISH_NEGATED = regex.compile(
+    rf"\b(?:no|without|free of|did not (?:observe|find|report))\s(?P<sev>(?:serious|severe|major|obvious|significant)\s)?"
+    rf"{_ENGLISH_AE}(?:\s(?:or|and)\s(?:(?:serious|severe)\s)?{_ENGLISH_AE})?",
+    regex.IGNORECASE,
+)
 _PLAIN = regex.compile(rf"(?P<verb>出现|发生|报告)(?P<mid>[^。;,，]{{0,8}}?)(?P<ae>{_AE_WORD})")
 
 
@@ -34,11 +87,14 @@ class AdverseEventMatch:
     serious: bool | None
     count: int | None
     related: bool | None = None
+    events: tuple[str, ...] = field(default=())  # codes of lexicons/adverse_event.tsv
 
     def to_value(self) -> dict:
         out = {"negated": self.negated, "serious": self.serious, "count": self.count}
         if self.related is not None:
             out["related"] = self.related
+        if self.events:
+            out["events"] = list(self.events)
         return out
 
 
@@ -60,8 +116,22 @@ def find_adverse_events(text: str) -> list[AdverseEventMatch]:
         add(AdverseEventMatch(m.start("n"), m.end(), False, False, int(m.group("n"))))
     for m in _UNRELATED.finditer(text):
         add(AdverseEventMatch(m.start(), m.end(), False, None, None, related=False))
+    for m in _ENGLISH_NEGATED.finditer(text):
+        add(AdverseEventMatch(m.start(), m.end(), True, True if m.group("sev") else None, None))
+    _, named = _event_patterns()
+    for kind in ("counted", "listing", "negated", "plain"):
+        for m in named[kind].finditer(text):
+            events = tuple(_events_in(m.group("list")))
+            if kind == "counted" and events[:1] == ("death",):
+                continue  # "14例患者死亡" is a mortality outcome
+            serious = True if SERIOUS_EVENTS & set(events) else None
+            count = int(m.group("n")) if kind == "counted" else None
+            add(AdverseEventMatch(m.start(), m.end(), kind == "negated", serious, count, events=events))
     cues = find_cues(text)
     for m in _PLAIN.finditer(text):
         neg = context_of(text, m.start(), m.end(), cues)["negated"]
         add(AdverseEventMatch(m.start(), m.end(), neg, True if "严重" in m.group() else None, None))
+    from dataclasses import replace
+
+    out = [a if a.events else replace(a, events=tuple(_events_in(text[a.start : a.end]))) for a in out]
     return sorted(out, key=lambda a: a.start)

@@ -1,5 +1,6 @@
 """Follow-up duration in months: ``随访 12 个月``, ``随访 0.5-26 个月``, ``第 4 年随访`` (48),
-``6 年随访``, ``在 1,6,12 个月进行随访`` (12: the longest time point), ``随访1年`` (12).
+``6 年随访``, ``在 1,6,12 个月进行随访`` (12: the longest time point), ``随访1年`` (12),
+``随访≥3个月`` (low 3, high None), ``中位随访时间 18 个月``, ``随访(12.5±3.2)个月`` (the mean).
 
 The evidence span runs from the number to the unit.
 """
@@ -14,16 +15,24 @@ from .numbers import parse_int, to_months
 
 _N = r"\d+(?:\.\d+)?|[一二两三四五六七八九十半]{1,3}"
 _UNIT = r"个月|月|年|周|天"
-_RANGE = rf"(?P<lo>{_N})(?:\s?(?:-|~|至|到)\s?(?P<hi>{_N}))?\s?(?P<unit>{_UNIT})"
+_CMP = r"(?P<cmp>≥|>|超过|至少|大于|不少于|长于|逾)"
+# "12", "0.5-26", "6~19", "(12.5±3.2)" (a mean: the mean is taken), "≥3" (low only)
+_RANGE = (
+    rf"(?:{_CMP}\s?)?(?:\(\s?)?(?P<lo>{_N})(?:\s?±\s?\d+(?:\.\d+)?\s?\)?|\s?\)"
+    rf"|(?:\s?(?P<lounit>{_UNIT})?\s?(?:-|~|至|到)\s?(?P<hi>{_N})))?\s?(?P<unit>{_UNIT})(?P<over>以上)?"
+)
+_QUALIFIER = r"(?:时间|期|期间|时长)?(?:的)?(?:中位数|中位|平均值|平均|均值)?(?:时间)?(?:为|了|长达|达|共|约|是)?\s?(?:平均|中位)?"
 
 _PATTERNS = [
-    # 随访(时间/期)(为/了/长达) 12 个月
-    regex.compile(rf"随访(?:时间|期|期间)?(?:为|了|长达|达|共|约|平均|中位)?\s?(?:时间)?(?:为)?\s?(?P<span>{_RANGE})"),
+    # 随访(时间/期)(为/了/长达) 12 个月, 随访时间中位数为 18 个月, 随访≥3个月
+    regex.compile(rf"随访{_QUALIFIER}\s?(?P<span>{_RANGE})"),
+    # 中位随访时间 18 个月, 平均随访 2 年
+    regex.compile(rf"(?:中位|平均)随访{_QUALIFIER}\s?(?P<span>{_RANGE})"),
     # 第 4 年随访 / 第12个月随访
     regex.compile(rf"第\s?(?P<span>(?P<lo>{_N})\s?(?P<unit>{_UNIT}))(?:的)?\s?随访"),
     # 在 1,6,12 个月进行随访
     regex.compile(rf"在\s?(?P<span>(?P<list>(?:\d+\s?[,，、]\s?)+)(?P<lo>\d+)\s?(?P<unit>{_UNIT}))(?:时)?(?:进行|时)?\s?随访"),
-    # 6 年随访 / 长达6年的随访 / 9 年的随访结果 / 3个月随访
+    # 6 年随访 / 长达6年的随访 / 经过 12 个月的随访 / 3个月随访
     regex.compile(rf"(?P<span>{_RANGE})(?:的)?\s?(?:长期)?随访"),
 ]
 
@@ -33,7 +42,7 @@ class FollowUpMatch:
     start: int
     end: int
     low: float
-    high: float
+    high: float | None  # None: "≥3个月", no upper bound
 
 
 def _number(text: str) -> float | None:
@@ -56,10 +65,13 @@ def find_follow_ups(text: str) -> list[FollowUpMatch]:
                 continue
             lo = _number(m.group("lo"))
             hi = _number(m.group("hi")) if m.groupdict().get("hi") else lo
-            if lo is None or hi is None:
+            if m.groupdict().get("cmp") or m.groupdict().get("over"):
+                hi = None  # "随访≥3个月": at least three months, no upper bound stated
+            if lo is None or (hi is None and not (m.groupdict().get("cmp") or m.groupdict().get("over"))):
                 continue
             unit = m.group("unit")
-            low, high = to_months(lo, unit), to_months(hi, unit)
+            low = to_months(lo, m.groupdict().get("lounit") or unit)
+            high = to_months(hi, unit) if hi is not None else None
             if m.groupdict().get("list"):
                 low = high  # the longest time point is the follow-up
             found.append(FollowUpMatch(start, end, low, high))
