@@ -128,9 +128,12 @@ def cmd_eval(args: argparse.Namespace) -> int:
         return 2
     print(format_report(report))
     if args.report:
-        from .evaluation.scorer import write_markdown_report
+        if str(args.report).lower().endswith((".html", ".htm")):
+            from .evaluation.html_report import write_html_report as write_report
+        else:
+            from .evaluation.scorer import write_markdown_report as write_report
 
-        write_markdown_report(report, args.report)
+        write_report(report, args.report)
         print(f"\nerror report written to {args.report}")
     if args.min_f1 is not None:
         worst = min((s["f1"] for split in report["splits"].values() for s in split["value"]["per_label"].values() if s["support"]), default=1.0)
@@ -138,6 +141,73 @@ def cmd_eval(args: argparse.Namespace) -> int:
             print(f"mscmine eval: a label's value F1 {worst:.3f} is below --min-f1 {args.min_f1}", file=sys.stderr)
             return 1
     return 0
+
+
+def cmd_export_annotations(args: argparse.Namespace) -> int:
+    """Gold files or fresh predictions → a Label Studio task list (+ config) or a brat folder."""
+    from .evaluation import annotation_io as aio
+    from .errors import MscmineError
+
+    docs = []
+    try:
+        if args.gold:
+            for raw in args.gold:
+                p = Path(raw)
+                files = sorted(p.glob("*.json")) if p.is_dir() else [p]
+                docs.extend(aio.load_gold_document(f, root=args.root) for f in files)
+        else:
+            files, missing = _collect_inputs(args.predict)
+            if missing:
+                for m in missing:
+                    print(f"mscmine export-annotations: {m['message']}", file=sys.stderr)
+                return 2
+            docs.extend(aio.predicted_document(f, split=args.split or "dev") for f in files)
+    except (OSError, ValueError, KeyError, MscmineError) as exc:
+        print(f"mscmine export-annotations: {exc}", file=sys.stderr)
+        return 2
+    if not docs:
+        print("mscmine export-annotations: no documents", file=sys.stderr)
+        return 2
+    out = Path(args.output)
+    n_ent = sum(len(d["entities"]) for d, _ in docs)
+    if args.format == "labelstudio":
+        kind = args.kind or ("annotations" if args.gold else "predictions")
+        tasks = aio.to_labelstudio(docs, kind=kind, offsets=args.offsets)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(tasks, ensure_ascii=False, indent=1), encoding="utf-8")
+        config = out.with_name(out.stem + ".config.xml")
+        config.write_text(aio.labelstudio_config(), encoding="utf-8")
+        print(f"mscmine: {len(docs)} tasks ({n_ent} entities as {kind}) written to {out}; labelling config in {config}")
+    else:
+        aio.write_brat(docs, out)
+        print(f"mscmine: {len(docs)} documents ({n_ent} entities) written to {out}/ (.txt, .ann, .meta.json, annotation.conf)")
+    return 0
+
+
+def cmd_import_annotations(args: argparse.Namespace) -> int:
+    """A corrected Label Studio export or brat folder → gold JSON files."""
+    from .evaluation import annotation_io as aio
+
+    src = Path(args.input)
+    fmt = args.format
+    if fmt == "auto":
+        fmt = "brat" if src.is_dir() else "labelstudio"
+    try:
+        if fmt == "brat":
+            result = aio.read_brat(src, offsets=args.offsets, split=args.split, allow_missing_values=args.allow_missing_values)
+        else:
+            tasks = json.loads(src.read_text(encoding="utf-8"))
+            result = aio.from_labelstudio(tasks, where=str(src), offsets=args.offsets, use_predictions=args.use_predictions,
+                                          split=args.split, allow_missing_values=args.allow_missing_values)
+        paths = aio.write_gold(result, args.output, root=None if args.no_source_check else args.root)
+    except (OSError, ValueError, aio.AnnotationImportError) as exc:
+        print(f"mscmine import-annotations: {exc}", file=sys.stderr)
+        return 2
+    for w in result.warnings:
+        print(f"mscmine: warning: {w}", file=sys.stderr)
+    n_ent = sum(len(d["entities"]) for d in result.documents)
+    print(f"mscmine: {len(paths)} gold files ({n_ent} entities) written to {args.output}")
+    return 0 if paths else 1
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -169,9 +239,47 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--gold", default="annotations/gold", help="folder of gold JSON files (default annotations/gold)")
     p.add_argument("--corpus", default=None, help="folder of the texts (default: the gold files' source paths)")
     p.add_argument("--predictions", default=None, help="a JSONL of mentions/records (default: run the extractor now)")
-    p.add_argument("--report", default=None, help="write a Markdown report with every error in context")
+    p.add_argument("--report", default=None,
+                   help="write every error in context: HTML when the name ends in .html/.htm, else Markdown")
     p.add_argument("--min-f1", type=float, default=None, help="exit 1 when any label's value F1 is below this")
     p.set_defaults(func=cmd_eval)
+    p = sub.add_parser("export-annotations", help="gold or predicted entities to Label Studio JSON or brat standoff",
+                       formatter_class=argparse.RawDescriptionHelpFormatter,
+                       epilog="examples:\n"
+                              "  mscmine export-annotations --gold annotations/gold -f labelstudio -o out/ls/tasks.json\n"
+                              "  mscmine export-annotations --predict corpus/seeds -f brat -o out/brat")
+    src = p.add_mutually_exclusive_group(required=True)
+    src.add_argument("--gold", nargs="+", help="gold JSON files or folders")
+    src.add_argument("--predict", nargs="+", help="articles or folders to run the extractor on")
+    p.add_argument("-f", "--format", choices=("labelstudio", "brat"), required=True)
+    p.add_argument("-o", "--output", required=True, help="labelstudio: the tasks .json (config written next to it); brat: a folder")
+    p.add_argument("--kind", choices=("predictions", "annotations"), default=None,
+                   help="Label Studio block (default: annotations for --gold, predictions for --predict)")
+    p.add_argument("--offsets", choices=("codepoint", "utf16"), default="codepoint",
+                   help="Label Studio offsets: codepoint (current versions, default) or utf16 (versions before 2022)")
+    p.add_argument("--split", default=None, help="split of predicted documents (default dev)")
+    p.add_argument("--root", default=".", help="folder the gold files' source paths are relative to (default .)")
+    p.set_defaults(func=cmd_export_annotations)
+
+    p = sub.add_parser("import-annotations", help="a corrected Label Studio export or brat folder back to gold JSON",
+                       formatter_class=argparse.RawDescriptionHelpFormatter,
+                       epilog="examples:\n"
+                              "  mscmine import-annotations project-1-export.json -o annotations/gold\n"
+                              "  mscmine import-annotations out/brat -o out/gold")
+    p.add_argument("input", help="Label Studio JSON export (a .json task list) or a brat folder")
+    p.add_argument("-o", "--output", required=True, help="folder for the gold files (<doc_id>.json)")
+    p.add_argument("-f", "--format", choices=("auto", "labelstudio", "brat"), default="auto",
+                   help="default: brat for a folder, labelstudio for a file")
+    p.add_argument("--offsets", choices=("auto", "codepoint", "utf16"), default="auto",
+                   help="how the tool counted offsets (default auto: checked against each span's text)")
+    p.add_argument("--split", default=None, help="set the split of every document (default: from the export, else dev)")
+    p.add_argument("--use-predictions", action="store_true",
+                   help="Label Studio: take the last prediction of a task that has no annotation")
+    p.add_argument("--allow-missing-values", action="store_true", help="keep entities without a value (value null)")
+    p.add_argument("--root", default=".", help="folder the documents' source paths are relative to (default .)")
+    p.add_argument("--no-source-check", action="store_true",
+                   help="do not compare the annotated text with the source file")
+    p.set_defaults(func=cmd_import_annotations)
     return parser.parse_args(argv)
 
 
