@@ -57,17 +57,20 @@ def _measure_pattern() -> tuple[regex.Pattern, dict[str, str]]:
         f = regex.escape(e.form)
         if e.form.isascii():
             f = rf"(?<![A-Za-z0-9]){f}(?![A-Za-z0-9])"
+        else:
+            # "28 个关节疾病活动度评分": papers (and PDF text) put a space between digits and Han
+            f = regex.sub(r"(?<=\d)(?=\p{Han})|(?<=\p{Han})(?=\d)", r"\\s?", f)
         alts.append(f)
     return regex.compile("|".join(alts)), {e.form: e.code for e in forms}
 
 
 def find_measures(text: str) -> list[tuple[int, int, str]]:
-    pattern, codes = _measure_pattern()
-    return [(m.start(), m.end(), codes[m.group()]) for m in pattern.finditer(text)]
+    pattern, _ = _measure_pattern()
+    return [(m.start(), m.end(), _code(m.group())) for m in pattern.finditer(text)]
 
 
 def _measure_in(text: str, start: int, end: int, default: str = "other") -> str:
-    found = find_measures(text[start:end])
+    found = find_measures(text[start:end])  # codes via _code: spaced forms too
     return found[-1][2] if found else default
 
 
@@ -87,6 +90,29 @@ _SCORES = regex.compile(
 _CHANGED = regex.compile(rf"(?P<m>MEASURE)[^。;,，]{{0,12}}?(?:显著|明显|均|有所|逐渐)?(?P<verb>{_DOWN}|{_UP}|改善)")
 _NOT_ACHIEVED = regex.compile(r"(?:未能|不能|未|没有)(?:诱导|达到|实现|获得)?(?P<what>病情缓解|临床缓解|完全缓解|缓解|改善\S{0,6}?疾病活动性)")
 
+# "9例合并肾功能不全患者移植后血肌酐下降", "1例RA患者移植5个月后病情复发", "9 名患者症状好转":
+# a count of patients and what happened to them, without a percentage
+_COUNT_RESULT = regex.compile(
+    r"(?<![\d.])(?P<n>\d{1,5})\s?(?:例|名)(?!\s?次)\s?(?P<what>[^。;；,，:：例%()（）]{0,30}?)"
+    r"(?P<verb>(?:实现|达到|获得)(?:了)?(?:长期|完全|临床|部分)?缓解|复发|好转|改善|缓解|下降|上升|升高|降低|减轻|愈合|消失|恢复正常|恢复|加重|进展"
+    r"|未再(?:有|出现)?[^。;；,，]{1,8}?(?=[。;；,，]))"
+)
+_ENROL_BEFORE_RESULT = regex.compile(
+    r"接受|纳入|入组|入选|参与|参加|随机|分为|给予|予以|采用|应用|使用|进行|输注|注射|招募|(?:治疗|移植)(?!后|前|\d)|均|都|全部"
+)
+_AE_IN_RESULT = regex.compile(r"不良|副作用|并发症|出现|发生")
+# English abstracts: "7 (9%) of the 76 patients relapsed", "including 1 death"
+_ENGLISH_COUNT_PCT = regex.compile(
+    r"(?<![\w.])(?P<n>\d{1,5})\s?\((?P<pct>\d+(?:\.\d+)?)%\)(?:\sof\sthe\s\d+\s(?:patients|cases))?\s(?P<verb>relapsed|died|improved|responded|achieved (?:complete |clinical )?remission)",
+    regex.IGNORECASE,
+)
+_ENGLISH_DEATHS = regex.compile(r"(?<![\w.])(?P<n>\d{1,5})\s(?:deaths?\b|patients? died\b)", regex.IGNORECASE)
+# a verb, then the measures it changed: "降低了干燥综合征疾病活动指数(…)和VAS"
+_VERB_FIRST = regex.compile(rf"(?:显著|明显)?(?P<verb>{_DOWN}|{_UP}|改善|减轻)了\s?")
+_LIST_FILLER = regex.compile(r"\s?(?:、|,|，|和|及|与|以及|或|水平|评分|积分|指标|指数)\s?")
+_UNKNOWN_ITEM = regex.compile(r"[\p{Han}A-Za-z0-9\-]{1,10}(?=[(（])")
+_LIST_VERB = regex.compile(rf"\s?(?:均|也)?\s?(?:显著|明显|有所|逐渐|均)?\s?(?P<verb>{_DOWN}|{_UP}|改善)")
+
 _NUMERIC_MEASURES = {"DAS28", "VAS", "ESR", "CRP", "SLEDAI", "mRSS", "HAQ", "ESSDAI", "RF", "anti_CCP", "anti_dsDNA", "proteinuria", "creatinine", "complement", "ACR20", "ACR50", "ACR70"}
 
 
@@ -103,7 +129,74 @@ def _patterns() -> dict[str, regex.Pattern]:
 
 
 def _code(surface: str) -> str:
-    return _measure_pattern()[1].get(surface, "other")
+    codes = _measure_pattern()[1]
+    return codes.get(surface) or codes.get(regex.sub(r"\s", "", surface), "other")
+
+
+def _skip_parenthesis(text: str, j: int, limit: int = 80) -> int:
+    """Index after the parenthesised group that opens at text[j], or j when none closes soon."""
+    close = {"(": ")", "（": "）"}.get(text[j : j + 1])
+    if not close:
+        return j
+    k = text.find(close, j + 1, j + limit)
+    return k + 1 if k >= 0 else j
+
+
+def _measure_at(measures: list[tuple[int, int, str]], j: int) -> tuple[int, int, str] | None:
+    for m in measures:
+        if m[0] == j:
+            return m
+    return None
+
+
+def _listed_measures_changed(text: str, measures: list[tuple[int, int, str]]) -> list[tuple[int, int, str, str]]:
+    """Measures listed before one verb, each spanning to the verb:
+    "DAS28 (…)、VAS (…) 和 ESR (…) 显著降低" → three results, all "down"."""
+    out = []
+    for start, end, code in measures:
+        j = end
+        for _ in range(12):  # at most a dozen list items and fillers
+            j2 = _skip_parenthesis(text, j if text[j : j + 1] != " " else j + 1)
+            if j2 != (j if text[j : j + 1] != " " else j + 1):
+                j = j2
+                continue
+            nxt = _measure_at(measures, j) or _measure_at(measures, j + 1)
+            if nxt:
+                j = nxt[1]
+                continue
+            f = _LIST_FILLER.match(text, j)
+            if f and f.end() > j:
+                j = f.end()
+                continue
+            # an item the lexicon does not know, defined by a parenthesis: "促炎因子(IL-6、TNF-α)"
+            u = _UNKNOWN_ITEM.match(text, j)
+            if u:
+                j = _skip_parenthesis(text, u.end())
+                continue
+            break
+        v = _LIST_VERB.match(text, j)
+        if v and j > end:
+            out.append((start, v.end(), code, v.group("verb")))
+    return out
+
+
+def _verb_then_measures(text: str, measures: list[tuple[int, int, str]]) -> list[tuple[int, int, str, str]]:
+    """ "降低了干燥综合征疾病活动指数(…)和VAS" → one result per measure, from the verb to the measure."""
+    out = []
+    for v in _VERB_FIRST.finditer(text):
+        j = v.end()
+        for _ in range(12):
+            m = _measure_at(measures, j)
+            if m:
+                j = _skip_parenthesis(text, m[1])
+                out.append((v.start(), j, m[2], v.group("verb")))
+                continue
+            f = _LIST_FILLER.match(text, j)
+            if f and f.end() > j:
+                j = f.end()
+                continue
+            break
+    return out
 
 
 def find_outcomes(text: str) -> list[OutcomeMatch]:
@@ -134,15 +227,51 @@ def find_outcomes(text: str) -> list[OutcomeMatch]:
         if verb.startswith("<"):
             extra["threshold"] = verb
         add(OutcomeMatch(m.start(), m.end(), measure, float(m.group("pct")), "%", False, direction, extra))
+    for m in _ENGLISH_COUNT_PCT.finditer(text):
+        verb = m.group("verb").lower()
+        measure = "relapse" if verb == "relapsed" else "mortality" if verb == "died" else "remission_rate" if "remission" in verb else "other"
+        add(OutcomeMatch(m.start(), m.end(), measure, float(m.group("pct")), "%", False, None, {"count": int(m.group("n"))}))
+    for m in _ENGLISH_DEATHS.finditer(text):
+        add(OutcomeMatch(m.start(), m.end(), "mortality", float(m.group("n")), "count"))
     for m in pats["rate"].finditer(text):
         d = m.group("dir") or ""
-        add(OutcomeMatch(m.start(), m.end(), _code(m.group("m")), float(m.group("pct")), "%",
+        start, code = m.start(), _code(m.group("m"))
+        acr = regex.search(r"(?<![A-Za-z])ACR\s?(?P<k>20|50|70)\s?$", text[max(0, start - 8) : start])
+        if acr and code in ("remission_rate", "response_rate"):
+            # "ACR20缓解率为53.3%": the rate of an ACR response is that ACR measure
+            start, code = start - len(acr.group()), f"ACR{acr.group('k')}"
+        add(OutcomeMatch(start, m.end(), code, float(m.group("pct")), "%",
                          context_of(text, m.start(), m.end(), cues)["negated"],
                          "up" if regex.match(_UP, d) else "down" if d else None))
     for m in _DEATHS.finditer(text):
         add(OutcomeMatch(m.start(), m.end(), "mortality", float(m.group("n")), "count"))
+    for m in _COUNT_RESULT.finditer(text):
+        what, verb = m.group("what"), m.group("verb")
+        if _ENROL_BEFORE_RESULT.search(what) or _AE_IN_RESULT.search(what + verb):
+            continue
+        if "复发" in verb or "复发" in what:
+            measure = "relapse"
+        elif "缓解" in verb and regex.match(r"实现|达到|获得", verb):
+            measure = "remission_rate"
+        else:
+            measure = _measure_in(what + verb, 0, len(what + verb))
+            if measure in ("relapse", "remission_rate", "response_rate", "adverse_events"):
+                measure = "other"
+        direction = "down" if regex.search(_DOWN, verb) else "up" if regex.search(_UP, verb) else None
+        add(OutcomeMatch(m.start(), m.end(), measure, float(m.group("n")), "count", False, direction))
     for m in _NOT_ACHIEVED.finditer(text):
         add(OutcomeMatch(m.start(), m.end(), "remission_rate", None, None, True))
+    measures = find_measures(text)
+    listed = []
+    for start, end, code, verb in _listed_measures_changed(text, measures) + _verb_then_measures(text, measures):
+        if code in ("adverse_events", "relapse", "mortality", "survival_rate", "response_rate", "remission_rate"):
+            continue
+        if any(x.start <= start and end <= x.end and x not in listed for x in out) or any(x.start == start and x.end == end for x in listed):
+            continue
+        neg = context_of(text, start, end, cues)["negated"]
+        # measures listed before one verb share its end: their spans nest, as the results do
+        listed.append(OutcomeMatch(start, end, code, None, None, neg, "down" if regex.match(_DOWN, verb) else "up" if regex.match(_UP, verb) else None))
+    out.extend(listed)
     for m in pats["changed"].finditer(text):
         code = _code(m.group("m"))
         if code not in _NUMERIC_MEASURES:
