@@ -256,6 +256,10 @@ class _Segment:
     width: int  # its length as a visual line: its parts without the citation-only lines
 
 
+_HAS_DIGIT = regex.compile(r"\d")
+_HAS_HAN = regex.compile(r"\p{Han}")
+
+
 def _is_tableish(line: str) -> bool:
     """A table row or header: five or more fields separated by white space, or pipes."""
     if line.count("|") >= 2:
@@ -263,8 +267,8 @@ def _is_tableish(line: str) -> bool:
     fields = _CITATION.sub("", line).split()
     if len(fields) < 5 or sum(map(len, fields)) / len(fields) > 7:
         return False
-    numeric = sum(bool(regex.search(r"\d", f)) for f in fields)
-    han = sum(bool(regex.search(r"\p{Han}", f)) for f in fields)
+    numeric = sum(bool(_HAS_DIGIT.search(f)) for f in fields)
+    han = sum(bool(_HAS_HAN.search(f)) for f in fields)
     return numeric >= 0.3 * len(fields) or han >= 0.6 * len(fields)
 
 

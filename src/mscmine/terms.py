@@ -9,6 +9,7 @@ only where the document defines them ("脂肪(AD)") or where they are glued to a
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -30,9 +31,10 @@ _DEFINITION = regex.compile(
 @dataclass(frozen=True)
 class _CompiledLexicon:
     lexicon: Lexicon
-    pattern: regex.Pattern
+    pattern: regex.Pattern  # every form, longest first: what `_scan` reproduces faster
     by_form: dict[str, LexiconEntry]
     by_folded: dict[str, LexiconEntry]
+    parts: tuple = ()  # (pure Chinese literals, forms with Latin ends): searched separately
 
 
 def _alternative(entry: LexiconEntry) -> str:
@@ -56,12 +58,44 @@ def _compiled(name: str) -> _CompiledLexicon:
     lex = load_lexicons()[name]
     entries = sorted(lex.entries, key=lambda e: (-len(e.form), e.form))
     pattern = regex.compile("|".join(_alternative(e) for e in entries))
+    # One alternation of Chinese literals and Latin forms with lookarounds defeats the regex
+    # engines' literal optimisations (10x slower than the two halves searched apart, see
+    # benchmarks/RESULTS.md); `_scan` merges the halves with the same leftmost-longest result.
+    han = [e.form for e in entries if not e.is_latin]
+    latin = [e for e in entries if e.is_latin]
+    parts = []
+    if han:
+        parts.append(re.compile("|".join(re.escape(f) for f in han)))
+    if latin:
+        parts.append(regex.compile("|".join(_alternative(e) for e in latin)))
     return _CompiledLexicon(
         lex,
         pattern,
         {e.form: e for e in lex.entries},
         {e.form.casefold(): e for e in lex.entries if e.kind == "name"},
+        tuple(parts),
     )
+
+
+def _scan(parts: tuple, text: str):
+    """(start, end, surface) of the matches `"|".join(all alternatives)` would give, in order:
+    the leftmost match, the longer one where two halves match at the same place."""
+    if len(parts) == 1:
+        for m in parts[0].finditer(text):
+            yield m.start(), m.end(), m.group()
+        return
+    nxt = [p.search(text) for p in parts]
+    pos = 0
+    while True:
+        best = None
+        for m in nxt:
+            if m is not None and (best is None or m.start() < best.start() or (m.start() == best.start() and m.end() > best.end())):
+                best = m
+        if best is None:
+            return
+        yield best.start(), best.end(), best.group()
+        pos = best.end()
+        nxt = [m if m is None or m.start() >= pos else p.search(text, pos) for p, m in zip(parts, nxt)]
 
 
 def _entry_for(comp: _CompiledLexicon, surface: str) -> LexiconEntry | None:
@@ -75,10 +109,10 @@ def find_terms(text: str, names: tuple[str, ...] = TERM_LEXICONS) -> list[Mentio
         comp = _compiled(name)
         label = comp.lexicon.label
         matches: list[tuple[int, int, LexiconEntry]] = []
-        for m in comp.pattern.finditer(text):
-            entry = _entry_for(comp, m.group())
+        for start, end, surface in _scan(comp.parts, text):
+            entry = _entry_for(comp, surface)
             if entry is not None and entry.kind != "stop":
-                matches.append((m.start(), m.end(), entry))
+                matches.append((start, end, entry))
         # abbreviations the document defines after a full form
         defined: dict[str, str] = {}
         for start, end, entry in matches:

@@ -575,6 +575,141 @@ def _read_page(page, number: int, counts: Counter) -> _PageData:
     return _PageData(number, width, height, chars, rules, ruled, total=total, cid=cid)
 
 
+def _pdfium_pages(data: bytes, counts: Counter) -> list[_PageData | None]:
+    """Every page read with pypdfium2 where that reading is as good as pdfminer's (None where not).
+
+    PDFium parses a page in a few milliseconds, pdfminer (through pdfplumber) in about a hundred
+    (benchmarks/RESULTS.md); the characters come out in the same form, with these differences
+    handled here: PDFium's loose boxes use the substitute font's widths for Latin glyphs, so their
+    right edge comes from the PDF font's own width; PDFium marks a hyphen it takes for a line-end
+    hyphen with U+0002 (0xFFFE in the text buffer); its generated spaces and line breaks are skipped.
+    Surrogate pairs (characters outside the BMP) are left to pdfplumber with the rest of the page.
+
+    A page is left to pdfplumber (None) when PDFium's reading may be worse: a text object that
+    PDFium could not decode (it keeps the object with no characters: seen with one-character
+    strings in a predefined-CMap CID font), characters with no Unicode mapping, a rotated page,
+    vertical rules or boxes (ruled tables need pdfplumber's table finder). An encrypted file is
+    left to pdfminer whole, so its `(cid:NNN)` accounting stays pdfminer's.
+    """
+    import ctypes
+
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    pdf = pdfium.PdfDocument(data)
+    try:
+        n = len(pdf)
+        if pdfium_c.FPDF_GetSecurityHandlerRevision(pdf.raw) != -1:
+            return [None] * n
+        out: list[_PageData | None] = []
+        widths: dict[tuple, float] = {}
+        for i in range(n):
+            page = pdf[i]
+            try:
+                local: Counter = Counter()
+                pd = _pdfium_page(page, i + 1, local, widths, ctypes, pdfium_c)
+                if pd is not None:
+                    counts.update(local)
+                out.append(pd)
+            finally:
+                page.close()
+        return out
+    finally:
+        pdf.close()
+
+
+_TEXT_OBJ, _PATH_OBJ = 1, 2  # FPDF_PAGEOBJ_TEXT, FPDF_PAGEOBJ_PATH
+
+
+def _pdfium_page(page, number: int, counts: Counter, widths: dict, ctypes, pdfium_c) -> _PageData | None:
+    if page.get_rotation() % 360:
+        return None
+    width, height = float(page.get_width()), float(page.get_height())
+    rules: list[_Rule] = []
+    vertical = boxes = 0
+    for obj in page.get_objects(max_depth=2):
+        kind = obj.type
+        if kind == _TEXT_OBJ:
+            left, bottom, right, top = obj.get_bounds()
+            if right - left < 0.01 and top - bottom < 0.01:
+                return None  # text PDFium could not decode
+        elif kind == _PATH_OBJ:
+            left, bottom, right, top = obj.get_bounds()
+            w, h = right - left, top - bottom
+            if h <= 2.5 and w >= 20:
+                rules.append(_Rule(float(left), float(right), float(height - (top + bottom) / 2)))
+            elif w <= 2.5 and h >= 5:
+                vertical += 1
+            elif w > 5 and h > 5:
+                boxes += 1
+    if vertical >= 2 or boxes >= 2:
+        return None
+    textpage = page.get_textpage()
+    try:
+        raw = textpage.raw
+        n = pdfium_c.FPDFText_CountChars(raw)
+        if n <= 0:
+            return _PageData(number, width, height, [], rules, [], total=0, cid=0)
+        buf = (ctypes.c_ushort * (n + 1))()
+        pdfium_c.FPDFText_GetText(raw, 0, n, buf)
+        codes = buf[:n]
+        rect = pdfium_c.FS_RECTF()
+        ox, oy = ctypes.c_double(), ctypes.c_double()
+        fw, fsz = ctypes.c_float(), ctypes.c_float()
+        get_box = pdfium_c.FPDFText_GetLooseCharBox
+        get_size = pdfium_c.FPDFText_GetFontSize
+        generated = pdfium_c.FPDFText_IsGenerated
+        angle = pdfium_c.FPDFText_GetCharAngle
+        map_error = pdfium_c.FPDFText_HasUnicodeMapError
+        chars: list[_Char] = []
+        seen: dict[tuple[str, int, int], list[_Char]] = defaultdict(list)
+        total = 0
+        for i, code in enumerate(codes):
+            if code <= 32 or code == 0xA0 or 0xD800 <= code <= 0xDFFF or code >= 0xFFFD:
+                if code in (2, 0xFFFE):
+                    code = 0x2D  # PDFium's mark (U+0002, 0xFFFE in FPDFText_GetText) for a hyphen it takes for a line end
+                elif 0xD800 <= code <= 0xDFFF:
+                    return None  # a character outside the BMP: one index, two UTF-16 units
+                elif code not in (32, 0xA0) or generated(raw, i):
+                    continue
+            if map_error(raw, i):
+                return None  # no Unicode mapping: pdfminer's reading and (cid:NNN) accounting
+            total += 1
+            if abs(angle(raw, i)) > 0.01 and abs(angle(raw, i) - 6.2832) > 0.01:
+                counts["rotated"] += 1
+                continue
+            get_box(raw, i, rect)
+            size = float(get_size(raw, i)) or 1.0
+            x0, x1 = rect.left, rect.right
+            if code < 128 and code != 32:
+                # Latin glyph: the PDF font's advance width from the origin (PDFium's loose box
+                # uses the substitute font's), as pdfminer measures it
+                obj = pdfium_c.FPDFText_GetTextObject(raw, i)
+                font = pdfium_c.FPDFTextObj_GetFont(obj)
+                pdfium_c.FPDFTextObj_GetFontSize(obj, ctypes.byref(fsz))
+                key = (ctypes.cast(font, ctypes.c_void_p).value, code, fsz.value)
+                adv = widths.get(key)
+                if adv is None:
+                    adv = fw.value if pdfium_c.FPDFFont_GetGlyphWidth(font, code, fsz.value, ctypes.byref(fw)) else -1.0
+                    widths[key] = adv
+                if adv >= 0 and fsz.value > 0:
+                    pdfium_c.FPDFText_GetCharOrigin(raw, i, ctypes.byref(ox), ctypes.byref(oy))
+                    x0 = ox.value
+                    x1 = x0 + adv * size / fsz.value
+            top, bottom = height - rect.top, height - rect.bottom
+            if x1 < 0 or x0 > width or bottom < 0 or top > height:
+                counts["outside"] += 1
+                continue
+            ch = _Char(chr(code), x0, max(x1, x0), top, bottom, size)
+            if _duplicate(ch, seen):
+                counts["duplicates"] += 1
+                continue
+            chars.append(ch)
+    finally:
+        textpage.close()
+    return _PageData(number, width, height, chars, rules, [], total=total, cid=0)
+
+
 def _pdfium_chars(data: bytes, numbers: list[int]) -> dict[int, list[_Char]]:
     """Characters of some pages read with pypdfium2, in the same form as pdfplumber's.
 
@@ -1169,14 +1304,22 @@ def _parse(data: bytes, path: str, doc_id: str, info: _Info) -> Document:
     import pdfplumber
 
     counts: Counter = Counter()
-    pages: list[_PageData] = []
     try:
-        with pdfplumber.open(io.BytesIO(data)) as pdf:
-            for i, page in enumerate(pdf.pages):
-                try:
-                    pages.append(_read_page(page, i + 1, counts))
-                finally:
-                    page.close()
+        fast = _pdfium_pages(data, counts)
+    except Exception:  # noqa: BLE001 - PDFium's reading is an optimisation; pdfminer reads all
+        counts = Counter()
+        fast = [None] * info.pages
+    slow = [i for i, pd in enumerate(fast) if pd is None]
+    pages: list[_PageData] = list(fast)  # type: ignore[arg-type] - the None entries are filled below
+    try:
+        if slow:
+            with pdfplumber.open(io.BytesIO(data)) as pdf:
+                for i in slow:
+                    page = pdf.pages[i]
+                    try:
+                        pages[i] = _read_page(page, i + 1, counts)
+                    finally:
+                        page.close()
     except MscmineError:
         raise
     except Exception as exc:  # noqa: BLE001 - pdfminer raises many types on damaged files
@@ -1260,6 +1403,7 @@ def _parse(data: bytes, path: str, doc_id: str, info: _Info) -> Document:
     meta["cid_ratio"] = round(measured_cid / total, 4) if total else 0.0
     meta["superscripts"] = {"powers_of_ten": stats.exponents, "citations": stats.citations, "other": stats.other}
     meta["tables"] = len(tables_out)
+    meta["pdfminer_pages"] = [i + 1 for i in slow]  # read with pdfplumber; the others with PDFium
     meta["two_column_pages"] = two_column
     meta["dropped_header_footer_lines"] = dropped
     warnings = []
