@@ -26,6 +26,15 @@ def counts(text):
         ("其中系统性红斑狼疮46例(61%)", [("46例", 46, "subgroup")]),  # 000
         ("共入组30例活动性SLE患者", [("30例", 30, "total")]),
         ("治疗组 20 例,对照组 18 例", [("20 例", 20, "group"), ("18 例", 18, "group")]),
+        ("共 46 名患者随机分为 3 组", [("46 名", 46, "total")]),  # 001
+        ("17例RA患者", [("17例", 17, "total")]),  # 001
+        ("纳入 32 例符合 ACR 分类标准的 SLE 患者", [("32 例", 32, "total")]),
+        ("9例合并肾功能不全患者移植后血肌酐下降", [("9例", 9, "subgroup")]),  # 000: a feature subgroup
+        ("76例患者移植后临床症状及实验室检查结果均有不同程度改善", [("76例", 76, "total")]),  # 000: all of them
+        ("A total of 76 patients with rheumatic diseases", [("76 patients", 76, "total")]),  # 000 (English abstract)
+        ("including 46 (61%) cases of systemic lupus erythematosus", [("46", 46, "subgroup")]),  # 000 (English abstract)
+        ("21 (28%) of rheumatoid arthritis", [("21", 21, "subgroup")]),  # 000 (English abstract)
+        ("本研究招募了 60 名活动性狼疮肾炎患者", [("60 名", 60, "total")]),
     ],
 )
 def test_sample_sizes(sentence, expected):
@@ -44,6 +53,15 @@ def test_sample_sizes(sentence, expected):
         ("解放军323医院17例(22%)", "site"),  # 000
         ("迄今,全球已有超过4000例难治性AD患者接受HSCT治疗", "background"),  # 002
         ("总共报告了 141 例不良事件", "outcome"),  # 001
+        ("总共报告了 141 例不良事件,其中 133 例为轻度或中度", "outcome"),  # 001: events, not patients
+        ("结果显示 9 名患者症状和血清学好转", "outcome"),  # 001
+        ("15例患者出现带状疱疹", "outcome"),  # 001
+        ("1例类风湿关节炎患者移植5个月后因感冒病情复发", "outcome"),  # 000
+        ("13例(62%)28个关节疾病活动度评分<2.6", "outcome"),  # 000: a threshold reached
+        ("其中1例实现长期缓解", "outcome"),  # 002
+        ("女性 18 例", "sex"),
+        ("北京协和医院 12 例", "site"),
+        ("据统计,迄今已有逾 2000 例患者接受该治疗", "background"),
     ],
 )
 def test_counts_that_are_not_sample_sizes(sentence, role):

@@ -30,7 +30,7 @@ def terms(text):
         ("膝骨关节炎", [("DISEASE", "膝骨关节炎", "OA")]),
         ("多发性骨髓瘤", []),
         ("同种异体", [("DONOR", "同种异体", "allogeneic")]),
-        ("经静脉注射", [("ROUTE", "经静脉", "intravenous")]),
+        ("经静脉注射", [("ROUTE", "经静脉注射", "intravenous")]),
         ("hUC-MSC", [("CELL_SOURCE", "hUC", "umbilical_cord"), ("CELL_TYPE", "MSC", "MSC")]),
         ("rheumatoid arthritis", [("DISEASE", "rheumatoid arthritis", "RA")]),
     ],

@@ -27,7 +27,8 @@ def _event_patterns() -> tuple[dict[str, str], dict[str, regex.Pattern]]:
     code_of = {e.form: e.code for e in entries if e.kind != "stop"}
     event = "(?:" + "|".join(regex.escape(f) for f in sorted(code_of, key=lambda f: (-len(f), f))) + ")"
     joiner = r"(?:、|和|及|与|或|,|，|以及)"
-    listed = rf"{event}(?:\s?{joiner}\s?{event})*"
+    modifier = r"(?:一过性|短暂(?:的)?|轻度|轻微(?:的)?|中度|重度|严重(?:的)?|反复)?"
+    listed = rf"{modifier}{event}(?:\s?{joiner}\s?{modifier}{event})*"
     patterns = {
         # "15例患者出现带状疱疹", "2例发生肺部感染"
         "counted": regex.compile(rf"(?P<n>\d{{1,5}})\s?例(?:患者|病人)?\s?(?:出现|发生)了?\s?(?P<list>{listed})(?:症状|等)?"),

@@ -108,7 +108,7 @@ _ENGLISH_COUNT_PCT = regex.compile(
 )
 _ENGLISH_DEATHS = regex.compile(r"(?<![\w.])(?P<n>\d{1,5})\s(?:deaths?\b|patients? died\b)", regex.IGNORECASE)
 # a verb, then the measures it changed: "降低了干燥综合征疾病活动指数(…)和VAS"
-_VERB_FIRST = regex.compile(rf"(?:显著|明显)?(?P<verb>{_DOWN}|{_UP}|改善|减轻)了\s?")
+_VERB_FIRST = regex.compile(rf"(?P<verb>{_DOWN}|{_UP}|改善|减轻)了\s?")
 _LIST_FILLER = regex.compile(r"\s?(?:、|,|，|和|及|与|以及|或|水平|评分|积分|指标|指数)\s?")
 _UNKNOWN_ITEM = regex.compile(r"[\p{Han}A-Za-z0-9\-]{1,10}(?=[(（])")
 _LIST_VERB = regex.compile(rf"\s?(?:均|也)?\s?(?:显著|明显|有所|逐渐|均)?\s?(?P<verb>{_DOWN}|{_UP}|改善)")
@@ -175,7 +175,7 @@ def _listed_measures_changed(text: str, measures: list[tuple[int, int, str]]) ->
                 continue
             break
         v = _LIST_VERB.match(text, j)
-        if v and j > end:
+        if v:
             out.append((start, v.end(), code, v.group("verb")))
     return out
 

@@ -1,0 +1,71 @@
+"""Adverse events: negated or not, serious, counted, with the events named. Seed sentences name their seed."""
+
+import pytest
+
+from mscmine.extractors.adverse_events import find_adverse_events
+from mscmine.normalize import normalize
+
+
+def _run(finder, text):
+    norm = normalize(text)
+    return norm, finder(norm.masked)
+
+
+@pytest.mark.parametrize(
+    "sentence, span, negated, serious, count",
+    [
+        ("然而,没有观察到严重的不良事件", "没有观察到严重的不良事件", True, True, None),  # 001
+        ("且未观察到不良事件", "未观察到不良事件", True, None, None),  # 001
+        ("UC-MSCs 输注后无副作用且连续治疗", "无副作用", True, None, None),  # 001
+        ("其中未涉及患者出现不良反应及并发症的报道", "未涉及患者出现不良反应", True, None, None),  # 000
+        ("总共报告了 141 例不良事件", "报告了 141 例不良事件", False, None, 141),  # 001
+        ("其中 133 例为轻度或中度", "133 例为轻度或中度", False, False, 133),  # 001
+        ("18例患者出现超急性不良事件", "18例患者出现超急性不良事件", False, None, 18),  # 001
+        ("所有不良事件认定与 MSC 移植无关", "所有不良事件认定与 MSC 移植无关", False, None, None),  # 001
+        ("未见明显的毒性反应", "未见明显的毒性反应", True, None, None),
+        ("异体MSCT无严重不良反应发生", "无严重不良反应", True, True, None),  # 002
+        ("15例患者出现带状疱疹,2例患者出现癌症", "15例患者出现带状疱疹", False, None, 15),  # 001
+        ("没有恶性肿瘤、血栓栓塞事件或死亡的报道", "没有恶性肿瘤、血栓栓塞事件或死亡", True, True, None),  # 001
+        ("移植前环磷酰胺处理阶段出现恶心、呕吐症状", "出现恶心、呕吐症状", False, None, None),  # 000
+        ("治疗后无发热、皮疹等不良反应", "无发热、皮疹等不良反应", True, None, None),
+        ("2例出现一过性发热,对症处理后缓解", "2例出现一过性发热", False, None, 2),
+        ("输注过程中未出现过敏反应", "未出现过敏反应", True, None, None),
+        ("no adverse reactions or complications occurred", "no adverse reactions or complications", True, None, None),  # 000
+        ("without serious adverse events", "without serious adverse events", True, True, None),
+        ("3例患者发生肺部感染", "3例患者发生肺部感染", False, None, 3),
+    ],
+)
+def test_adverse_events(sentence, span, negated, serious, count):
+    norm, found = _run(find_adverse_events, sentence)
+    a = found[0]
+    assert norm.original_text(a.start, a.end) == span
+    assert (a.negated, a.serious, a.count) == (negated, serious, count)
+
+
+@pytest.mark.parametrize(
+    "sentence, events",
+    [
+        ("最常见的不良事件为发烧、呼吸道感染、头痛、尿路感染、恶心、关节痛、乏力和不适",  # 001
+         ["fever", "infection", "headache", "nausea", "arthralgia", "fatigue", "malaise"]),
+        ("没有恶性肿瘤、血栓栓塞事件或死亡的报道", ["malignancy", "thromboembolism", "death"]),  # 001
+        ("15例患者出现带状疱疹", ["herpes_zoster"]),  # 001
+        ("部分患者出现心慌、头痛、恶心或呕吐等症状", ["palpitation", "headache", "nausea", "vomiting"]),  # 001 style
+        ("治疗后无发热、皮疹等不良反应", ["fever", "rash"]),
+    ],
+)
+def test_events_are_named(sentence, events):
+    _, found = _run(find_adverse_events, sentence)
+    assert list(found[0].events) == events
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "感染是移植相关死亡的主要原因",  # 002 style: background
+        "无论是否发热",
+        "MSCs 可分泌肿瘤坏死因子刺激基因6",
+        "14例患者死亡证实与移植无关",  # 001: a mortality count, not an adverse event with events
+    ],
+)
+def test_not_adverse_events(sentence):
+    assert [a for a in _run(find_adverse_events, sentence)[1] if a.events] == []

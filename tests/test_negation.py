@@ -1,0 +1,26 @@
+"""ConText-style negation and hedging with the cues of lexicons/negation.tsv."""
+
+import pytest
+
+from mscmine.extractors.negation import context_of
+
+
+@pytest.mark.parametrize(
+    "text, target, negated, hedged",
+    [
+        ("未见明显的毒性反应", "毒性反应", True, False),
+        ("没有恶性肿瘤的报道", "恶性肿瘤", True, False),
+        ("可能是失败的原因之一", "失败", False, True),
+        ("不仅贫血缓解", "贫血缓解", False, False),  # pseudo cue
+        ("未治疗,但病情缓解", "病情缓解", False, False),  # terminated scope
+        ("肿瘤标志物均未见升高", "肿瘤标志物", True, False),  # backward cue
+        ("结果显示,未能诱导病情缓解", "病情缓解", True, False),  # 001
+        ("疑似与输注相关的发热", "发热", False, True),
+        ("提示MSCs对狼疮肾炎有效", "有效", False, True),
+        ("尚未观察到远期疗效", "远期疗效", True, False),
+        ("然而疗效不明显", "疗效", True, False),  # backward cue
+    ],
+)
+def test_negation_context(text, target, negated, hedged):
+    i = text.index(target)
+    assert context_of(text, i, i + len(target)) == {"negated": negated, "hedged": hedged}

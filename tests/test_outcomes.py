@@ -1,0 +1,91 @@
+"""Outcome results: rates, counts, named measures, lists, negation. Seed sentences name their seed."""
+
+import pytest
+
+from mscmine.extractors.outcomes import find_outcomes
+from mscmine.normalize import normalize
+
+
+def _run(finder, text):
+    norm = normalize(text)
+    return norm, finder(norm.masked)
+
+
+@pytest.mark.parametrize(
+    "sentence, measure, value, unit, negated",
+    [
+        ("MSCs 移植第 4 年随访时完全缓解率达 50%", "remission_rate", 50, "%", False),  # 001
+        ("整体生存率达 94%", "survival_rate", 94, "%", False),  # 001
+        ("随访 12 个月后总生存率为 92.5%", "survival_rate", 92.5, "%", False),  # 001
+        ("使临床有效率从53.3%提升至93.3%", "response_rate", 93.3, "%", False),  # 003
+        ("42例(91%)疾病活动指数评分下降", "SLEDAI", 91, "%", False),  # 000
+        ("随访期间 7例(9%)出现病情复发", "relapse", 9, "%", False),  # 000
+        ("其中1例死亡", "mortality", 1, "count", False),  # 000
+        ("复发率25%", "relapse", 25, "%", False),  # 002
+        ("随访5年死亡率下降29%", "mortality", 29, "%", False),  # 002
+        ("13例(62%)C-反应蛋白降至正常", "CRP", 62, "%", False),  # 000
+        ("结果显示,未能诱导病情缓解", "remission_rate", None, None, True),  # 001
+        ("ACR20缓解率为53.3%", "ACR20", 53.3, "%", False),  # 003
+        ("治疗SLE有效率为60%", "response_rate", 60, "%", False),  # 002
+        ("结果显示 9 名患者症状和血清学好转", "other", 9, "count", False),  # 001
+        ("1例类风湿关节炎患者移植后6个月病情复发", "relapse", 1, "count", False),  # 000
+        ("9例合并肾功能不全患者移植后血肌酐下降", "creatinine", 9, "count", False),  # 000
+        ("其中1例实现长期缓解", "remission_rate", 1, "count", False),  # 002
+        ("3 例肢端坏死明显减轻", "other", 3, "count", False),  # 001
+        ("治疗后12例患者蛋白尿消失", "proteinuria", 12, "count", False),
+        ("ACR50应答率为40%", "ACR50", 40, "%", False),
+        ("28 个关节疾病活动度评分显著下降", "DAS28", None, None, False),
+        ("7 (9%) of the 76 patients relapsed", "relapse", 9, "%", False),  # 000 (English abstract)
+        ("including 1 death case", "mortality", 1, "count", False),  # 000 (English abstract)
+        ("两组的总有效率分别为85.0%和60.0%", "response_rate", 85.0, "%", False),
+        ("血清肌酐未见升高", "creatinine", None, None, True),
+    ],
+)
+def test_outcomes(sentence, measure, value, unit, negated):
+    _, found = _run(find_outcomes, sentence)
+    o = found[0]
+    assert (o.measure, o.value, o.unit, o.negated) == (measure, value, unit, negated)
+
+
+def test_before_after_scores():
+    # 000
+    _, found = _run(find_outcomes, "2例合并强直性脊柱炎患者移植后疾病活动指数分别由2.7和3.6下降为1.2和2.5")
+    o = found[0]
+    assert o.extra == {"before": [2.7, 3.6], "after": [1.2, 2.5]} and o.direction == "down"
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        # 001: three measures before one verb, each a result ending at the verb
+        ("移植后,DAS28、VAS 和 ESR 显著降低,且未观察到不良事件",
+         [("DAS28、VAS 和 ESR 显著降低", "DAS28"), ("VAS 和 ESR 显著降低", "VAS"), ("ESR 显著降低", "ESR")]),
+        # 003 style: parenthesised English names and an item the lexicon does not know
+        ("包括红细胞沉降率(ESR)、C反应蛋白(CRP)及促炎因子(IL-6)水平显著降低",
+         [("红细胞沉降率(ESR)、C反应蛋白(CRP)及促炎因子(IL-6)水平显著降低", "ESR"),
+          ("C反应蛋白(CRP)及促炎因子(IL-6)水平显著降低", "CRP")]),
+        # 001 style: the verb first
+        ("治疗显著降低了SLEDAI评分和尿蛋白", [("降低了SLEDAI", "SLEDAI"), ("降低了SLEDAI评分和尿蛋白", "proteinuria")]),
+    ],
+)
+def test_listed_measures(sentence, expected):
+    norm, found = _run(find_outcomes, sentence)
+    got = [(norm.original_text(o.start, o.end), o.measure) for o in found]
+    assert sorted(got) == sorted(expected)
+    assert all(o.direction == "down" for o in found)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "全球RA的患病率为0.25–1%",  # 003
+        "约20%-30%的中重度患者",  # 003
+        "83.6%处于Ⅰ/Ⅱ期",  # 003
+        "纳入标准为血小板计数<20×10^9/L",
+        "女性患病率约为男性的3倍",
+        "1例患者接受了第二次输注",
+        "17例患者接受UC-MSC治疗",
+    ],
+)
+def test_not_outcomes(sentence):
+    assert _run(find_outcomes, sentence)[1] == []

@@ -1,0 +1,44 @@
+"""Routes of administration (lexicons/route.tsv through terms.find_terms): seed sentences name their
+seed, the others are written in the same styles; stop forms keep anatomy from reading as a route."""
+
+import pytest
+
+from mscmine.normalize import normalize
+from mscmine.terms import find_terms
+
+
+def routes(text):
+    norm = normalize(text)
+    return [(norm.original_text(t.start, t.end), t.value) for t in find_terms(norm.masked) if t.label == "ROUTE"]
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        ("经静脉输注 UC-MSCs 1×10^6/kg", [("经静脉输注", "intravenous")]),  # 000 style
+        ("178名SLE患者经静脉注射", [("经静脉注射", "intravenous")]),  # 001
+        ("采用静脉滴注的方式给药", [("静脉滴注", "intravenous")]),
+        ("关节腔注射 BM-MSCs 治疗膝骨关节炎", [("关节腔注射", "intra_articular")]),
+        ("经肾动脉介入移植间充质干细胞", [("经肾动脉介入", "intra_arterial")]),  # 000 style
+        ("于竖脊肌及骶髂关节区域点状注射", [("点状注射", "local_injection")]),  # 001 style
+        ("皮下注射 MSCs 后观察局部反应", [("皮下注射", "subcutaneous")]),
+        ("鞘内注射自体骨髓MSCs", [("鞘内注射", "intrathecal")]),
+        ("肌肉注射 hUC-MSCs", [("肌肉注射", "intramuscular")]),
+    ],
+)
+def test_routes(sentence, expected):
+    assert routes(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "患者的免疫系统会攻击全身的关节内膜",  # 003: anatomy, not an injection
+        "下肢静脉血栓形成",
+        "静脉曲张病史",
+        "皮下组织纤维化",
+        "输注部位出现静脉炎",
+    ],
+)
+def test_not_routes(sentence):
+    assert routes(sentence) == []
