@@ -115,6 +115,8 @@ def column_type(header_cell: str) -> str | None:
 
 def _header_types(line: str) -> tuple[list[str], list[str]] | None:
     cells = line.split()
+    if regex.search(r"[。，,；;！？]", line) or any(len(c) > 16 for c in cells):
+        return None  # prose (a figure caption that names 文献, 疾病, 来源) is no header
     types = [column_type(c) for c in cells]
     known = [t for t in types if t]
     if len(cells) < 3 or len(known) < 3 or "author" not in known:
@@ -179,5 +181,7 @@ def read_tables(text: str) -> list[TextTable]:
             j += 1
         if rows:
             tables.append(TextTable(cells, types, rows, caption, start, end))
-        i = j
+            i = j
+        else:
+            i += 1  # not a study table after all: its "rows" may hold the next header
     return tables
