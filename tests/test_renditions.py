@@ -69,3 +69,20 @@ def test_evidence_points_into_the_rendition_text(renditions, stem, fmt):
             assert doc.text[ev["start"] : ev["end"]] == ev["text"], (r["record_id"], name)
             if fmt == "pdf":
                 assert 1 <= ev["page"] <= len(doc.pages), (r["record_id"], name)
+
+
+@pytest.mark.parametrize("stem", [s.stem for s in SEEDS])
+def test_traditional_twin_gives_the_same_records(tmp_path, stem):
+    """A Traditional-script copy is analysed through its Simplified view, offsets into its own text."""
+    import opencc
+
+    simplified = next(s for s in SEEDS if s.stem == stem).read_text(encoding="utf-8")
+    path = tmp_path / f"{stem}.txt"
+    path.write_text(opencc.OpenCC("s2t").convert(simplified), encoding="utf-8")
+    doc = mscmine.load(path)
+    expected = Counter(map(record_key, mscmine.extract(mscmine.load(next(s for s in SEEDS if s.stem == stem)))))
+    records = mscmine.extract(doc)
+    assert Counter(map(record_key, records)) == expected
+    for r in records:
+        for name, ev in _evidence(r):
+            assert doc.text[ev["start"] : ev["end"]] == ev["text"], (r["record_id"], name)
