@@ -14,6 +14,7 @@ from collections import Counter
 from pathlib import Path
 
 from . import __version__
+from .summary import summarize_records  # also importable from here, as before
 
 log = logging.getLogger("mscmine")
 
@@ -80,27 +81,6 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return 1 if errors else 0
 
 
-def summarize_records(records: list[dict]) -> dict[str, Counter]:
-    """Counts per disease and per cell source, over study records (document records aside when studies exist)."""
-    by_disease: Counter = Counter()
-    by_source: Counter = Counter()
-    by_scope: Counter = Counter()
-    for r in records:
-        scope = r.get("scope")
-        by_scope[scope] += 1
-        if scope != "study":
-            continue
-        disease = r.get("disease")
-        codes = [d["code"] for d in disease] if isinstance(disease, list) else [c for c in str(disease or "").split(";") if c and c != "nan"]
-        for c in codes or ["(none)"]:
-            by_disease[c] += 1
-        source = r.get("cell_source")
-        scodes = [d["code"] for d in source] if isinstance(source, list) else [c for c in str(source or "").split(";") if c and c != "nan"]
-        for c in scodes or ["(none)"]:
-            by_source[c] += 1
-    return {"scope": by_scope, "disease": by_disease, "cell_source": by_source}
-
-
 def cmd_summarize(args: argparse.Namespace) -> int:
     from .writers import read_records
 
@@ -110,11 +90,43 @@ def cmd_summarize(args: argparse.Namespace) -> int:
         print(f"mscmine summarize: {args.records}: {exc}", file=sys.stderr)
         return 2
     summary = summarize_records(records)
-    print(f"{len(records)} records: " + ", ".join(f"{k} {v}" for k, v in sorted(summary["scope"].items())))
+    print(f"{len(records)} records: " + ", ".join(f"{k} {v}" for k, v in sorted(summary["scope"].items(), key=lambda kv: str(kv[0]))))
     for title, key in (("study records per disease", "disease"), ("study records per cell source", "cell_source")):
         print(f"\n{title}:")
         for code, n in summary[key].most_common():
             print(f"  {code:<16} {n:>4}")
+    if args.output:
+        from .summary import write_summary
+
+        try:
+            written = write_summary(records, args.output)
+        except OSError as exc:
+            print(f"mscmine summarize: {args.output}: {exc}", file=sys.stderr)
+            return 2
+        print(f"\nreport: {len(written)} files written to {args.output} (summary.md, tables as CSV, charts as PNG)")
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from .errors import MscmineError
+    from .viewer import view_html, write_view
+
+    try:
+        if args.output == "-":
+            sys.stdout.write(view_html(args.file))
+        else:
+            write_view(args.file, args.output)
+    except MscmineError as exc:
+        print(f"mscmine show: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"mscmine show: {args.output}: {exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # a bug: say which file, not a traceback
+        print(f"mscmine show: {args.file}: unexpected error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+    if args.output != "-" and not getattr(args, "quiet", False):
+        print(f"mscmine: view of {args.file} written to {args.output}", file=sys.stderr)
     return 0
 
 
@@ -230,9 +242,17 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.set_defaults(func=cmd_extract)
 
     p = sub.add_parser("summarize", help="counts per disease and cell source from an extract output",
-                       epilog="example: mscmine summarize out/records.csv")
+                       epilog="example: mscmine summarize out/records.jsonl -o report/")
     p.add_argument("records", help="a .jsonl, .csv, .parquet or .xlsx written by mscmine extract")
+    p.add_argument("-o", "--output", default=None, metavar="DIR",
+                   help="also write the review tables (CSV, summary.md) and charts (PNG) into this folder")
     p.set_defaults(func=cmd_summarize)
+
+    p = sub.add_parser("show", help="an HTML page of one file: highlighted mentions and linked records",
+                       epilog="example: mscmine show corpus/seeds/000_04a0826e1ad117c4.txt -o view.html")
+    p.add_argument("file", help="one file (.pdf .html .htm .txt .md)")
+    p.add_argument("-o", "--output", required=True, help="the .html page to write, or - for standard output")
+    p.set_defaults(func=cmd_show)
 
     p = sub.add_parser("eval", help="precision, recall and F1 against the gold annotations",
                        epilog="example: mscmine eval --report out/eval.md")
