@@ -25,20 +25,36 @@ def extract(source: Document | str | os.PathLike) -> list[dict]:
     return [r.to_dict() for r in extract_records(doc)]
 
 
-def extract_many(paths: Iterable[str | os.PathLike], errors: str = "report"):
-    """A pandas DataFrame, one row per record, over many files (bad files are skipped and listed in
-    ``df.attrs["errors"]`` unless ``errors="raise"``)."""
-    from .errors import MscmineError
+def extract_many(paths: Iterable[str | os.PathLike], errors: str = "report", workers: int | None = 1):
+    """A pandas DataFrame, one row per record (see `mscmine.writers.flatten`), over many files.
+
+    `paths` are files, folders (searched recursively for .pdf .html .htm .txt .md) or globs.
+    Bad files are skipped and listed in ``df.attrs["errors"]`` (rows of path, error, message)
+    unless ``errors="raise"``, which raises the first file's error. `workers` > 1 (or None: one
+    per CPU) reads the files in a process pool; call it under ``if __name__ == "__main__":`` then.
+    """
+    from . import errors as _errors
+    from .batch import collect_inputs, iter_results
     from .writers import to_dataframe
 
+    if errors not in ("report", "raise"):
+        raise ValueError(f'errors must be "report" or "raise", not {errors!r}')
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
     records, failed = [], []
-    for p in paths:
-        try:
-            records.extend(extract(load(p)))
-        except MscmineError as exc:
-            if errors == "raise":
-                raise
-            failed.append({"path": str(p), "error": type(exc).__name__, "message": str(exc)})
+    for res in iter_results(collect_inputs(paths), workers=workers):
+        err = res["error"]
+        if err is None:
+            records.extend(res["records"])
+            continue
+        if errors == "raise":
+            cls = getattr(_errors, err["error"], None)
+            if not (isinstance(cls, type) and issubclass(cls, _errors.MscmineError)):
+                cls = _errors.InputError
+            prefix = f"{err['path']}: "
+            message = err["message"][len(prefix):] if err["message"].startswith(prefix) else err["message"]
+            raise cls(message, err["path"])
+        failed.append(err)
     df = to_dataframe(records)
     df.attrs["errors"] = failed
     return df

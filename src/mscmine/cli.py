@@ -1,7 +1,8 @@
 """Command line: ``mscmine extract``, ``mscmine summarize``, ``mscmine eval``.
 
-Exit status: 0 when every input was read, 1 when some inputs failed (listed on stderr and in
-``OUT.errors.jsonl``), 2 for a usage error.
+Exit status of ``extract``: 0 when every input was read, 1 when some inputs failed (listed on
+stderr and in ``OUT.errors.jsonl``), 2 for a usage error, 130 when interrupted (Ctrl-C). The
+batch machinery (pool, journal, resume) is `mscmine.batch`; this module parses and reports.
 """
 
 from __future__ import annotations
@@ -20,65 +21,80 @@ log = logging.getLogger("mscmine")
 
 
 def _collect_inputs(paths: list[str]) -> tuple[list[Path], list[dict]]:
-    from .loaders import EXTENSIONS
+    """(files, error rows of paths that matched nothing) from files, folders and globs (see `mscmine.batch.collect_inputs`)."""
+    from .batch import collect_inputs
 
-    files, missing = [], []
-    for raw in paths:
-        p = Path(raw)
-        if p.is_dir():
-            # folder READMEs describe a corpus; they are not articles
-            files.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in EXTENSIONS
-                                and not f.name.startswith(".") and not f.stem.upper().startswith("README")))
-        elif p.exists():
-            files.append(p)
-        else:
-            import glob
-
-            matched = sorted(Path(g) for g in glob.glob(raw, recursive=True))
-            if matched:
-                files.extend(m for m in matched if m.is_file())
-            else:
-                missing.append({"path": raw, "error": "FileMissingError", "message": f"{raw}: no such file or folder"})
-    return files, missing
+    inputs = collect_inputs(paths)
+    return [Path(it.path) for it in inputs if it.error is None], [it.error for it in inputs if it.error is not None]
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    from .api import extract
-    from .errors import MscmineError
-    from .loaders import load
-    from .writers import write_records
+    """Files, folders and globs → OUT, through `mscmine.batch.extract_to`; progress and messages here."""
+    from contextlib import ExitStack
 
-    files, errors = _collect_inputs(args.paths)
-    records: list[dict] = []
-    for f in files:
-        try:
-            doc = load(f, max_bytes=args.max_bytes)
-            records.extend(extract(doc))
-            log.info("%s: read", f)
-        except MscmineError as exc:
-            errors.append({"path": str(f), "error": type(exc).__name__, "message": str(exc)})
-        except Exception as exc:  # a bug must not lose the other files' records
-            errors.append({"path": str(f), "error": type(exc).__name__, "message": f"{f}: unexpected error: {exc}"})
+    from . import batch
+    from .progress import Progress, choose_mode
+    from .writers import output_format
+
+    out = args.output
     try:
-        write_records(records, args.output)
+        if out != "-" and Path(out).is_dir():
+            raise ValueError(f"{out} is a folder; give a file name such as {Path(out) / 'records.jsonl'}")
+        output_format(out)
+        if out == "-" and args.resume:
+            raise ValueError("--resume needs an output file (-o OUT), not standard output")
     except ValueError as exc:
         print(f"mscmine extract: {exc}", file=sys.stderr)
         return 2
-    for e in errors:
-        print(f"mscmine: error: {e['message']}", file=sys.stderr)
-    if args.output != "-":
-        err_path = Path(str(args.output) + ".errors.jsonl")
-        if errors:
-            with open(err_path, "w", encoding="utf-8") as fh:
-                for e in errors:
-                    fh.write(json.dumps(e, ensure_ascii=False) + "\n")
-        elif err_path.exists():
-            err_path.unlink()
-        if not args.quiet:
-            print(f"mscmine: {len(files) - len([e for e in errors if e['path'] in map(str, files)])} of {len(files)} files read, "
-                  f"{len(records)} records written to {args.output}" + (f", {len(errors)} errors in {err_path}" if errors else ""),
-                  file=sys.stderr)
-    return 1 if errors else 0
+    inputs = batch.collect_inputs(args.paths)
+    if not inputs:
+        print(f"mscmine extract: no input files in {' '.join(args.paths)} (looked for .pdf .html .htm .txt .md)", file=sys.stderr)
+        return 2
+    quiet = args.quiet
+    state: dict = {}
+
+    def on_start(n: int, skipped: list) -> None:
+        for it, why in skipped:
+            log.info("%s: skipped, %s", it.path, why)
+        state["todo"] = n
+        state["progress"] = stack.enter_context(Progress(n, choose_mode(quiet)))
+
+    def on_result(res: dict) -> None:
+        for w in res["warnings"]:
+            log.warning("warning: %s: %s", res["path"], w)
+        if res["error"]:
+            log.error("error: %s", res["error"]["message"])
+        else:
+            log.info("%s: %d records (%.2f s)", res["path"], len(res["records"]), res["seconds"])
+        state["progress"].update()
+
+    with ExitStack() as stack:
+        try:
+            summary = batch.extract_to(out, inputs, resume=args.resume, workers=args.workers, max_bytes=args.max_bytes,
+                                       timeout=args.timeout or None, on_start=on_start, on_result=on_result)
+        except BrokenPipeError:  # `mscmine extract ... -o - | head`
+            import os
+
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return 1
+        except (OSError, RuntimeError) as exc:
+            print(f"mscmine extract: {exc}", file=sys.stderr)
+            return 1
+    where = "standard output" if out == "-" else out
+    if summary.interrupted:
+        print(f"mscmine: interrupted after {summary.read + summary.failed} of {state.get('todo', 0)} files; "
+              f"{summary.records} records written to {where}"
+              + ("; rerun with --resume to read the rest" if out != "-" else ""), file=sys.stderr)
+        return 130
+    if not quiet:
+        line = f"mscmine: {summary.read} of {state.get('todo', 0)} files read"
+        if summary.skipped:
+            line += f" ({summary.skipped} already in {out})"
+        line += f", {summary.records} records written to {where}"
+        if summary.failed:
+            line += f", {summary.failed} failed" + (f" (listed in {summary.errors_path})" if summary.errors_path else "")
+        print(line, file=sys.stderr)
+    return 1 if summary.failed else 0
 
 
 def cmd_summarize(args: argparse.Namespace) -> int:
@@ -222,23 +238,72 @@ def cmd_import_annotations(args: argparse.Namespace) -> int:
     return 0 if paths else 1
 
 
+EXTRACT_EPILOG = """\
+examples:
+  mscmine extract corpus -o out/records.csv
+  mscmine extract papers/ 'more/**/*.pdf' extra.html -o out/records.parquet --workers 4
+  mscmine extract papers/ -o out/records.parquet --resume     # after an interrupted run, or to add new files
+  mscmine extract paper.pdf -o - | head
+
+OUT's extension picks the format: .jsonl (nested records, as in the output contract), .csv
+(UTF-8 with a BOM, so Excel shows Chinese), .parquet, .xlsx; - writes JSONL to standard output.
+Beside OUT:
+  OUT.errors.jsonl   one line per input that failed: path, error, message
+  OUT.journal.jsonl  every finished input with its records; what --resume reads
+OUT is only ever replaced whole (a temporary file, then renamed): an interrupted run leaves
+no torn file, and --resume loses at most the files that were being read.
+
+exit status: 0 every input read; 1 some inputs failed (the others' records are written);
+2 usage error (unknown output format, no input files); 130 interrupted (rerun with --resume)
+"""
+
+
+def _positive_int(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {n}")
+    return n
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="mscmine",
         description="Study records from Chinese articles on stem-cell therapy for autoimmune diseases.",
-        epilog="example: mscmine extract corpus -o out/records.csv",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="examples:\n"
+               "  mscmine extract corpus -o out/records.csv          # every article under corpus/\n"
+               "  mscmine extract papers/ -o out/records.parquet --workers 4 --resume\n"
+               "  mscmine summarize out/records.csv\n"
+               "  mscmine eval --report out/eval.md\n"
+               "\n'mscmine COMMAND --help' shows each command's options and examples.",
     )
     parser.add_argument("--version", action="version", version=f"mscmine {__version__}")
-    parser.add_argument("-v", "--verbose", action="store_true", help="log every file")
-    parser.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log every file and step")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print errors only (no progress, warnings or summary)")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("extract", help="extract study records from files and folders",
-                       epilog="example: mscmine extract papers/ new.pdf -o records.jsonl")
-    p.add_argument("paths", nargs="+", help="files (.pdf .html .htm .txt .md), folders or globs")
-    p.add_argument("-o", "--output", required=True, help="output file: .jsonl .csv .parquet .xlsx, or - for JSONL on stdout")
-    p.add_argument("--max-bytes", type=int, default=200 * 1024 * 1024, help="skip files larger than this (default 200 MB)")
-    p.add_argument("-q", "--quiet", action="store_true", help="no summary line")
+    from .batch import DEFAULT_TIMEOUT, default_workers
+
+    p = sub.add_parser("extract", help="extract study records from files, folders and globs",
+                       description="Read articles (.pdf .html .htm .txt .md) and write one record per study they report.",
+                       formatter_class=argparse.RawDescriptionHelpFormatter, epilog=EXTRACT_EPILOG)
+    p.add_argument("paths", nargs="+", metavar="PATH", help="files, folders (searched recursively) or globs such as 'papers/**/*.pdf'")
+    p.add_argument("-o", "--output", required=True, metavar="OUT",
+                   help="output file: .jsonl .csv .parquet .xlsx, or - for JSONL on standard output")
+    p.add_argument("-w", "--workers", type=_positive_int, default=None, metavar="N",
+                   help=f"processes reading files in parallel (default: one per CPU, {default_workers()} here); 1 reads in this process")
+    p.add_argument("--resume", action="store_true",
+                   help="keep what OUT already holds (see OUT.journal.jsonl), skip the inputs in it (same content hash) and add the rest")
+    p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+                   help=f"give up on a PDF that takes longer to read (default {DEFAULT_TIMEOUT:g}; 0 for no limit)")
+    p.add_argument("--max-bytes", type=int, default=200 * 1024 * 1024, metavar="BYTES",
+                   help="report files larger than this as errors instead of reading them (default 200 MB)")
+    p.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help="log every file")
+    p.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS,
+                   help="no progress, warnings or summary line; errors only")
     p.set_defaults(func=cmd_extract)
 
     p = sub.add_parser("summarize", help="counts per disease and cell source from an extract output",
@@ -311,7 +376,7 @@ def main(argv: list[str] | None = None) -> int:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("mscmine: %(message)s"))
     log.addHandler(handler)
-    log.setLevel(logging.INFO if args.verbose else logging.WARNING)
+    log.setLevel(logging.ERROR if args.quiet else logging.INFO if args.verbose else logging.WARNING)
     try:
         return args.func(args)
     finally:

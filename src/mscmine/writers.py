@@ -1,12 +1,22 @@
-"""Writing records: JSONL (nested, as in the contract) and flat rows for CSV, Parquet, Excel."""
+"""Writing records: JSONL (nested, as in the contract) and flat rows for CSV, Parquet, Excel.
+
+Every file is written to a temporary name beside it and renamed, so a reader never sees a torn
+file. Flat rows have the columns of `FLAT_COLUMNS` (fixed types: whole numbers as nullable
+integers, so a CSV says ``8`` and not ``8.0``), then any further fields the records carry
+(``sex``, ``age_years``, ``source_counts``, ...) in name order, objects as JSON text.
+"""
 
 from __future__ import annotations
 
 import json
+import logging
 import os
-import tempfile
+import re
+import secrets
 from pathlib import Path
 from typing import Any, Iterable
+
+log = logging.getLogger("mscmine")
 
 FLAT_COLUMNS = [
     "doc_id", "source", "record_id", "scope", "study_label", "study_citation", "study_year",
@@ -14,7 +24,29 @@ FLAT_COLUMNS = [
     "donor", "donor_text", "route", "route_text", "dose_low", "dose_high", "dose_unit", "dose_times",
     "dose_interval", "dose_text", "n_patients", "n_patients_text", "follow_up_low", "follow_up_high",
     "follow_up_text", "outcomes", "outcomes_text", "adverse_events_text", "adverse_events_negated",
+    "source_sha256",
 ]
+INT_COLUMNS = ("study_year", "dose_times", "n_patients")
+FLOAT_COLUMNS = ("dose_low", "dose_high", "follow_up_low", "follow_up_high")
+BOOL_COLUMNS = ("adverse_events_negated",)
+#: the nested fields of the contract, which `flatten` turns into the columns above
+NESTED_FIELDS = ("doc_id", "source", "record_id", "scope", "study", "disease", "cell_type", "cell_source", "donor",
+                 "route", "dose", "n_patients", "follow_up_months", "outcomes", "adverse_events", "source_sha256")
+#: output formats by extension
+FORMATS = {".jsonl": "jsonl", ".csv": "csv", ".parquet": "parquet", ".xlsx": "xlsx"}
+EXCEL_MAX_ROWS = 1_048_575  # one row is the header
+EXCEL_MAX_CELL = 32_767
+_EXCEL_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def output_format(out: str | os.PathLike) -> str:
+    """"jsonl", "csv", "parquet" or "xlsx" from OUT's extension ("-" is JSONL); ValueError otherwise."""
+    if str(out) == "-":
+        return "jsonl"
+    ext = Path(out).suffix.lower()
+    if ext not in FORMATS:
+        raise ValueError(f"unknown output format {ext or '(no extension)'!r} in {out}: use .jsonl, .csv, .parquet or .xlsx (or - for JSONL on stdout)")
+    return FORMATS[ext]
 
 
 def _codes(items: list[dict], key: str = "code") -> str:
@@ -27,11 +59,12 @@ def _codes(items: list[dict], key: str = "code") -> str:
 
 
 def _texts(items: list[dict]) -> str:
-    return " | ".join(it.get("text", "") for it in items)
+    return " | ".join(str(it.get("text") or "") for it in items)
 
 
 def flatten(record: dict[str, Any]) -> dict[str, Any]:
-    """One CSV/Parquet/Excel row: lists become ';'-joined codes, numbers stay numbers."""
+    """One CSV/Parquet/Excel row: lists become ';'-joined codes, numbers stay numbers; fields beyond
+    the contract's keep their name (objects and lists as JSON text)."""
     study = record.get("study") or {}
     dose = record.get("dose") or []
     first = dose[0] if dose else {}
@@ -74,58 +107,146 @@ def flatten(record: dict[str, Any]) -> dict[str, Any]:
         "outcomes_text": _texts(record.get("outcomes") or []),
         "adverse_events_text": _texts(aes),
         "adverse_events_negated": (all(a.get("negated") for a in aes) if aes else None),
+        "source_sha256": record.get("source_sha256"),
+        **_extra_fields(record),
     }
 
 
+def _extra_fields(record: dict[str, Any]) -> dict[str, Any]:
+    out = {}
+    for key, value in record.items():
+        if key in NESTED_FIELDS or key in FLAT_COLUMNS:
+            continue
+        out[key] = json.dumps(value, ensure_ascii=False) if isinstance(value, (dict, list, tuple)) else value
+    return out
+
+
 def to_dataframe(records: Iterable[dict]):
+    """A pandas DataFrame of flat rows (see `flatten`), with the same column types whatever the records."""
     import pandas as pd
 
-    return pd.DataFrame([flatten(r) for r in records], columns=FLAT_COLUMNS)
+    rows = [flatten(r) for r in records]
+    extra = sorted({k for row in rows for k in row} - set(FLAT_COLUMNS))
+    df = pd.DataFrame(rows, columns=FLAT_COLUMNS + extra)
+    for col in FLOAT_COLUMNS:
+        df[col] = pd.to_numeric(df[col], errors="coerce").astype("float64")
+    for col in INT_COLUMNS:
+        values = pd.to_numeric(df[col], errors="coerce").astype("float64")
+        whole = values.dropna()
+        df[col] = values.astype("Int64") if bool((whole == whole.round()).all()) else values
+    for col in BOOL_COLUMNS:
+        df[col] = df[col].astype("boolean")
+    for col in df.columns:
+        if col in INT_COLUMNS + FLOAT_COLUMNS + BOOL_COLUMNS:
+            continue
+        if col in FLAT_COLUMNS or all(isinstance(v, str) for v in df[col].dropna()):
+            df[col] = df[col].astype("string")  # a string column even when empty, so Parquet schemas agree
+    return df
 
 
-def _atomic_target(path: Path):
+def _atomic_target(path: Path) -> Path:
+    """A new empty file beside `path` (hidden, unique), with the permissions a plain new file gets."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    return Path(tmp)
+    while True:
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+        try:
+            os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
+            return tmp
+        except FileExistsError:
+            continue
 
 
-def write_records(records: list[dict], out: str | os.PathLike, stream=None) -> None:
+def _replace(tmp: Path, path: Path) -> None:
+    """Make the temporary file durable, then put it in place in one step."""
+    with open(tmp, "rb") as fh:
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+def write_atomic_lines(lines: Iterable[str], out: str | os.PathLike) -> None:
+    """A text file of `lines` (UTF-8, one per line), written to a temporary name and renamed."""
+    path = Path(out)
+    tmp = _atomic_target(path)
+    try:
+        with open(tmp, "w", encoding="utf-8") as fh:
+            for line in lines:
+                fh.write(line + "\n")
+        _replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+def _for_excel(df):
+    """Excel refuses control characters and cells over 32,767 characters, and has 1,048,576 rows."""
+    if len(df) > EXCEL_MAX_ROWS:
+        raise ValueError(f"{len(df)} records do not fit in an Excel sheet ({EXCEL_MAX_ROWS} rows); write .parquet or .csv instead")
+    cut = 0
+
+    def clean(v):
+        nonlocal cut
+        if not isinstance(v, str):
+            return v
+        v = _EXCEL_ILLEGAL.sub("", v)
+        if len(v) > EXCEL_MAX_CELL:
+            cut += 1
+            v = v[: EXCEL_MAX_CELL - 1] + "…"
+        return v
+
+    from pandas.api.types import is_object_dtype, is_string_dtype
+
+    for col in df.columns:
+        if is_object_dtype(df[col]) or is_string_dtype(df[col]):
+            df[col] = df[col].map(clean)
+    if cut:
+        log.warning("warning: %d cells longer than Excel's 32,767 characters were cut short; the .jsonl or .parquet output keeps them whole", cut)
+    return df
+
+
+def write_records(records: Iterable[dict], out: str | os.PathLike, stream=None) -> int:
     """Write records in the format of OUT's extension (.jsonl, .csv, .parquet, .xlsx); '-' is JSONL to `stream`.
 
-    Files are written to a temporary name and renamed, so an interrupted run never leaves a torn file.
+    Returns the number of records written. JSONL is written as the records come (they may be a
+    generator); the other formats need them all. Files are written to a temporary name and
+    renamed, so an interrupted run never leaves a torn file. CSV is UTF-8 with a BOM, so Excel
+    shows Chinese correctly.
     """
+    fmt = output_format(out)
+    n = 0
     if str(out) == "-":
         import sys
 
         stream = stream or sys.stdout
         for r in records:
             stream.write(json.dumps(r, ensure_ascii=False) + "\n")
-        return
+            n += 1
+        return n
     path = Path(out)
-    ext = path.suffix.lower()
     tmp = _atomic_target(path)
     try:
-        if ext == ".jsonl":
+        if fmt == "jsonl":
             with open(tmp, "w", encoding="utf-8") as fh:
                 for r in records:
                     fh.write(json.dumps(r, ensure_ascii=False) + "\n")
-        elif ext == ".csv":
-            to_dataframe(records).to_csv(tmp, index=False, encoding="utf-8-sig")
-        elif ext == ".parquet":
-            to_dataframe(records).to_parquet(tmp, index=False)
-        elif ext in (".xlsx", ".xls"):
-            to_dataframe(records).to_excel(tmp, index=False, engine="openpyxl")
+                    n += 1
         else:
-            raise ValueError(f"unknown output format {ext!r}: use .jsonl, .csv, .parquet or .xlsx")
-        os.replace(tmp, path)
+            df = to_dataframe(records)
+            n = len(df)
+            if fmt == "csv":
+                df.to_csv(tmp, index=False, encoding="utf-8-sig")
+            elif fmt == "parquet":
+                df.to_parquet(tmp, index=False)
+            else:
+                _for_excel(df).to_excel(tmp, index=False, engine="openpyxl", sheet_name="records")
+        _replace(tmp, path)
     finally:
         if tmp.exists():
             tmp.unlink()
+    return n
 
 
 def read_records(path: str | os.PathLike) -> list[dict]:
-    """Records back from a .jsonl file (nested) or flat rows from .csv/.parquet/.xlsx."""
+    """Records back from a .jsonl file (nested) or flat rows from .csv/.parquet/.xlsx (missing values as None)."""
     path = Path(path)
     ext = path.suffix.lower()
     if ext == ".jsonl":
@@ -141,4 +262,5 @@ def read_records(path: str | os.PathLike) -> list[dict]:
         df = pd.read_excel(path)
     else:
         raise ValueError(f"unknown records format {ext!r}")
-    return df.to_dict(orient="records")
+    df = df.astype(object)
+    return df.where(df.notna(), None).to_dict(orient="records")
