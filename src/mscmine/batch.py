@@ -51,7 +51,7 @@ import signal
 import sys
 import time
 from collections import Counter, defaultdict, deque
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from glob import glob
@@ -345,7 +345,12 @@ def _pool_results(items: list[Input], workers: int, size: int, options: dict, mp
                 if alone and pending:
                     break  # a suspect runs by itself, once the chunks ahead are done
                 queue.popleft()
-                pending.append((chunk, executor.submit(_process_chunk, [it.path for it in chunk]), alone))
+                try:
+                    future = executor.submit(_process_chunk, [it.path for it in chunk])
+                except BrokenProcessPool as exc:  # a worker died since the last result: handled below
+                    future = Future()
+                    future.set_exception(exc)
+                pending.append((chunk, future, alone))
             chunk, future, alone = pending[0]
             if future is None:
                 pending.popleft()
