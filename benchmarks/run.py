@@ -360,11 +360,13 @@ print(json.dumps({"marks": seen, "peak_mb": peak_mb(), "children_peak_mb": child
 
 
 def memory_figures(corpus: Corpus, work: Path, n_docs: int) -> dict:
-    """RSS after 10%, 50% and 100% of `n_docs` documents (text, with every 20th a PDF or HTML)."""
-    extra = corpus.pdf + corpus.html
+    """RSS after 10%, 50% and 100% of `n_docs` documents: text, every 20th a PDF or an HTML page
+    (in turn, so the first 10% already loads every reader and its libraries once)."""
     paths = []
     for k in range(n_docs):
-        paths.append(extra[(k // 20) % len(extra)] if k % 20 == 19 and extra else corpus.txt[k % len(corpus.txt)])
+        turn = k // 20
+        extra = corpus.pdf if turn % 2 == 0 else corpus.html
+        paths.append(extra[(turn // 2) % len(extra)] if k % 20 == 19 and extra else corpus.txt[k % len(corpus.txt)])
     listing = work / "memory-inputs.txt"
     listing.write_text("\n".join(map(str, paths)) + "\n", encoding="utf-8")
     marks = sorted({max(1, n_docs // 10), max(1, n_docs // 2), n_docs})
@@ -395,38 +397,59 @@ def _warm() -> None:
     mscmine.extract("脐带间充质干细胞治疗16例系统性红斑狼疮患者。")
 
 
-def _batch_function():
-    """`mscmine.batch`'s runner, when it exists with a signature we can drive."""
+def _batch_run():
+    """`mscmine.batch.run` (what `mscmine extract --workers N` uses), when it exists."""
     try:
-        from mscmine import batch  # noqa: F401
+        from mscmine import batch
     except ImportError:
-        return None, "own ProcessPoolExecutor (mscmine.batch not present)"
-    for name in ("iter_extract", "extract_files", "run_files", "extract_paths"):
-        fn = getattr(batch, name, None)
-        if callable(fn):
-            return fn, f"mscmine.batch.{name}"
-    return None, "own ProcessPoolExecutor (mscmine.batch has no usable function)"
+        return None
+    fn = getattr(batch, "run", None)
+    return fn if callable(fn) else None
+
+
+def _own_pool(paths: list[str], n: int, chunksize: int) -> int:
+    sink = io.StringIO()
+    n_records = 0
+    with ProcessPoolExecutor(max_workers=n, initializer=_warm) as pool:
+        for recs in pool.map(_extract_file, paths, chunksize=chunksize):
+            for r in recs:
+                sink.write(json.dumps(r, ensure_ascii=False))
+                n_records += 1
+    return n_records
+
+
+def _with_batch(run, paths: list[str], n: int, chunksize: int) -> int:
+    sink = io.StringIO()
+    count = [0]
+
+    def on_result(res: dict) -> None:
+        for r in res.get("records") or ():
+            sink.write(json.dumps(r, ensure_ascii=False))
+            count[0] += 1
+
+    run(paths, workers=n, on_result=on_result, chunksize=chunksize)
+    return count[0]
 
 
 def scaling_figures(paths: list[Path], workers: tuple[int, ...] = (1, 2), chunksize: int = 16) -> dict:
-    """Documents/s end to end with N worker processes; the parent streams records to JSONL."""
-    fn, how = _batch_function()
+    """Documents/s end to end with N worker processes; the parent serialises the records."""
+    names = [str(p) for p in paths]
+    run = _batch_run()
+    how = ("`mscmine.batch.run` (spawned workers; 1 worker runs in the calling process)" if run is not None
+           else "own ProcessPoolExecutor calling `mscmine.extract(mscmine.load(path))` (mscmine.batch not present)")
     out: dict = {"how": how, "docs": len(paths), "chunksize": chunksize}
     for n in workers:
-        sink = io.StringIO()
         t = time.perf_counter()
-        if fn is not None:
-            recs = fn([str(p) for p in paths], workers=n)
-            n_records = 0
-            for r in recs:
-                n_records += 1
+        if run is not None:
+            try:
+                n_records = _with_batch(run, names, n, chunksize)
+            except TypeError:  # an older or newer signature: fall back to our own pool
+                run = None
+                out["how"] = "own ProcessPoolExecutor (mscmine.batch.run not usable)"
+                t = time.perf_counter()
+                n_records = _own_pool(names, n, chunksize)
         else:
-            with ProcessPoolExecutor(max_workers=n, initializer=_warm) as pool:
-                n_records = 0
-                for recs in pool.map(_extract_file, [str(p) for p in paths], chunksize=chunksize):
-                    for r in recs:
-                        sink.write(json.dumps(r, ensure_ascii=False))
-                        n_records += 1
+            n_records = _own_pool(names, n, chunksize)
         dt = time.perf_counter() - t
         out[n] = {"seconds": dt, "docs_s": len(paths) / dt, "records": n_records}
     return out
@@ -552,7 +575,7 @@ def report(args, figs: list[Figure], info: dict, startup: dict, memory: dict, sc
     L.append("")
     L.append("## Memory")
     L.append("")
-    L.append(f"One process reads {memory['docs']} documents (text, every 20th a PDF or HTML page) one at a time and streams "
+    L.append(f"One process reads {memory['docs']} documents (text; every 20th a PDF or an HTML page, in turn) one at a time and streams "
              f"{memory['records']} records to JSONL:")
     L.append("")
     L.append("PDFs are parsed in a short-lived forked child (the loader's time limit); the largest of those children")

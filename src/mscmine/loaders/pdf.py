@@ -268,6 +268,8 @@ def _inspect(data: bytes, path: str) -> _Info:
                     image_pages += 1
             finally:
                 page.close()
+            if text_chars:
+                break  # a text layer exists: the rest is read by the parse (text_chars is a lower bound)
     finally:
         pdf.close()
     if text_chars == 0:
@@ -303,7 +305,7 @@ class _Line:
         ink = [c for c in self.chars if not c.text.isspace()] or self.chars
         # the largest size: superscripts only ever join lines of larger characters, and a short
         # line can hold more superscript characters than full-size ones ("果[28,38,39]。")
-        self.size = max(round(c.size, 2) for c in ink) or 1.0
+        self.size = round(max(c.size for c in ink), 2) or 1.0  # = the largest rounded size, rounding once
         main = [c for c in ink if c.size >= SUP_SIZE_RATIO * self.size] or ink
         self.base = statistics.median(c.bottom for c in main)
         self.x0 = min(c.x0 for c in ink)
@@ -618,7 +620,7 @@ def _pdfium_pages(data: bytes, counts: Counter) -> list[_PageData | None]:
         pdf.close()
 
 
-_TEXT_OBJ, _PATH_OBJ = 1, 2  # FPDF_PAGEOBJ_TEXT, FPDF_PAGEOBJ_PATH
+_TEXT_OBJ, _PATH_OBJ, _FORM_OBJ = 1, 2, 5  # FPDF_PAGEOBJ_TEXT, _PATH, _FORM
 
 
 def _pdfium_page(page, number: int, counts: Counter, widths: dict, ctypes, pdfium_c) -> _PageData | None:
@@ -627,14 +629,25 @@ def _pdfium_page(page, number: int, counts: Counter, widths: dict, ctypes, pdfiu
     width, height = float(page.get_width()), float(page.get_height())
     rules: list[_Rule] = []
     vertical = boxes = 0
-    for obj in page.get_objects(max_depth=2):
-        kind = obj.type
+    l_, b_, r_, t_ = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
+    refs = ctypes.byref(l_), ctypes.byref(b_), ctypes.byref(r_), ctypes.byref(t_)
+    m = pdfium_c.FS_MATRIX()
+    rotated_text = False
+    for k in range(pdfium_c.FPDFPage_CountObjects(page.raw)):
+        obj = pdfium_c.FPDFPage_GetObject(page.raw, k)
+        kind = pdfium_c.FPDFPageObj_GetType(obj)
+        if kind == _FORM_OBJ:
+            return None  # objects inside form XObjects: pdfplumber
+        if kind not in (_TEXT_OBJ, _PATH_OBJ):
+            continue
+        pdfium_c.FPDFPageObj_GetBounds(obj, *refs)
+        left, bottom, right, top = l_.value, b_.value, r_.value, t_.value
         if kind == _TEXT_OBJ:
-            left, bottom, right, top = obj.get_bounds()
             if right - left < 0.01 and top - bottom < 0.01:
                 return None  # text PDFium could not decode
-        elif kind == _PATH_OBJ:
-            left, bottom, right, top = obj.get_bounds()
+            if not rotated_text and pdfium_c.FPDFPageObj_GetMatrix(obj, ctypes.byref(m)) and (abs(m.b) > 1e-6 or abs(m.c) > 1e-6):
+                rotated_text = True
+        else:
             w, h = right - left, top - bottom
             if h <= 2.5 and w >= 20:
                 rules.append(_Rule(float(left), float(right), float(height - (top + bottom) / 2)))
@@ -672,12 +685,16 @@ def _pdfium_page(page, number: int, counts: Counter, widths: dict, ctypes, pdfiu
                     return None  # a character outside the BMP: one index, two UTF-16 units
                 elif code not in (32, 0xA0) or generated(raw, i):
                     continue
-            if map_error(raw, i):
-                return None  # no Unicode mapping: pdfminer's reading and (cid:NNN) accounting
+            if not i & 15 and map_error(raw, i):
+                # no Unicode mapping (a font's worth of characters, so a sample finds it):
+                # pdfminer's reading and its (cid:NNN) accounting
+                return None
             total += 1
-            if abs(angle(raw, i)) > 0.01 and abs(angle(raw, i) - 6.2832) > 0.01:
-                counts["rotated"] += 1
-                continue
+            if rotated_text:
+                a = angle(raw, i)
+                if 0.01 < a < 6.27:
+                    counts["rotated"] += 1
+                    continue
             get_box(raw, i, rect)
             size = float(get_size(raw, i)) or 1.0
             x0, x1 = rect.left, rect.right
@@ -687,7 +704,7 @@ def _pdfium_page(page, number: int, counts: Counter, widths: dict, ctypes, pdfiu
                 obj = pdfium_c.FPDFText_GetTextObject(raw, i)
                 font = pdfium_c.FPDFTextObj_GetFont(obj)
                 pdfium_c.FPDFTextObj_GetFontSize(obj, ctypes.byref(fsz))
-                key = (ctypes.cast(font, ctypes.c_void_p).value, code, fsz.value)
+                key = (ctypes.c_void_p.from_buffer(font).value, code, fsz.value)  # the font's address
                 adv = widths.get(key)
                 if adv is None:
                     adv = fw.value if pdfium_c.FPDFFont_GetGlyphWidth(font, code, fsz.value, ctypes.byref(fw)) else -1.0
