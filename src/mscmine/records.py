@@ -31,6 +31,25 @@ _ANCHORS = [
     regex.compile(r"(?P<generic>(?:另)?一项[^。;\n]{0,40}?(?:研究|试验|报道)(?:结果)?(?:中)?)" + _CIT),
     regex.compile(r"(?P<generic>(?:在)?(?:已发表的)?(?:病例|个案)(?:报道)?里?)[^。;\n]{0,40}?" + _CIT),
 ]
+# Studies named without a citation mark (science journalism, reviews of registered trials, the
+# history paragraphs of reviews): the anchor starts a sentence-long study. Kinds, as data:
+_UNCITED_ANCHORS: tuple[tuple[str, regex.Pattern], ...] = (
+    # a registered trial: NCT01663116, ChiCTR-IIR-16009013
+    ("registry", regex.compile(r"(?P<label>NCT\d{8}|ChiCTR[-A-Za-z]*\d{6,12})")),
+    # who reported it: "欧洲学者报道", "徐建军团队发现", "该团队成功应用", "研究人员观察到"
+    ("reporter", regex.compile(
+        r"(?P<label>(?:有)?[\p{Han}A-Za-z]{0,6}?(?:学者|团队|课题组|研究组|研究者|研究人员|医生))(?:的研究)?\s?[^。;,，:：]{0,6}?"
+        r"(?:报道|报告|发现|揭示|证实|观察到|开展|进行|应用|采用|首次)")),
+    # "一项1/2期随机对照研究", "一项纳入 60 例患者的试验"
+    ("one_study", regex.compile(r"(?<![\p{Han}])(?:另)?(?P<label>一项[^。;\n]{0,40}?(?:研究|试验))")),
+    # a year-led history sentence: "2007年首次应用异体骨髓MSC移植治疗难治性SLE"
+    ("year", regex.compile(r"(?:^|(?<=[。;\n]))\s*(?:在\s?)?(?P<year>(?:19|20)\d{2})\s?年[,，]?")),
+)
+#: transplant procedures that name the cells given, for studies that name no cell type
+PROCEDURE_CELL_TYPES = {"骨髓移植": "HSC", "外周血干细胞移植": "HSC", "脐血移植": "HSC"}
+_PROCEDURE_CELL_TYPE = regex.compile("|".join(sorted(PROCEDURE_CELL_TYPES, key=len, reverse=True)))
+# what a sentence must say for an uncited anchor to be a study in patients: a treatment given
+_TREATMENT = regex.compile(r"移植|输注|注射|治疗|应用|接受|给予|回输")
 _YEAR = regex.compile(r"(?:在\s?)?(?P<year>(?:19|20)\d{2})\s?年")
 _ANIMAL = regex.compile(r"小鼠|大鼠|模型鼠|狼疮鼠|NOD|MRL/lpr|动物模型|动物实验|胶原诱导关节炎|体外实验|in vitro|家兔|犬")
 _HEADING = regex.compile(r"^\s*(?:\d+(?:\.\d+)*\s+|[一二三四五六七八九十]+[、.]\s?)(?P<title>[^\n。]{1,40}?)(?:\s{2,}|$)", regex.MULTILINE)
@@ -171,6 +190,75 @@ def _is_patient_study(mentions: list[Mention], text: str) -> bool:
     return "N_PATIENTS" in labels or "DOSE" in labels
 
 
+def _has_patient_result(mentions: list[Mention]) -> bool:
+    """A sample size, a dose, a follow-up or a result with a number: what only a study in patients states."""
+    return any(
+        m.label in ("N_PATIENTS", "DOSE", "FOLLOW_UP") or (m.label == "OUTCOME" and m.value.get("value") is not None)
+        for m in mentions
+    )
+
+
+def _simplified(text: str) -> str:
+    """Simplified script, character for character (so offsets hold)."""
+    from .normalize import to_simplified_chars
+
+    return to_simplified_chars(text)
+
+
+def _sentence_bounds(text: str, pos: int) -> tuple[int, int]:
+    start = max(text.rfind(c, 0, pos) for c in "。;；\n") + 1
+    ends = [i for i in (text.find(c, pos) for c in "。;；\n") if i != -1]
+    return start, (min(ends) + 1 if ends else len(text))
+
+
+def _uncited_studies(analysis: Analysis, covered: list[tuple[int, int]], sections) -> list[_Study]:
+    """Studies an article names without a citation mark, one sentence each (see _UNCITED_ANCHORS).
+
+    A sentence already inside a cited study, in the references, about animals, or naming no
+    cell type and no treatment is skipped; so is one without a patient fact, unless a registry
+    number or a year-led sentence reports a treatment of a named disease with a named cell type.
+    """
+    norm = analysis.normalized
+    text = norm.text  # the Simplified, normalised view: patterns are written for it
+    out: list[_Study] = []
+    seen: set[int] = set()
+    for kind, pattern in _UNCITED_ANCHORS:
+        for m in pattern.finditer(text):
+            nstart, nend = _sentence_bounds(text, m.start())
+            start, end = norm.to_original(nstart, nend)
+            if start in seen or any(a <= start < b or a < end <= b for a, b in covered):
+                continue
+            if any(a <= start < b for a, b in analysis.excluded):
+                continue
+            sentence = text[nstart:nend]
+            if _ANIMAL.search(sentence) or not _TREATMENT.search(sentence):
+                continue
+            inside = [x for x in analysis.mentions if start <= x.start and x.end <= end]
+            labels = {x.label for x in inside}
+            if "CELL_TYPE" not in labels and not _PROCEDURE_CELL_TYPE.search(sentence):
+                continue
+            if not _has_patient_result(inside) and not (kind in ("registry", "year") and "DISEASE" in labels):
+                continue
+            if kind in ("reporter", "one_study") and not (_has_patient_result(inside) or "DISEASE" in labels):
+                continue
+            seen.add(start)
+            year = m.group("year") if "year" in m.groupdict() and m.group("year") else None
+            if year is None:
+                y = _YEAR.search(sentence)
+                year = y.group("year") if y else None
+            label = None
+            if "label" in m.groupdict() and m.group("label"):
+                la, lb = norm.to_original(m.start("label"), m.end("label"))
+                # "当时有欧洲学者" → "欧洲学者", in the article's own script
+                cut = regex.match(r"(?:当时|此时|随后|此外|另外|其后|后来)?(?:有)?", m.group("label"))
+                la = norm.to_original(m.start("label") + cut.end(), m.end("label"))[0] if cut.end() < len(m.group("label")) else la
+                label = analysis.doc.text[la:lb] or None
+            out.append(_Study(("uncited", start), label, (), int(year) if year else None, [(start, end)],
+                              _section_disease_at(sections, start), inside))
+    out.sort(key=lambda st: st.spans[0][0])
+    return out
+
+
 def _pick_diseases(mentions: list[Mention], doc_text: str) -> list[Mention]:
     """The cohort's diseases: those named with the sample size, else those before 患者, else all."""
     diseases = [m for m in mentions if m.label == "DISEASE" and m.value not in ("AID", "RD")]
@@ -268,6 +356,12 @@ def build_records(analysis: Analysis) -> list[StudyRecord]:
             studies[key] = st
         order.append(base if studies.get(base) is st else key)
 
+    # 2b. studies named without a citation mark
+    covered = [span for st in studies.values() for span in st.spans] + table_spans
+    for st in _uncited_studies(analysis, covered, sections):
+        studies[st.key] = st
+        order.append(st.key)
+    order.sort(key=lambda k: studies[k].spans[0][0])  # records in text order
     # 3. facts in clauses that end with a citation mark
     norm = analysis.normalized
     for cit in norm.citations:
@@ -315,12 +409,20 @@ def _to_record(doc: Document, st: _Study, n: int, sections) -> StudyRecord:
 
     ms = st.mentions
     rec = StudyRecord(doc.id, doc.source, f"{doc.id}#{n}")
-    rec.study = {"label": st.label, "citation": "[" + ",".join(map(str, st.citation)) + "]", "year": st.year}
+    citation = "[" + ",".join(map(str, st.citation)) + "]" if st.citation else None
+    rec.study = {"label": st.label, "citation": citation, "year": st.year}
     diseases = _pick_diseases(ms, doc.text) or list(st.section_disease)
     rec.disease = [_evidence(doc, m, code=m.value, mesh=mesh_of(m.value)) for m in _unique_by_value(diseases)]
     types = [m for m in ms if m.label == "CELL_TYPE"]
     if types:
         rec.cell_type = _evidence(doc, types[0], code=types[0].value)
+    else:
+        for a, b in st.spans:
+            p = _PROCEDURE_CELL_TYPE.search(_simplified(doc.text[a:b]))
+            if p:  # "接受异基因骨髓移植": the procedure names the cells
+                pa, pb = a + p.start(), a + p.end()
+                rec.cell_type = _span_evidence(doc, doc.text[pa:pb], pa, pb, code=PROCEDURE_CELL_TYPES[p.group()])
+                break
     rec.cell_source = [_evidence(doc, m, code=m.value) for m in _unique_by_value([m for m in ms if m.label == "CELL_SOURCE"])]
     donors = [m for m in ms if m.label == "DONOR"]
     if donors:

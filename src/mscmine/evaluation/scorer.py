@@ -136,8 +136,20 @@ def _citation(r: dict) -> str | None:
     return (study.get("citation") or "").replace(" ", "") or None
 
 
+def _same_study(g: dict, p: dict, gf: dict, pf: dict) -> bool:
+    """Cited records match by citation. A study the text names without a citation matches a
+    predicted uncited record of an overlapping disease (and the same year when both give one)."""
+    if _citation(g) is not None or _citation(p) is not None:
+        return _citation(g) == _citation(p)
+    gy, py = (g.get("study") or {}).get("year"), (p.get("study") or {}).get("year")
+    if gy and py and gy != py:
+        return False
+    return bool(set(gf["disease"] or ()) & set(pf["disease"] or ()))
+
+
 def score_records(pairs: list[tuple[list[dict], list[dict]]]) -> dict[str, Any]:
-    """Match gold study records to predicted ones by citation (and disease), then score each field."""
+    """Match gold study records to predicted ones by citation (uncited ones by disease and year,
+    see `_same_study`), then score each field."""
     field_right = {f: 0 for f in RECORD_FIELDS}
     matched = n_gold = n_pred = 0
     for gold, pred in pairs:
@@ -150,7 +162,7 @@ def score_records(pairs: list[tuple[list[dict], list[dict]]]) -> dict[str, Any]:
             gf = _record_fields(g)
             best, best_j = -1, None
             for j, p in enumerate(pred):
-                if j in used or _citation(p) is None or _citation(p) != _citation(g):
+                if j in used or not _same_study(g, p, gf, _record_fields(p)):
                     continue
                 pf = _record_fields(p)
                 agree = sum(gf[f] == pf[f] for f in RECORD_FIELDS) + 3 * (gf["disease"] == pf["disease"])

@@ -1,0 +1,70 @@
+"""Studies an article names without a citation mark: registered trials, reporters ("…团队发现"),
+"一项…研究" sentences, year-led history sentences and case reports. Sentences written for these
+tests in the styles of the seeds' history and review paragraphs."""
+
+import pytest
+
+import mscmine
+
+
+def _studies(text):
+    return [r for r in mscmine.extract(text) if r["scope"] == "study"]
+
+
+def _summary(r):
+    return {
+        "label": r["study"]["label"],
+        "citation": r["study"]["citation"],
+        "year": r["study"]["year"],
+        "disease": [d["code"] for d in r["disease"]],
+        "cell_type": (r["cell_type"] or {}).get("code"),
+        "cell_source": [s["code"] for s in r["cell_source"]],
+        "donor": (r["donor"] or {}).get("code"),
+        "n_patients": (r["n_patients"] or {}).get("value"),
+    }
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("2012年,该团队应用自体骨髓间充质干细胞治疗3例难治性系统性硬化症患者,皮肤评分均有下降。",
+         {"label": "该团队", "citation": None, "year": 2012, "disease": ["SSc"], "cell_type": "MSC",
+          "cell_source": ["bone_marrow"], "donor": "autologous", "n_patients": 3}),
+        ("当时有日本学者报道,2例类风湿关节炎患者接受异基因骨髓移植后关节症状缓解。",
+         {"label": "日本学者", "citation": None, "year": None, "disease": ["RA"], "cell_type": "HSC",
+          "cell_source": ["bone_marrow"], "donor": "allogeneic", "n_patients": 2}),
+        ("2009年首次应用异体脐带间充质干细胞移植治疗难治性干燥综合征,取得较好疗效。",
+         {"label": None, "citation": None, "year": 2009, "disease": ["SS"], "cell_type": "MSC",
+          "cell_source": ["umbilical_cord"], "donor": "allogeneic", "n_patients": None}),
+        ("NCT01234567 试验中,RA 患者静脉输注脐带间充质干细胞 1×10^6/kg。",
+         {"label": "NCT01234567", "citation": None, "year": None, "disease": ["RA"], "cell_type": "MSC",
+          "cell_source": ["umbilical_cord"], "donor": None, "n_patients": None}),
+        ("一项纳入 40 例系统性红斑狼疮患者的研究采用脐带间充质干细胞静脉输注,随访 12 个月。",
+         {"label": "一项纳入 40 例系统性红斑狼疮患者的研究", "citation": None, "year": None, "disease": ["SLE"],
+          "cell_type": "MSC", "cell_source": ["umbilical_cord"], "donor": None, "n_patients": 40}),
+    ],
+)
+def test_uncited_study_is_a_record(text, expected):
+    studies = _studies(text)
+    assert [_summary(r) for r in studies] == [expected]
+
+
+def test_uncited_study_in_traditional_script():
+    studies = _studies("2012年,該團隊應用自體骨髓間充質幹細胞治療3例難治性系統性硬化症患者,皮膚評分均有下降。")
+    assert [_summary(r) for r in studies] == [
+        {"label": "該團隊", "citation": None, "year": 2012, "disease": ["SSc"], "cell_type": "MSC",
+         "cell_source": ["bone_marrow"], "donor": "autologous", "n_patients": 3}]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "间充质干细胞可从骨髓、脂肪、脐带等组织中分离获得。",  # background
+        "2015年,研究者应用骨髓间充质干细胞治疗MRL/lpr小鼠,蛋白尿下降。",  # animals
+        "我国约有 100 万例系统性红斑狼疮患者。",  # epidemiology, no treatment, no cells
+        "2018年,国家出台了干细胞临床研究管理办法。",  # a year-led sentence about no treatment
+        "研究人员发现间充质干细胞可分泌多种细胞因子。",  # a reporter, no patients, no disease
+    ],
+)
+def test_no_record_from_background(text):
+    assert _studies(text) == []
