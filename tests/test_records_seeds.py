@@ -129,3 +129,26 @@ def test_document_record_diseases(stem, codes):
     recs = mscmine.extract(f"corpus/seeds/{stem}.txt")
     doc = [r for r in recs if r["scope"] == "document"][0]
     assert codes <= {d["code"] for d in doc["disease"]}
+
+
+# seed 000, 表 2 and 表 3: counts per outcome per study (citation, column, measure, count, of n)
+OUTCOME_TABLE_CELLS = [
+    ("[1]", "疾病活动指数评分下降", "SLEDAI", 14, 14),
+    ("[2]", "尿蛋白定量(24h)下降", "proteinuria", 9, 12),
+    ("[3]", "血清抗双链DNA抗体下降", "anti_dsDNA", 0, 11),  # a header broken over two lines
+    ("[4]", "血清抗核抗体下降", "ANA", 5, 5),
+    ("[7]", "病情复发", "relapse", 0, 1),
+    ("[8]", "28个关节疾病活动度评分<2.6", "DAS28", 12, 17),
+    ("[9]", "抗环瓜氨酸肽抗体下降", "anti_CCP", 3, 3),
+    ("[10]", "症状缓解", "symptom_relief", 1, 1),
+]
+
+
+@pytest.mark.parametrize("row", OUTCOME_TABLE_CELLS, ids=[r[0] + r[1] for r in OUTCOME_TABLE_CELLS])
+def test_seed000_outcome_tables(records000, row):
+    citation, column, measure, count, n = row
+    rec = next(r for r in records000 if r["scope"] == "study" and r["study"]["citation"] == citation)
+    cell = next(o for o in rec["outcomes"] if o.get("column") == column)
+    assert (cell["measure"], cell["value"], cell["unit"], cell["of"]) == (measure, count, "count", n)
+    assert cell["text"] == str(count)
+    assert open(SEED000, encoding="utf-8").read()[cell["start"] : cell["end"]] == str(count)

@@ -21,7 +21,7 @@ import regex
 from .document import Document
 from .mention import Mention
 from .mentions import Analysis, analyse
-from .tables import parse_range_cell, read_tables
+from .tables import parse_range_cell, read_outcome_tables, read_tables
 
 _AUTHOR = r"(?P<author>[A-Z][A-Za-z\-']+(?:\s[A-Z][A-Za-z\-']+)?|[\p{Han}]{2,4}?)\s?(?:等|团队|课题组)"
 _CIT = r"\s?(?P<cit>\^?\[\s?\d{1,3}(?:\s?[,，\-~]\s?\d{1,3})*\s?\])"
@@ -128,6 +128,7 @@ class _Study:
     section_disease: list[Mention]
     mentions: list[Mention] = field(default_factory=list)
     table_cells: dict[str, Any] = field(default_factory=dict)
+    table_outcomes: list[dict] = field(default_factory=list)
 
 
 def _sections(analysis: Analysis) -> list[tuple[int, list[Mention]]]:
@@ -377,6 +378,13 @@ def build_records(analysis: Analysis) -> list[StudyRecord]:
             if a <= m.start and m.end <= b and m.label in ("ROUTE", "DONOR", "DOSE", "FOLLOW_UP") and m not in st.mentions:
                 st.mentions.append(m)
 
+    # 3b. outcome tables: counts per outcome per study, on the study of the row's citation
+    for otable in read_outcome_tables(norm.text):
+        for orow in otable.rows:
+            st = studies.get(("cit", orow.citation))
+            if st is not None:
+                st.table_outcomes.extend(_table_outcomes(doc, norm, otable, orow))
+
     # 4. a statement about all patients ("所有76例患者均经静脉输注") gives every table study its route
     pooled_routes = []
     for m in _ALL_PATIENTS.finditer(text):
@@ -392,6 +400,31 @@ def build_records(analysis: Analysis) -> list[StudyRecord]:
         records.append(rec)
     records.append(_document_record(analysis, len(records) + 1, table_spans))
     return records
+
+
+def _table_outcomes(doc: Document, norm, table, row) -> list[dict]:
+    """Outcome evidence for each count of an outcome-table row: measure and direction from the
+    column name, the count as value, the row's patients as the denominator."""
+    from .extractors.outcomes import _measure_in
+
+    out = []
+    for cell in row.cells:
+        a, b = norm.to_original(cell.start, cell.end)
+        column = cell.column
+        if "复发" in column:
+            measure = "relapse"
+        elif "死亡" in column:
+            measure = "mortality"
+        else:
+            measure = _measure_in(column, 0, len(column))
+        direction = ("down" if regex.search(r"下降|降低|减少|降至", column) else
+                     "up" if regex.search(r"上升|升高|增加", column) else None)
+        ev = _span_evidence(doc, doc.text[a:b], a, b, measure=measure, value=cell.value, unit="count", negated=False,
+                            column=column, of=row.n, table=table.caption)
+        if direction:
+            ev["direction"] = direction
+        out.append(ev)
+    return out
 
 
 def _unique_by_value(mentions: list[Mention]) -> list[Mention]:
@@ -443,7 +476,7 @@ def _to_record(doc: Document, st: _Study, n: int, sections) -> StudyRecord:
         high = None if any(m.value["high"] is None for m in fus) or not highs else max(highs)
         f = fus[0]
         rec.follow_up_months = _evidence(doc, f, low=low, high=high)
-    rec.outcomes = [_evidence(doc, m, **m.value) for m in ms if m.label == "OUTCOME"]
+    rec.outcomes = [_evidence(doc, m, **m.value) for m in ms if m.label == "OUTCOME"] + st.table_outcomes
     rec.adverse_events = [_evidence(doc, m, **m.value) for m in ms if m.label == "ADVERSE_EVENT"]
 
     # table cells override or fill the text mentions

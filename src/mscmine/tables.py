@@ -185,3 +185,117 @@ def read_tables(text: str) -> list[TextTable]:
         else:
             i += 1  # not a study table after all: its "rows" may hold the next header
     return tables
+
+
+# ---------------------------------------------------------------------------------------------
+# Outcome tables: "作者 患者数量 疾病活动指数评分下降 尿蛋白定量(24h)下降 …", then one row of counts
+# per study ("王丹丹等[2] 12 12 9 10 3 4 2 1"). Header cells are often broken over several lines
+# in PDFs and their text copies ("血清抗双链DNA抗" / "体下降"); they are glued back until each
+# column name ends like a result.
+
+_RESULT_END = regex.compile(r"(?:下降|上升|升高|降低|减少|增加|改善|缓解|好转|复发|死亡|正常|消失|愈合|[<>≤≥]\s?\d+(?:\.\d+)?)$")
+_N_HEADER = ("患者数量", "患者数", "例数", "病例数", "样本量", "n")
+_COUNT_ROW = regex.compile(r"^(?P<author>[\p{Han}]{1,6}等|[A-Z][A-Za-z\-]+\s?(?:等|et al\.?))\s?(?P<cit>\[\s?\d{1,3}\s?\])\s*(?P<rest>(?:\d{1,5}\s+)*\d{1,5})\s*$")
+
+
+@dataclass
+class OutcomeCell:
+    """One count of an outcome table: the column's result name, the count and its offsets."""
+
+    column: str
+    value: int
+    start: int
+    end: int
+
+
+@dataclass
+class OutcomeRow:
+    author: str
+    citation: int
+    n: int | None
+    cells: list[OutcomeCell]
+
+
+@dataclass
+class OutcomeTable:
+    """A table of counts per outcome per study (seed 000 表 2 and 表 3 are of this kind)."""
+
+    caption: str | None
+    columns: list[str]
+    rows: list[OutcomeRow]
+    start: int
+    end: int
+
+
+def glue_header_fragments(tokens: list[str]) -> list[str]:
+    """Join broken column names: a fragment joins the next ones until the name ends like a result."""
+    out: list[str] = []
+    buf = ""
+    for tok in tokens:
+        buf += tok
+        if _RESULT_END.search(buf):
+            out.append(buf)
+            buf = ""
+    if buf:
+        out.append(buf)
+    return out
+
+
+def read_outcome_tables(text: str) -> list[OutcomeTable]:
+    """Outcome-count tables in (normalised) `text`, rows keyed by citation."""
+    lines = []
+    pos = 0
+    for raw in text.split("\n"):
+        lines.append((pos, raw))
+        pos += len(raw) + 1
+    tables = []
+    i = 0
+    while i < len(lines):
+        start, line = lines[i]
+        tokens = line.split()
+        if len(tokens) < 3 or tokens[0] not in ("作者", "研究者", "文献") or tokens[1] not in _N_HEADER:
+            i += 1
+            continue
+        # the header runs until the first row; its later lines hold the rest of broken names
+        header = tokens[2:]
+        j = i + 1
+        while j < len(lines) and not _COUNT_ROW.match(lines[j][1].strip()) and j - i < 40:
+            header += lines[j][1].split()
+            j += 1
+        columns = glue_header_fragments(header)
+        if not columns or sum(bool(_RESULT_END.search(c)) for c in columns) < max(1, len(columns) - 1):
+            i += 1
+            continue
+        caption = None
+        for k in range(i - 1, max(-1, i - 4), -1):
+            if regex.match(r"\s*(?:表|Table)\s*\d", lines[k][1]):
+                caption = lines[k][1].strip()
+                break
+        rows = []
+        end = start + len(line)
+        misses = 0
+        while j < len(lines) and misses < 2:
+            rstart, rline = lines[j]
+            stripped = rline.strip()
+            m = _COUNT_ROW.match(stripped)
+            if not m:
+                if stripped:
+                    misses += 1
+                j += 1
+                continue
+            offset = rstart + (len(rline) - len(rline.lstrip()))
+            numbers = [(int(x.group()), offset + m.start("rest") + x.start(), offset + m.start("rest") + x.end())
+                       for x in regex.finditer(r"\d+", m.group("rest"))]
+            if len(numbers) == len(columns) + 1:
+                n, values = numbers[0][0], numbers[1:]
+                cells = [OutcomeCell(col, v, a, b) for col, (v, a, b) in zip(columns, values)]
+                rows.append(OutcomeRow(m.group("author"), int(regex.sub(r"\D", "", m.group("cit"))), n, cells))
+                end = offset + len(stripped)
+            misses = 0
+            j += 1
+        if rows:
+            tables.append(OutcomeTable(caption, columns, rows, start, end))
+            i = j
+        else:
+            i += 1
+    return tables
