@@ -21,6 +21,7 @@ import regex
 from .document import Document
 from .mention import Mention
 from .mentions import Analysis, analyse
+from .references import parse_references
 from .tables import parse_range_cell, read_outcome_tables, read_tables
 
 _AUTHOR = r"(?P<author>[A-Z][A-Za-z\-']+(?:\s[A-Z][A-Za-z\-']+)?|[\p{Han}]{2,4}?)\s?(?:等|团队|课题组)"
@@ -129,6 +130,7 @@ class _Study:
     mentions: list[Mention] = field(default_factory=list)
     table_cells: dict[str, Any] = field(default_factory=dict)
     table_outcomes: list[dict] = field(default_factory=list)
+    reference: Any = None  # references.Reference of the study's citation, when the list has it
 
 
 def _sections(analysis: Analysis) -> list[tuple[int, list[Mention]]]:
@@ -391,6 +393,16 @@ def build_records(analysis: Analysis) -> list[StudyRecord]:
         clause_end = min([i for i in (text.find(c, m.end()) for c in "。;，,") if i != -1] or [len(text)])
         pooled_routes += [x for x in mentions if x.label == "ROUTE" and m.end() <= x.start < clause_end]
 
+    # 5. the reference list fills what the running text leaves out: year and first author
+    references = parse_references(text)
+    for st in studies.values():
+        ref = references.get(st.citation[0]) if len(st.citation) == 1 else None
+        if ref is not None:
+            st.year = st.year or ref.year
+            if not st.label and ref.first_author:
+                st.label = ref.first_author + "等"
+            st.reference = ref
+
     records = []
     for n, key in enumerate(order, start=1):
         st = studies[key]
@@ -444,6 +456,10 @@ def _to_record(doc: Document, st: _Study, n: int, sections) -> StudyRecord:
     rec = StudyRecord(doc.id, doc.source, f"{doc.id}#{n}")
     citation = "[" + ",".join(map(str, st.citation)) + "]" if st.citation else None
     rec.study = {"label": st.label, "citation": citation, "year": st.year}
+    if st.reference is not None:
+        ref = st.reference
+        rec.study["reference"] = {"number": ref.number, "first_author": ref.first_author, "year": ref.year,
+                                  "text": ref.text, "start": ref.start, "end": ref.end}
     diseases = _pick_diseases(ms, doc.text) or list(st.section_disease)
     rec.disease = [_evidence(doc, m, code=m.value, mesh=mesh_of(m.value)) for m in _unique_by_value(diseases)]
     types = [m for m in ms if m.label == "CELL_TYPE"]
