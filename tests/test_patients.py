@@ -34,6 +34,7 @@ def counts(text):
         ("A total of 76 patients with rheumatic diseases", [("76 patients", 76, "total")]),  # 000 (English abstract)
         ("including 46 (61%) cases of systemic lupus erythematosus", [("46", 46, "subgroup")]),  # 000 (English abstract)
         ("21 (28%) of rheumatoid arthritis", [("21", 21, "subgroup")]),  # 000 (English abstract)
+        ("7 (9%) of the 76 patients relapsed", [("7", 7, "outcome"), ("76 patients", 76, "total")]),  # 000
         ("本研究招募了 60 名活动性狼疮肾炎患者", [("60 名", 60, "total")]),
     ],
 )

@@ -132,7 +132,9 @@ def _english_counts(text: str) -> list[CountMatch]:
             continue
         before = text[max(0, m.start() - 20) : m.start()].lower()
         after = text[m.end() : m.end() + 40]
-        if regex.search(r"\(\d", after[:3]) or "including" in before or (regex.search(r"\bof\s$", before) and not regex.search(r"(?:of the|total of)\s$", before)):
+        if regex.match(r"\s?\(\d+(?:\.\d+)?%\)\s(?:of\s)?the\s\d+", after):
+            role = "outcome"  # "7 (9%) of the 76 patients relapsed": a result over the cohort
+        elif regex.search(r"\(\d", after[:3]) or "including" in before or (regex.search(r"\bof\s$", before) and not regex.search(r"(?:of the|total of)\s$", before)):
             role = "subgroup"
         elif _ENGLISH_RESULT_AFTER.match(after) and "of the" not in before:
             role = "outcome"
