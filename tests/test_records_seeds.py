@@ -152,3 +152,13 @@ def test_seed000_outcome_tables(records000, row):
     assert (cell["measure"], cell["value"], cell["unit"], cell["of"]) == (measure, count, "count", n)
     assert cell["text"] == str(count)
     assert open(SEED000, encoding="utf-8").read()[cell["start"] : cell["end"]] == str(count)
+
+
+def test_seed000_pooled_flags(records000):
+    """表1所示12篇文献[1-12]，实验共纳入…76例: studies [1]-[12] are pooled, the case reports [28], [29] are not."""
+    flags = {r["study"]["citation"]: r["pooled"] for r in records000 if r["scope"] == "study"}
+    assert flags == {**{f"[{i}]": True for i in range(1, 13)}, "[28]": False, "[29]": False}
+
+
+def test_seed001_states_no_pooled_set(records001):
+    assert all("pooled" not in r for r in records001)

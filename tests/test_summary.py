@@ -70,16 +70,17 @@ def test_document_record_states_the_published_totals(records000):
 
 def test_all_study_records_and_the_reconciliation(records000):
     """Over all 14 study records the two discussion case reports add DM 2 and SSc 1 (and 3 patients
-    without a cell source); the reconciliation table says so rather than hiding it."""
+    without a cell source) to the per-disease tables; the reconciliation compares the stated totals
+    with the 12 studies the article says it pools (表1, [1-12]), and they agree."""
     t = S.summarize(records000)
     assert _col(t["per_disease"], "disease") == {"SLE": 46, "RA": 21, "PM/DM": 8, "SSc": 2, "DM": 2}
     assert _col(t["per_cell_source"], "cell_source") == {**PUBLISHED_SOURCE, S.NOT_REPORTED: 3}
     assert _col(t["per_year"], "year", "studies") == {**PUBLISHED_YEARS, S.NOT_REPORTED: 2}
     assert _col(t["per_donor"], "donor", "studies") == {"autologous": 1, S.NOT_REPORTED: 13}
     rec = {row.item: (row.stated, row.from_studies, row.match) for row in t["reconciliation"].itertuples()}
-    assert rec["studies"][1] == 14
-    assert rec["patients"][:2] == (76, 79) and rec["patients"][2] is False
-    assert rec["disease SSc"][:2] == (1, 2)
+    assert rec["studies"][1] == 12
+    assert rec["patients"] == (76, 76, True)
+    assert rec["disease SSc"] == (1, 1, True)
     assert all(rec[f"disease {k}"][2] is True for k in ("SLE", "RA", "PM/DM"))
     assert all(rec[f"cell_source {k}"][2] is True for k in PUBLISHED_SOURCE)
 
@@ -211,7 +212,8 @@ def test_cli_writes_the_report(tmp_path, capsys):
     rec = pd.read_csv(report / "reconciliation.csv", encoding="utf-8-sig")
     assert dict(zip(rec.item, rec.stated.fillna(-1).astype(int))) == {
         "studies": -1, "patients": 76, "disease SLE": 46, "disease RA": 21, "disease PM/DM": 8, "disease SSc": 1,
-        "disease DM": -1, "cell_source umbilical_cord": 60, "cell_source bone_marrow": 16, "cell_source (not reported)": -1}
+        "cell_source umbilical_cord": 60, "cell_source bone_marrow": 16}
+    assert rec.match.dropna().all()
     t1 = pd.read_csv(report / "table1.csv", encoding="utf-8-sig")
     assert len(t1) == 14 and t1.n_patients.sum() == 79
     md = (report / "summary.md").read_text(encoding="utf-8")
@@ -257,3 +259,19 @@ def test_importing_mscmine_does_not_import_matplotlib():
     proc = subprocess.run([sys.executable, "-c", "import sys, mscmine, mscmine.cli, mscmine.summary, mscmine.viewer; "
                            "print('matplotlib' in sys.modules)"], capture_output=True, text=True, timeout=300)
     assert proc.stdout.strip() == "False", proc.stderr
+
+
+@pytest.mark.parametrize("ext", [".jsonl", ".csv"])
+def test_seed000_pooled_studies_reconcile_with_the_stated_totals(tmp_path, ext):
+    """The article pools the studies of 表1 ([1-12]); the two case reports of its discussion are
+    records too but not pooled, so the reconciliation compares with the pooled ones only."""
+    from mscmine.cli import main
+    from mscmine.summary import reconcile
+    from mscmine.writers import read_records
+
+    out = tmp_path / f"r{ext}"
+    assert main(["extract", "corpus/seeds/000_04a0826e1ad117c4.txt", "-o", str(out), "-q", "-w", "1"]) == 0
+    table = reconcile(read_records(out))
+    stated = {row.item: (row.stated, row.from_studies) for row in table.itertuples() if row.stated is not pd.NA}
+    assert stated == {"patients": (76, 76), "disease SLE": (46, 46), "disease RA": (21, 21), "disease PM/DM": (8, 8),
+                      "disease SSc": (1, 1), "cell_source umbilical_cord": (60, 60), "cell_source bone_marrow": (16, 16)}

@@ -410,8 +410,34 @@ def build_records(analysis: Analysis) -> list[StudyRecord]:
         if st.table_cells and not rec.route and pooled_routes:
             rec.route = [_evidence(doc, r, code=r.value) for r in _unique_by_value(pooled_routes)]
         records.append(rec)
+    pooled = _pooled_citations(analysis)
+    if pooled:
+        for rec, key in zip(records, order):
+            cits = studies[key].citation
+            rec.extra["pooled"] = bool(cits) and all(c in pooled for c in cits)
     records.append(_document_record(analysis, len(records) + 1, table_spans))
     return records
+
+
+def _pooled_citations(analysis: Analysis) -> set[int]:
+    """Citation numbers of the studies the article pools: the marks in a sentence that states a
+    pooled total ("根据表1所示12篇文献[1-12]，实验共纳入…76例"). Empty when no sentence says so."""
+    from .normalize import parse_citation_numbers
+
+    text = analysis.doc.text
+    out: set[int] = set()
+    for m in analysis.mentions:
+        if m.label != "N_PATIENTS" or m.value.get("role") != "total":
+            continue
+        if not _POOLED_BEFORE.search(text[max(0, m.start - 30) : m.start]):
+            continue
+        # the sentence, across the hard line wraps of PDF text
+        start = max([text.rfind(c, max(0, m.start - 300), m.start) for c in "。;；"] + [max(0, m.start - 300)]) + 1
+        ends = [i for i in (text.find(c, m.end, m.end + 300) for c in "。;；") if i != -1]
+        end = min(ends) if ends else min(len(text), m.end + 300)
+        for c in regex.finditer(r"\[\s?(\d{1,3}(?:\s?[-~–,，、]\s?\d{1,3})*)\s?\]", text[start:end]):
+            out.update(parse_citation_numbers(c.group(1).replace("–", "-")))
+    return out
 
 
 def _table_outcomes(doc: Document, norm, table, row) -> list[dict]:

@@ -49,6 +49,11 @@ CHARTS = ("disease_share.png", "source_share.png", "studies_per_year.png", "dose
 
 # --------------------------------------------------------------------------- reading records
 
+def _is_true(v: Any) -> bool:
+    """A flag from a nested record (True) or a flat row (True, "True", 1)."""
+    return v is True or (not _blank(v) and str(v).strip().lower() in ("true", "1", "1.0"))
+
+
 def _blank(v: Any) -> bool:
     if v is None:
         return True
@@ -359,6 +364,10 @@ def reconcile(records: list[dict]):
             continue
         doc_id = doc.get("doc_id")
         mine = [r for r in records if r.get("doc_id") == doc_id]
+        # when the article names the studies it pools ("表1所示12篇文献[1-12]"), compare with those
+        pooled = [r for r in mine if r.get("scope") == "study" and _is_true(r.get("pooled"))]
+        if pooled:
+            mine = [r for r in mine if r.get("scope") != "study"] + pooled
         studies = study_rows(mine)
         stated_total = _int(doc.get("n_patients"))
         disease_counts = doc.get("disease_counts")
