@@ -170,13 +170,18 @@ class Citation:
         return "[" + ",".join(str(n) for n in self.numbers) + "]"
 
 
+_CITATION_LIST_SEP = regex.compile(r"\s*[,，、]\s*")
+_CITATION_RANGE_SEP = regex.compile(r"\s*[-~]\s*")
+_LINE_BREAK = regex.compile(r"[ \t]*\n\s*")
+
+
 def parse_citation_numbers(body: str) -> tuple[int, ...]:
     """``"1-3, 7"`` → (1, 2, 3, 7); ranges are expanded, at most 200 numbers."""
     numbers: list[int] = []
-    for part in regex.split(r"\s*[,，、]\s*", body.strip()):
+    for part in _CITATION_LIST_SEP.split(body.strip()):
         if not part:
             continue
-        bounds = regex.split(r"\s*[-~]\s*", part)
+        bounds = _CITATION_RANGE_SEP.split(part)
         try:
             lo, hi = int(bounds[0]), int(bounds[-1])
         except ValueError:
@@ -314,7 +319,7 @@ def _wrap_edits(text: str) -> list[Edit]:
     edits: list[Edit] = []
     # the glue inside merged segments: line breaks around citation-only lines
     for seg in segments:
-        for m in regex.finditer(r"[ \t]*\n\s*", seg.content):
+        for m in _LINE_BREAK.finditer(seg.content):
             a, b = seg.start + m.start(), seg.start + m.end()
             # a line after a citation that starts indented is a new table cell: keep a space
             after_break = m.group().rsplit("\n", 1)[1]

@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -225,6 +226,7 @@ def _uncited_studies(analysis: Analysis, covered: list[tuple[int, int]], section
     text = norm.text  # the Simplified, normalised view: patterns are written for it
     out: list[_Study] = []
     seen: set[int] = set()
+    starts = [x.start for x in analysis.mentions]  # sorted: analyse() sorts mentions by offset
     for kind, pattern in _UNCITED_ANCHORS:
         for m in pattern.finditer(text):
             nstart, nend = _sentence_bounds(text, m.start())
@@ -236,7 +238,8 @@ def _uncited_studies(analysis: Analysis, covered: list[tuple[int, int]], section
             sentence = text[nstart:nend]
             if _ANIMAL.search(sentence) or not _TREATMENT.search(sentence):
                 continue
-            inside = [x for x in analysis.mentions if start <= x.start and x.end <= end]
+            lo, hi = bisect_left(starts, start), bisect_left(starts, end)
+            inside = [x for x in analysis.mentions[lo:hi] if x.end <= end]
             labels = {x.label for x in inside}
             if "CELL_TYPE" not in labels and not _PROCEDURE_CELL_TYPE.search(sentence):
                 continue

@@ -106,6 +106,10 @@ def parse_range_cell(cell: str) -> tuple[float | None, float | None]:
     return nums[0], nums[-1]
 
 
+_SENTENCE_PUNCT = regex.compile(r"[。，,；;！？]")
+_CAPTION = regex.compile(r"\s*(?:表|Table)\s*\d")
+
+
 def column_type(header_cell: str) -> str | None:
     for key, typ in COLUMN_TYPES:
         if key in header_cell:
@@ -115,7 +119,7 @@ def column_type(header_cell: str) -> str | None:
 
 def _header_types(line: str) -> tuple[list[str], list[str]] | None:
     cells = line.split()
-    if regex.search(r"[。，,；;！？]", line) or any(len(c) > 16 for c in cells):
+    if _SENTENCE_PUNCT.search(line) or any(len(c) > 16 for c in cells):
         return None  # prose (a figure caption that names 文献, 疾病, 来源) is no header
     types = [column_type(c) for c in cells]
     known = [t for t in types if t]
@@ -150,7 +154,7 @@ def read_tables(text: str) -> list[TextTable]:
         cells, types = header
         caption = None
         for j in range(i - 1, max(-1, i - 4), -1):
-            if regex.match(r"\s*(?:表|Table)\s*\d", lines[j][1]):
+            if _CAPTION.match(lines[j][1]):
                 caption = lines[j][1].strip()
                 break
         pattern = _row_pattern(types)
@@ -268,7 +272,7 @@ def read_outcome_tables(text: str) -> list[OutcomeTable]:
             continue
         caption = None
         for k in range(i - 1, max(-1, i - 4), -1):
-            if regex.match(r"\s*(?:表|Table)\s*\d", lines[k][1]):
+            if _CAPTION.match(lines[k][1]):
                 caption = lines[k][1].strip()
                 break
         rows = []

@@ -49,24 +49,70 @@ class OutcomeMatch:
 
 
 @lru_cache(maxsize=1)
-def _measure_pattern() -> tuple[regex.Pattern, dict[str, str]]:
+def _measure_codes() -> dict[str, str]:
+    """Measure name → code, from lexicons/outcome.tsv."""
+    return {e.form: e.code for e in load_lexicons()["outcome"].entries if e.kind != "stop"}
+
+
+@lru_cache(maxsize=1)
+def _measure_parts() -> tuple:
+    """The measure names split into a Chinese half (stdlib `re`) and a Latin half (`regex`):
+    one mixed alternation defeats the engines' literal optimisations (see terms.py)."""
+    import re
+
     lex = load_lexicons()["outcome"]
-    forms = sorted((e for e in lex.entries if e.kind != "stop"), key=lambda e: -len(e.form))
-    alts = []
+    forms = sorted((e for e in lex.entries if e.kind != "stop"), key=lambda e: (-len(e.form), e.form))
+    han, latin = [], []
     for e in forms:
-        f = regex.escape(e.form)
         if e.form.isascii():
-            f = rf"(?<![A-Za-z0-9]){f}(?![A-Za-z0-9])"
+            latin.append(rf"(?<![A-Za-z0-9]){regex.escape(e.form)}(?![A-Za-z0-9])")
         else:
+            f = re.escape(e.form)
             # "28 个关节疾病活动度评分": papers (and PDF text) put a space between digits and Han
-            f = regex.sub(r"(?<=\d)(?=\p{Han})|(?<=\p{Han})(?=\d)", r"\\s?", f)
-        alts.append(f)
-    return regex.compile("|".join(alts)), {e.form: e.code for e in forms}
+            han.append(regex.sub(r"(?<=\d)(?=\p{Han})|(?<=\p{Han})(?=\d)", r"\\s?", f))
+    parts = []
+    if han:
+        parts.append(re.compile("|".join(han)))
+    if latin:
+        parts.append(regex.compile("|".join(latin)))
+    return tuple(parts)
 
 
 def find_measures(text: str) -> list[tuple[int, int, str]]:
-    pattern, _ = _measure_pattern()
-    return [(m.start(), m.end(), _code(m.group())) for m in pattern.finditer(text)]
+    """(start, end, code) of every measure name in `text`, leftmost-longest, without overlaps."""
+    from ..terms import _scan
+
+    return [(a, b, _code(surface)) for a, b, surface in _scan(_measure_parts(), text)]
+
+
+class _MeasureMatch:
+    """A measure name followed by a tail pattern, read like one match of "(?P<m>MEASURE)TAIL"."""
+
+    def __init__(self, text: str, start: int, end: int, tail) -> None:
+        self._m, self._tail, self._start = text[start:end], tail, start
+
+    def start(self, group: str | None = None) -> int:
+        return self._start if group in (None, "m") else self._tail.start(group)
+
+    def end(self) -> int:
+        return self._tail.end()
+
+    def group(self, name: str | None = None):
+        if name is None:
+            return self._m + self._tail.group()
+        return self._m if name == "m" else self._tail.group(name)
+
+    def groupdict(self) -> dict:
+        return {"m": self._m, **self._tail.groupdict()}
+
+
+def _after_measures(text: str, measures: list[tuple[int, int, str]], tail: regex.Pattern) -> list[_MeasureMatch]:
+    out = []
+    for a, b, _ in measures:
+        t = tail.match(text, b)
+        if t:
+            out.append(_MeasureMatch(text, a, b, t))
+    return out
 
 
 def _measure_in(text: str, start: int, end: int, default: str = "other") -> str:
@@ -75,19 +121,19 @@ def _measure_in(text: str, start: int, end: int, default: str = "other") -> str:
 
 
 _RATE = regex.compile(
-    rf"(?P<m>MEASURE)\s?(?:的)?\s?(?:分别)?(?:达到|达|为|是|约为|约|可达|仅为|仅|高达|只有)?\s?(?P<dir>{_UP}|{_DOWN})?(?:了|到|至)?\s?{_PCT}"
+    rf"\s?(?:的)?\s?(?:分别)?(?:达到|达|为|是|约为|约|可达|仅为|仅|高达|只有)?\s?(?P<dir>{_UP}|{_DOWN})?(?:了|到|至)?\s?{_PCT}"
 )
 _FROM_TO = regex.compile(
-    rf"(?P<m>MEASURE)\s?(?:由|从)\s?(?P<before>\d+(?:\.\d+)?)\s?%?\s?(?P<dir>{_UP}|{_DOWN})?(?:至|到|为)\s?{_PCT}"
+    rf"\s?(?:由|从)\s?(?P<before>\d+(?:\.\d+)?)\s?%?\s?(?P<dir>{_UP}|{_DOWN})?(?:至|到|为)\s?{_PCT}"
 )
 _COUNT_PCT = regex.compile(
     rf"(?P<n>\d{{1,5}})\s?例\s?\(\s?{_PCT}\s?\)\s?(?:患者)?(?P<what>[^。;,，]{{0,24}}?)(?P<verb>{_CHANGE_VERB}|<\s?\d+(?:\.\d+)?)"
 )
 _DEATHS = regex.compile(r"(?P<n>\d{1,5})\s?例(?:患者)?\s?(?:均)?(?:死亡|病死)")
 _SCORES = regex.compile(
-    r"(?P<m>MEASURE)(?:评分)?\s?分别\s?(?:由|从)\s?(?P<before>[\d.]+(?:\s?[和、,]\s?[\d.]+)+)\s?(?:下降|降低|减少|上升|升高)(?:为|至|到)\s?(?P<after>[\d.]+(?:\s?[和、,]\s?[\d.]+)+)"
+    r"(?:评分)?\s?分别\s?(?:由|从)\s?(?P<before>[\d.]+(?:\s?[和、,]\s?[\d.]+)+)\s?(?:下降|降低|减少|上升|升高)(?:为|至|到)\s?(?P<after>[\d.]+(?:\s?[和、,]\s?[\d.]+)+)"
 )
-_CHANGED = regex.compile(rf"(?P<m>MEASURE)[^。;,，]{{0,12}}?(?:显著|明显|均|有所|逐渐)?(?P<verb>{_DOWN}|{_UP}|改善)")
+_CHANGED = regex.compile(rf"[^。;,，]{{0,12}}?(?:显著|明显|均|有所|逐渐)?(?P<verb>{_DOWN}|{_UP}|改善)")
 _NOT_ACHIEVED = regex.compile(r"(?:未能|不能|未|没有)(?:诱导|达到|实现|获得)?(?P<what>病情缓解|临床缓解|完全缓解|缓解|改善\S{0,6}?疾病活动性)")
 
 # "9例合并肾功能不全患者移植后血肌酐下降", "1例RA患者移植5个月后病情复发", "9 名患者症状好转":
@@ -116,20 +162,8 @@ _LIST_VERB = regex.compile(rf"\s?(?:均|也)?\s?(?:显著|明显|有所|逐渐|�
 _NUMERIC_MEASURES = {"DAS28", "VAS", "ESR", "CRP", "SLEDAI", "mRSS", "HAQ", "ESSDAI", "RF", "anti_CCP", "anti_dsDNA", "proteinuria", "creatinine", "complement", "ACR20", "ACR50", "ACR70"}
 
 
-@lru_cache(maxsize=1)
-def _patterns() -> dict[str, regex.Pattern]:
-    measure, _ = _measure_pattern()
-    m = f"(?:{measure.pattern})"
-    return {
-        "rate": regex.compile(_RATE.pattern.replace("MEASURE", m)),
-        "from_to": regex.compile(_FROM_TO.pattern.replace("MEASURE", m)),
-        "scores": regex.compile(_SCORES.pattern.replace("MEASURE", m)),
-        "changed": regex.compile(_CHANGED.pattern.replace("MEASURE", m)),
-    }
-
-
 def _code(surface: str) -> str:
-    codes = _measure_pattern()[1]
+    codes = _measure_codes()
     return codes.get(surface) or codes.get(regex.sub(r"\s", "", surface), "other")
 
 
@@ -201,7 +235,7 @@ def _verb_then_measures(text: str, measures: list[tuple[int, int, str]]) -> list
 
 def find_outcomes(text: str) -> list[OutcomeMatch]:
     """Outcome results in normalised `text`, without overlaps, in text order."""
-    pats = _patterns()
+    measures = find_measures(text)
     cues = find_cues(text)
     out: list[OutcomeMatch] = []
 
@@ -209,11 +243,11 @@ def find_outcomes(text: str) -> list[OutcomeMatch]:
         if not any(x.start < o.end and o.start < x.end for x in out):
             out.append(o)
 
-    for m in pats["from_to"].finditer(text):
+    for m in _after_measures(text, measures, _FROM_TO):
         d = m.group("dir") or ""
         add(OutcomeMatch(m.start(), m.end(), _code(m.group("m")), float(m.group("pct")), "%", False,
                          "up" if regex.match(_UP, d) else "down" if d else None, {"before": float(m.group("before"))}))
-    for m in pats["scores"].finditer(text):
+    for m in _after_measures(text, measures, _SCORES):
         before = [float(x) for x in regex.findall(r"[\d.]+", m.group("before"))]
         after = [float(x) for x in regex.findall(r"[\d.]+", m.group("after"))]
         add(OutcomeMatch(m.start(), m.end(), _code(m.group("m")), None, "score", False, "down" if after < before else "up",
@@ -233,7 +267,7 @@ def find_outcomes(text: str) -> list[OutcomeMatch]:
         add(OutcomeMatch(m.start(), m.end(), measure, float(m.group("pct")), "%", False, None, {"count": int(m.group("n"))}))
     for m in _ENGLISH_DEATHS.finditer(text):
         add(OutcomeMatch(m.start(), m.end(), "mortality", float(m.group("n")), "count"))
-    for m in pats["rate"].finditer(text):
+    for m in _after_measures(text, measures, _RATE):
         d = m.group("dir") or ""
         start, code = m.start(), _code(m.group("m"))
         acr = regex.search(r"(?<![A-Za-z])ACR\s?(?P<k>20|50|70)\s?$", text[max(0, start - 8) : start])
@@ -261,7 +295,6 @@ def find_outcomes(text: str) -> list[OutcomeMatch]:
         add(OutcomeMatch(m.start(), m.end(), measure, float(m.group("n")), "count", False, direction))
     for m in _NOT_ACHIEVED.finditer(text):
         add(OutcomeMatch(m.start(), m.end(), "remission_rate", None, None, True))
-    measures = find_measures(text)
     listed = []
     for start, end, code, verb in _listed_measures_changed(text, measures) + _verb_then_measures(text, measures):
         if code in ("adverse_events", "relapse", "mortality", "survival_rate", "response_rate", "remission_rate"):
@@ -272,7 +305,7 @@ def find_outcomes(text: str) -> list[OutcomeMatch]:
         # measures listed before one verb share its end: their spans nest, as the results do
         listed.append(OutcomeMatch(start, end, code, None, None, neg, "down" if regex.match(_DOWN, verb) else "up" if regex.match(_UP, verb) else None))
     out.extend(listed)
-    for m in pats["changed"].finditer(text):
+    for m in _after_measures(text, measures, _CHANGED):
         code = _code(m.group("m"))
         if code not in _NUMERIC_MEASURES:
             continue
