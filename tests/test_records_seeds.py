@@ -162,3 +162,21 @@ def test_seed000_pooled_flags(records000):
 
 def test_seed001_states_no_pooled_set(records001):
     assert all("pooled" not in r for r in records001)
+
+
+@pytest.mark.parametrize(
+    "seed, citation, model",
+    [
+        (SEED000, "[24]", "MRL/lpr"),  # 健康人骨髓间充质干细胞移植治疗MRL/lpr鼠…[24]
+        (SEED000, "[14,15,26]", "胶原诱导关节炎"),  # …缓解胶原诱导关节炎小鼠的症状…[14-15,26]
+        (SEED001, "[35]", "NOD"),  # MSCs可抑制NOD小鼠 CD4+ T细胞增殖[35]
+    ],
+)
+def test_animal_studies_are_named_not_recorded(seed, citation, model):
+    records = mscmine.extract(seed)
+    document = next(r for r in records if r["scope"] == "document")
+    animal = {a["citation"]: a for a in document["animal_studies"]}
+    assert animal[citation]["model"] == model
+    text = open(seed, encoding="utf-8").read()
+    assert text[animal[citation]["start"] : animal[citation]["end"]].strip().startswith(animal[citation]["text"][:20])
+    assert citation not in {r["study"]["citation"] for r in records if r["scope"] == "study"}

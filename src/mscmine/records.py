@@ -318,6 +318,7 @@ def build_records(analysis: Analysis) -> list[StudyRecord]:
 
     # 2. anchored studies in running text
     anchors = _anchors(analysis)
+    animal_studies: list[dict] = []  # cited studies in animals or in vitro: named, never records
     heading_starts = [s for s, _ in sections]
     for i, anc in enumerate(anchors):
         start = anc["pos"]
@@ -330,6 +331,10 @@ def build_records(analysis: Analysis) -> list[StudyRecord]:
         span_text = text[start:end]
         inside = [m for m in mentions if start <= m.start and m.end <= end]
         if _ANIMAL.search(span_text) and not any(m.label == "N_PATIENTS" and m.value.get("role") == "total" for m in inside):
+            animal = _ANIMAL.search(span_text)
+            if not any(a["citation"] == anc["citation"] for a in animal_studies):
+                animal_studies.append({"citation": "[" + ",".join(map(str, anc["citation"])) + "]", "label": anc["label"],
+                                       "model": animal.group(), "text": span_text.strip()[:200], "start": start, "end": end})
             continue
         if not _is_patient_study(inside, span_text):
             # no patient fact: a background citation, unless it adds to a known study
@@ -418,7 +423,23 @@ def build_records(analysis: Analysis) -> list[StudyRecord]:
         for rec, key in zip(records, order):
             cits = studies[key].citation
             rec.extra["pooled"] = bool(cits) and all(c in pooled for c in cits)
-    records.append(_document_record(analysis, len(records) + 1, table_spans))
+    document = _document_record(analysis, len(records) + 1, table_spans)
+    # clauses that end in a citation and are about animals: "…可抑制NOD小鼠 CD4+ T细胞增殖[35]"
+    prev_end = 0
+    for cit in norm.citations:  # the text a citation closes: from its sentence start or the previous mark
+        clause_start = max([norm.text.rfind(c, 0, cit.start) + 1 for c in "。;；\n"] + [prev_end])
+        prev_end = cit.end
+        animal = _ANIMAL.search(norm.text, clause_start, cit.start)
+        label = "[" + ",".join(map(str, cit.numbers)) + "]"
+        if animal and not any(a["citation"] == label for a in animal_studies):
+            a, b = norm.to_original(clause_start, cit.end)
+            animal_studies.append({"citation": label, "label": None, "model": animal.group(),
+                                   "text": text[a:b].strip()[:200], "start": a, "end": b})
+    known = {f"[{k[1]}]" for k in studies if k[0] == "cit"}
+    animal_studies = [a for a in animal_studies if a["citation"] not in known]
+    if animal_studies:
+        document.extra["animal_studies"] = animal_studies
+    records.append(document)
     return records
 
 
