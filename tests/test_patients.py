@@ -30,6 +30,8 @@ def counts(text):
         ("17例RA患者", [("17例", 17, "total")]),  # 001
         ("纳入 32 例符合 ACR 分类标准的 SLE 患者", [("32 例", 32, "total")]),
         ("9例合并肾功能不全患者移植后血肌酐下降", [("9例", 9, "subgroup")]),  # 000: a feature subgroup
+        ("6例血小板减少患者移植后血小板上升", [("6例", 6, "subgroup")]),  # 000: named by a finding
+        ("4例肺间质病变患者中2例好转", [("4例", 4, "subgroup"), ("2例", 2, "outcome")]),
         ("76例患者移植后临床症状及实验室检查结果均有不同程度改善", [("76例", 76, "total")]),  # 000: all of them
         ("A total of 76 patients with rheumatic diseases", [("76 patients", 76, "total")]),  # 000 (English abstract)
         ("including 46 (61%) cases of systemic lupus erythematosus", [("46", 46, "subgroup")]),  # 000 (English abstract)

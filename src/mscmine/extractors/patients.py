@@ -43,7 +43,10 @@ _GROUP_BEFORE = regex.compile(r"(?:实验组|治疗组|对照组|试验组|安�
 _SUBGROUP_BEFORE = regex.compile(r"(?:其中|中|包括|内)[^。;，,]{0,14}$|(?:患者|病人)\s?[(（]\s?$")
 _TOTAL_BEFORE = regex.compile(r"(?:纳入了?|入组|共|总共|招募|收集|选取|选择|报道了?|报告了?|对|治疗了?|包括|共计|研究对象为|实验共纳入)[^。;,，]{0,16}$")
 _BACKGROUND_BEFORE = regex.compile(r"(?:超过|逾|上千|上万|数千|数百|近|约|已有|全球|迄今)\s?$")
-_FEATURE_AFTER = regex.compile(r"^\s?(?:患者)?\s?(?:合并|伴|伴有|存在|有)")
+# a feature of part of the patients: "合并肾功能不全", "伴…", or a finding that names them ("6例血小板减少患者")
+_FEATURE_AFTER = regex.compile(
+    r"^\s?(?:患者)?\s?(?:合并|伴|伴有|存在|有)|^\s?\p{Han}{2,8}?(?:减少|不全|受累|损害|病变|衰竭|异常|增多)(?:的)?(?:患者|病人)"
+)
 _HAN_DIGIT = regex.compile(r"\p{Han}")
 # "其中 133 例…" right after a count of events counts events, not patients
 _EVENTS_BEFORE = regex.compile(r"(?:不良事件|不良反应|副作用|并发症)[^。;]{0,6}[,，]?\s?其中\s?$")
