@@ -68,3 +68,20 @@ def test_uncited_study_in_traditional_script():
 )
 def test_no_record_from_background(text):
     assert _studies(text) == []
+
+
+def test_a_study_without_a_disease_takes_the_articles_dominant_disease():
+    text = ("类风湿关节炎是一种慢性自身免疫病。间充质干细胞治疗类风湿关节炎的研究日益增多。"
+            "目前类风湿关节炎的治疗仍以药物为主。\n\n"
+            "一项纳入 30 例患者的研究采用脐带间充质干细胞静脉输注,随访 6 个月。")
+    [study] = _studies(text)
+    assert [d["code"] for d in study["disease"]] == ["RA"]
+    assert text[study["disease"][0]["start"] : study["disease"][0]["end"]] == "类风湿关节炎"
+    assert study["n_patients"]["value"] == 30
+
+
+def test_no_dominant_disease_no_guess():
+    text = ("系统性红斑狼疮与类风湿关节炎均可用干细胞治疗。干燥综合征也有报道。\n\n"
+            "一项纳入 30 例患者的研究采用脐带间充质干细胞静脉输注,随访 6 个月。")
+    [study] = _studies(text)
+    assert study["disease"] == []

@@ -401,6 +401,14 @@ def build_records(analysis: Analysis) -> list[StudyRecord]:
         clause_end = min([i for i in (text.find(c, m.end()) for c in "。;，,") if i != -1] or [len(text)])
         pooled_routes += [x for x in mentions if x.label == "ROUTE" and m.end() <= x.start < clause_end]
 
+    # 4b. a study that names no disease, in no section that does, is about the article's disease
+    # when one disease dominates the article (an RA review: 类风湿关节炎 in most disease mentions)
+    main = _dominant_disease(mentions)
+    if main is not None:
+        for st in studies.values():
+            if not st.section_disease:
+                st.section_disease = [main]
+
     # 5. the reference list fills what the running text leaves out: year and first author
     references = parse_references(text)
     for st in studies.values():
@@ -441,6 +449,20 @@ def build_records(analysis: Analysis) -> list[StudyRecord]:
         document.extra["animal_studies"] = animal_studies
     records.append(document)
     return records
+
+
+def _dominant_disease(mentions: list[Mention], share: float = 0.6) -> Mention | None:
+    """The first mention of the disease named in at least `share` of the specific disease mentions."""
+    diseases = [m for m in mentions if m.label == "DISEASE" and m.value not in ("AID", "RD")]
+    if len(diseases) < 3:
+        return None
+    counts: dict[str, int] = {}
+    for m in diseases:
+        counts[m.value] = counts.get(m.value, 0) + 1
+    code = max(counts, key=counts.get)
+    if counts[code] < share * len(diseases):
+        return None
+    return next(m for m in diseases if m.value == code)
 
 
 def _pooled_citations(analysis: Analysis) -> set[int]:
