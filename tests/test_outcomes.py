@@ -39,6 +39,10 @@ def _run(finder, text):
         ("including 1 death case", "mortality", 1, "count", False),  # 000 (English abstract)
         ("两组的总有效率分别为85.0%和60.0%", "response_rate", 85.0, "%", False),
         ("血清肌酐未见升高", "creatinine", None, None, True),
+        ("MSC 移植后 BAFF 和 APRIL 的血浆水平显著下降", "other", None, None, False),  # 001
+        ("移植后 IL-17 水平明显降低", "other", None, None, False),
+        ("而肝肾功能、C3、C4 无显著变化", "complement", None, None, True),  # 001
+        ("治疗前后尿蛋白无明显差异", "proteinuria", None, None, True),
     ],
 )
 def test_outcomes(sentence, measure, value, unit, negated):

@@ -21,7 +21,7 @@ from .lexicon import mesh_of
 from .mention import Mention
 from .extractors.numbers import to_months
 from .normalize import NormalizedText, normalize
-from .tables import header_unit, parse_range_cell, read_tables
+from .tables import header_unit, parse_range_cell, read_outcome_tables, read_tables
 from .terms import find_terms
 
 _REFERENCES_HEADING = regex.compile(
@@ -29,6 +29,25 @@ _REFERENCES_HEADING = regex.compile(
 )
 # A line that is a reference entry: "[J]." style document-type marks, or "| [3] | Author…"
 _REFERENCE_LINE = regex.compile(r"^.*\[(?:J|M|D|C|R|N|S|EB/OL|Z)\].*$", regex.MULTILINE)
+
+
+#: animal and in-vitro work: sentences naming these report no facts about patients (guidelines)
+ANIMAL = regex.compile(r"小鼠|大鼠|模型鼠|狼疮鼠|\p{Han}{0,4}鼠(?=[,，。;；\s]|能|的|中|模型)|NOD(?![0-9A-Za-z])|MRL/lpr|动物模型|动物实验|胶原诱导关节炎|体外实验|体外研究|in vitro|家兔|犬|猴")
+FACT_LABELS = frozenset({"ROUTE", "DOSE", "N_PATIENTS", "FOLLOW_UP", "OUTCOME", "ADVERSE_EVENT"})
+_SENTENCE_END = regex.compile(r"[。;；！？!?\n]")
+
+
+def animal_sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the sentences of `text` that are about animals or in-vitro work."""
+    out = []
+    for m in ANIMAL.finditer(text):
+        ends = [e.start() for e in _SENTENCE_END.finditer(text, max(0, m.start() - 300), m.start())]
+        start = ends[-1] + 1 if ends else max(0, m.start() - 300)
+        nxt = _SENTENCE_END.search(text, m.end())
+        end = nxt.end() if nxt else len(text)
+        if not out or start >= out[-1][1]:
+            out.append((start, end))
+    return out
 
 
 @dataclass
@@ -108,11 +127,16 @@ def analyse(doc: Document) -> Analysis:
     for f in find_follow_ups(text):
         found.append(("FOLLOW_UP", f.start, f.end, {"low": f.low, "high": f.high}, {}))
     found.extend(_table_cell_mentions(norm.text, found))
+    # outcome tables (counts per outcome per study) are read by records.py, not as running text
+    outcome_tables = [(t.start, t.end) for t in read_outcome_tables(norm.text)]
+    animal = animal_sentences(text)
     for o in find_outcomes(text):
-        found.append(("OUTCOME", o.start, o.end, o.to_value(), {}))
+        if not any(a <= o.start < b for a, b in outcome_tables):
+            found.append(("OUTCOME", o.start, o.end, o.to_value(), {}))
     for a in find_adverse_events(text):
         found.append(("ADVERSE_EVENT", a.start, a.end, a.to_value(), {}))
 
+    found = [f for f in found if f[0] not in FACT_LABELS or not any(a <= f[1] < b for a, b in animal)]
     mentions = []
     for label, start, end, value, attrs in found:
         a, b = norm.to_original(start, end)

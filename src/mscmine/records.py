@@ -21,7 +21,7 @@ import regex
 
 from .document import Document
 from .mention import Mention
-from .mentions import Analysis, analyse
+from .mentions import ANIMAL, Analysis, analyse
 from .references import parse_references
 from .tables import parse_range_cell, read_outcome_tables, read_tables
 
@@ -53,7 +53,7 @@ _PROCEDURE_CELL_TYPE = regex.compile("|".join(sorted(PROCEDURE_CELL_TYPES, key=l
 # what a sentence must say for an uncited anchor to be a study in patients: a treatment given
 _TREATMENT = regex.compile(r"移植|输注|注射|治疗|应用|接受|给予|回输")
 _YEAR = regex.compile(r"(?:在\s?)?(?P<year>(?:19|20)\d{2})\s?年")
-_ANIMAL = regex.compile(r"小鼠|大鼠|模型鼠|狼疮鼠|NOD|MRL/lpr|动物模型|动物实验|胶原诱导关节炎|体外实验|in vitro|家兔|犬")
+_ANIMAL = ANIMAL  # animal and in-vitro cues, shared with mentions.py
 _HEADING = regex.compile(r"^\s*(?:\d+(?:\.\d+)*\s+|[一二三四五六七八九十]+[、.]\s?)(?P<title>[^\n。]{1,40}?)(?:\s{2,}|$)", regex.MULTILINE)
 _POOLED_BEFORE = regex.compile(r"(?:篇|文献|项研究|项试验)[^。]{0,20}?(?:共|总计|合计|累计)|总体|实验共纳入|共纳入|累计纳入")
 _ALL_PATIENTS = regex.compile(r"所有\s?\d*\s?例?患者(?:均|都)?")

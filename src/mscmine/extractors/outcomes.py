@@ -157,7 +157,15 @@ _ENGLISH_DEATHS = regex.compile(r"(?<![\w.])(?P<n>\d{1,5})\s(?:deaths?\b|patient
 _VERB_FIRST = regex.compile(rf"(?P<verb>{_DOWN}|{_UP}|改善|减轻)了\s?")
 _LIST_FILLER = regex.compile(r"\s?(?:、|,|，|和|及|与|以及|或|水平|评分|积分|指标|指数)\s?")
 _UNKNOWN_ITEM = regex.compile(r"[\p{Han}A-Za-z0-9\-]{1,10}(?=[(（])")
-_LIST_VERB = regex.compile(rf"\s?(?:均|也)?\s?(?:显著|明显|有所|逐渐|均)?\s?(?P<verb>{_DOWN}|{_UP}|改善)")
+_NO_CHANGE = r"无(?:显著|明显)?(?:变化|差异|改变)|未见(?:明显)?(?:升高|降低|变化|增加)|未(?:增加|升高|降低)"
+_LIST_VERB = regex.compile(rf"\s?(?:均|也)?\s?(?:显著|明显|有所|逐渐|均)?\s?(?P<verb>{_NO_CHANGE}|{_DOWN}|{_UP}|改善)")
+# a named substance's level changed, where the lexicon has no measure for it:
+# "BAFF 和 APRIL 的血浆水平显著下降", "IFN- γ 水平升高", "IL-4水平显著降低"
+_MARKER = r"[A-Za-z][A-Za-z0-9]*(?:\s?-\s?(?:[A-Za-z0-9]+|[αβγ]))?(?:\s?[αβγ])?"
+_LEVEL_CHANGED = regex.compile(
+    rf"(?<![A-Za-z0-9])(?P<m>{_MARKER}(?:\s?(?:和|、|及|与)\s?{_MARKER})*)\s?(?:的)?(?:血浆|血清|外周血)?(?:中)?\s?(?:水平|浓度|表达)"
+    rf"\s?(?:均|也)?(?:显著|明显|有所)?\s?(?P<verb>{_UP}|{_DOWN})"
+)
 
 _NUMERIC_MEASURES = {"DAS28", "VAS", "ESR", "CRP", "SLEDAI", "mRSS", "HAQ", "ESSDAI", "RF", "anti_CCP", "anti_dsDNA", "proteinuria", "creatinine", "complement", "ACR20", "ACR50", "ACR70"}
 
@@ -301,10 +309,18 @@ def find_outcomes(text: str) -> list[OutcomeMatch]:
             continue
         if any(x.start <= start and end <= x.end and x not in listed for x in out) or any(x.start == start and x.end == end for x in listed):
             continue
-        neg = context_of(text, start, end, cues)["negated"]
+        if any(x.measure == code and x.end == end and x.start < start for x in listed):
+            continue  # "C3、C4 无显著变化": one result for the one measure the list names twice
+        neg = context_of(text, start, end, cues)["negated"] or bool(regex.match(_NO_CHANGE, verb))
         # measures listed before one verb share its end: their spans nest, as the results do
         listed.append(OutcomeMatch(start, end, code, None, None, neg, "down" if regex.match(_DOWN, verb) else "up" if regex.match(_UP, verb) else None))
     out.extend(listed)
+    for m in _LEVEL_CHANGED.finditer(text):
+        if any(x.start <= m.start() < x.end for x in out):
+            continue
+        verb = m.group("verb")
+        add(OutcomeMatch(m.start(), m.end(), "other", None, None, context_of(text, m.start(), m.end(), cues)["negated"],
+                         "down" if regex.match(_DOWN, verb) else "up"))
     for m in _after_measures(text, measures, _CHANGED):
         code = _code(m.group("m"))
         if code not in _NUMERIC_MEASURES:
