@@ -43,6 +43,11 @@ def _run(finder, text):
         ("移植后 IL-17 水平明显降低", "other", None, None, False),
         ("而肝肾功能、C3、C4 无显著变化", "complement", None, None, True),  # 001
         ("治疗前后尿蛋白无明显差异", "proteinuria", None, None, True),
+        ("狼疮肾炎患者肾功能与移植前比明显改善", "other", None, None, False),  # 001
+        ("移植后患者生物学指标、肾功能明显改善", "other", None, None, False),  # 001
+        ("自体 MSCs 移植不能改善 SLE 疾病活动性", "SLEDAI", None, None, True),  # 001
+        ("但不能阻止病情进展", "other", None, None, True),  # 000
+        ("移植相关死亡率高(2%~17%)", "mortality", 17, "%", False),  # 002
     ],
 )
 def test_outcomes(sentence, measure, value, unit, negated):
@@ -89,6 +94,9 @@ def test_listed_measures(sentence, expected):
         "女性患病率约为男性的3倍",
         "1例患者接受了第二次输注",
         "17例患者接受UC-MSC治疗",
+        "MSCs 可能改善肾功能",  # hedged: a possibility
+        "SLE 患者 MSCs 的 TGF-β 表达增加",  # a finding about the cells, not a result of treatment
+        "活动性SLE患者的Treg细胞数量和功能均降低",  # pathophysiology
     ],
 )
 def test_not_outcomes(sentence):

@@ -121,7 +121,9 @@ def _measure_in(text: str, start: int, end: int, default: str = "other") -> str:
 
 
 _RATE = regex.compile(
-    rf"\s?(?:的)?\s?(?:分别)?(?:达到|达|为|是|约为|约|可达|仅为|仅|高达|只有)?\s?(?P<dir>{_UP}|{_DOWN})?(?:了|到|至)?\s?{_PCT}"
+    rf"\s?(?:的)?\s?(?:分别)?(?:达到|达|为|是|约为|约|可达|仅为|仅|高达|只有|较高|较低|高|低)?\s?(?P<dir>{_UP}|{_DOWN})?(?:了|到|至)?\s?"
+    # a range gives its upper end: "移植相关死亡率高(2%~17%)"
+    rf"[(（]?\s?(?:\d+(?:\.\d+)?\s?%?\s?[~～\-–至]\s?)?{_PCT}"
 )
 _FROM_TO = regex.compile(
     rf"\s?(?:由|从)\s?(?P<before>\d+(?:\.\d+)?)\s?%?\s?(?P<dir>{_UP}|{_DOWN})?(?:至|到|为)\s?{_PCT}"
@@ -134,7 +136,15 @@ _SCORES = regex.compile(
     r"(?:评分)?\s?分别\s?(?:由|从)\s?(?P<before>[\d.]+(?:\s?[和、,]\s?[\d.]+)+)\s?(?:下降|降低|减少|上升|升高)(?:为|至|到)\s?(?P<after>[\d.]+(?:\s?[和、,]\s?[\d.]+)+)"
 )
 _CHANGED = regex.compile(rf"[^。;,，]{{0,12}}?(?:显著|明显|均|有所|逐渐)?(?P<verb>{_DOWN}|{_UP}|改善)")
-_NOT_ACHIEVED = regex.compile(r"(?:未能|不能|未|没有)(?:诱导|达到|实现|获得)?(?P<what>病情缓解|临床缓解|完全缓解|缓解|改善\S{0,6}?疾病活动性)")
+_NOT_ACHIEVED = regex.compile(
+    r"(?:未能|不能|未|没有)(?:诱导|达到|实现|获得)?(?P<what>病情缓解|临床缓解|完全缓解|缓解"
+    r"|(?:改善|阻止|延缓|控制)[^。;；,，]{0,10}?(?:疾病活动性|疾病活动度|病情进展|病情))"
+)
+# an organ or sign that got better: "肾功能明显改善", "生物学指标、肾功能明显改善", "皮肤厚度减少"
+_SIGN_IMPROVED = regex.compile(
+    r"(?P<m>(?:\p{Han}{1,6}(?:功能|指标)、)*\p{Han}{1,6}(?:功能|指标|症状|体征|厚度))"
+    r"(?:与移植前比|与治疗前比|较前|较治疗前)?(?:均)?(?:明显|显著|有所|逐渐)?(?P<verb>改善|好转|减轻|恢复正常|恢复|减少)"
+)
 
 # "9例合并肾功能不全患者移植后血肌酐下降", "1例RA患者移植5个月后病情复发", "9 名患者症状好转":
 # a count of patients and what happened to them, without a percentage
@@ -163,7 +173,7 @@ _LIST_VERB = regex.compile(rf"\s?(?:均|也)?\s?(?:显著|明显|有所|逐渐|�
 # "BAFF 和 APRIL 的血浆水平显著下降", "IFN- γ 水平升高", "IL-4水平显著降低"
 _MARKER = r"[A-Za-z][A-Za-z0-9]*(?:\s?-\s?(?:[A-Za-z0-9]+|[αβγ]))?(?:\s?[αβγ])?"
 _LEVEL_CHANGED = regex.compile(
-    rf"(?<![A-Za-z0-9])(?P<m>{_MARKER}(?:\s?(?:和|、|及|与)\s?{_MARKER})*)\s?(?:的)?(?:血浆|血清|外周血)?(?:中)?\s?(?:水平|浓度|表达)"
+    rf"(?<![A-Za-z0-9])(?P<m>{_MARKER}(?:\s?(?:和|、|及|与)\s?{_MARKER})*)\s?(?:的)?(?:血浆|血清|外周血)?(?:中)?\s?(?:水平|浓度)"
     rf"\s?(?:均|也)?(?:显著|明显|有所)?\s?(?P<verb>{_UP}|{_DOWN})"
 )
 
@@ -302,7 +312,20 @@ def find_outcomes(text: str) -> list[OutcomeMatch]:
         direction = "down" if regex.search(_DOWN, verb) else "up" if regex.search(_UP, verb) else None
         add(OutcomeMatch(m.start(), m.end(), measure, float(m.group("n")), "count", False, direction))
     for m in _NOT_ACHIEVED.finditer(text):
-        add(OutcomeMatch(m.start(), m.end(), "remission_rate", None, None, True))
+        what = m.group("what")
+        if "缓解" in what:
+            measure = "remission_rate"
+        elif "疾病活动" in what and regex.search(r"SLE|系统性红斑狼疮|狼疮", what):
+            measure = "SLEDAI"  # the disease-activity index of SLE
+        else:
+            measure = "other"
+        add(OutcomeMatch(m.start(), m.end(), measure, None, None, True))
+    for m in _SIGN_IMPROVED.finditer(text):
+        if context_of(text, m.start(), m.end(), cues)["hedged"]:
+            continue  # "可能改善肾功能": a possibility, not a result
+        add(OutcomeMatch(m.start(), m.end(), _measure_in(m.group("m"), 0, len(m.group("m"))), None, None,
+                         context_of(text, m.start(), m.end(), cues)["negated"],
+                         "down" if regex.match(_DOWN, m.group("verb")) else "up"))
     listed = []
     for start, end, code, verb in _listed_measures_changed(text, measures) + _verb_then_measures(text, measures):
         if code in ("adverse_events", "relapse", "mortality", "survival_rate", "response_rate", "remission_rate"):
