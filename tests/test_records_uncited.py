@@ -85,3 +85,23 @@ def test_no_dominant_disease_no_guess():
             "一项纳入 30 例患者的研究采用脐带间充质干细胞静脉输注,随访 6 个月。")
     [study] = _studies(text)
     assert study["disease"] == []
+
+
+def test_a_research_article_is_one_study():
+    text = ("脐带间充质干细胞治疗难治性系统性红斑狼疮的临床观察\n\n"
+            "目的:观察脐带间充质干细胞移植治疗难治性系统性红斑狼疮的疗效和安全性。"
+            "方法:16例患者单次静脉输注脐带间充质干细胞1×10^6/kg,随访12个月。"
+            "结果:移植后11例(69%)疾病活动指数评分下降,未观察到严重不良反应。\n\n"
+            "参考文献\n\n[1] 李华, 王明. 间充质干细胞的免疫调节[J]. 中华医学杂志, 2015, 95(3): 1-4.\n")
+    [study] = _studies(text)
+    s = _summary(study)
+    assert (s["disease"], s["cell_type"], s["cell_source"], s["n_patients"]) == (["SLE"], "MSC", ["umbilical_cord"], 16)
+    assert [r["code"] for r in study["route"]] == ["intravenous"]
+    assert [(d["low"], d["unit"]) for d in study["dose"]] == [(1e6, "cells/kg")]
+    assert (study["follow_up_months"]["low"], study["follow_up_months"]["high"]) == (12, 12)
+    assert any(o["measure"] == "SLEDAI" and o["value"] == 69 for o in study["outcomes"])
+
+
+def test_a_pooled_count_is_no_study_of_its_own():
+    text = "本文检索了 12 项临床研究,共纳入 500 例患者。间充质干细胞静脉输注安全,随访 6~24 个月。"
+    assert _studies(text) == []

@@ -215,6 +215,21 @@ def _sentence_bounds(text: str, pos: int) -> tuple[int, int]:
     return start, (min(ends) + 1 if ends else len(text))
 
 
+def _single_study(analysis: Analysis, sections) -> _Study | None:
+    """The study a research article reports: its patients (a total that is not a pooled count of
+    other studies' patients) and at least one treatment fact (dose, route, follow-up, a result)."""
+    text = analysis.doc.text
+    mentions = [m for m in analysis.mentions if not any(a <= m.start < b for a, b in analysis.excluded)]
+    totals = [m for m in mentions if m.label == "N_PATIENTS" and m.value.get("role") in ("total", "group")]
+    totals = [m for m in totals if not _POOLED_BEFORE.search(text[max(0, m.start - 30) : m.start])]
+    treated = any(m.label in ("DOSE", "ROUTE", "FOLLOW_UP") or (m.label == "OUTCOME" and m.value.get("value") is not None)
+                  for m in mentions)
+    if not totals or not treated or not any(m.label == "CELL_TYPE" for m in mentions):
+        return None
+    end = min([a for a, _ in analysis.excluded] + [len(text)])
+    return _Study(("article",), None, (), None, [(0, end)], [], mentions)
+
+
 def _uncited_studies(analysis: Analysis, covered: list[tuple[int, int]], sections) -> list[_Study]:
     """Studies an article names without a citation mark, one sentence each (see _UNCITED_ANCHORS).
 
@@ -372,6 +387,13 @@ def build_records(analysis: Analysis) -> list[StudyRecord]:
     for st in _uncited_studies(analysis, covered, sections):
         studies[st.key] = st
         order.append(st.key)
+    # 2c. an article that reports one study of its own (a trial, a case series): no anchors, no
+    # tables, but patients counted and treated in its own text
+    if not studies:
+        own = _single_study(analysis, sections)
+        if own is not None:
+            studies[own.key] = own
+            order.append(own.key)
     order.sort(key=lambda k: studies[k].spans[0][0])  # records in text order
     # 3. facts in clauses that end with a citation mark
     norm = analysis.normalized
