@@ -450,17 +450,9 @@ def _with_total(df, key: str):
 
 
 def _atomic_write(path: Path, write) -> Path:
-    from .writers import _atomic_target
+    from .writers import atomic_write
 
-    tmp = _atomic_target(path)
-    try:
-        write(tmp)
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600; a report is meant to be shared
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-    return path
+    return atomic_write(path, write)
 
 
 def _bar(ax, labels: list[str], values: list[float], title: str, ylabel: str) -> None:

@@ -344,18 +344,10 @@ def view_html(input_path: str | os.PathLike) -> str:
 def write_view(input_path: str | os.PathLike, out_path: str | os.PathLike) -> Path:
     """Write the page of ``input_path`` to ``out_path`` (atomically: a temporary file, renamed)."""
     from .errors import MscmineError
-    from .writers import _atomic_target
+    from .writers import atomic_write
 
     out = Path(out_path)
     if out.is_dir():
         raise MscmineError("is a folder; give a file name such as view.html", str(out))
     page = view_html(input_path)
-    tmp = _atomic_target(out)
-    try:
-        tmp.write_text(page, encoding="utf-8")
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600; the page is meant to be shared
-        os.replace(tmp, out)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-    return out
+    return atomic_write(out, lambda tmp: tmp.write_text(page, encoding="utf-8"))

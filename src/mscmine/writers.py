@@ -14,7 +14,7 @@ import os
 import re
 import secrets
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 log = logging.getLogger("mscmine")
 
@@ -163,18 +163,29 @@ def _replace(tmp: Path, path: Path) -> None:
     os.replace(tmp, path)
 
 
-def write_atomic_lines(lines: Iterable[str], out: str | os.PathLike) -> None:
-    """A text file of `lines` (UTF-8, one per line), written to a temporary name and renamed."""
+def atomic_write(out: str | os.PathLike, write: Callable[[Path], None]) -> Path:
+    """Call `write(tmp)` on a temporary file beside `out`, then rename it to `out` in one step,
+    so a reader never sees a torn file and an interrupted run leaves the old one whole."""
     path = Path(out)
     tmp = _atomic_target(path)
     try:
-        with open(tmp, "w", encoding="utf-8") as fh:
-            for line in lines:
-                fh.write(line + "\n")
+        write(tmp)
         _replace(tmp, path)
     finally:
         if tmp.exists():
             tmp.unlink()
+    return path
+
+
+def write_atomic_lines(lines: Iterable[str], out: str | os.PathLike) -> None:
+    """A text file of `lines` (UTF-8, one per line), written to a temporary name and renamed."""
+
+    def write(tmp: Path) -> None:
+        with open(tmp, "w", encoding="utf-8") as fh:
+            for line in lines:
+                fh.write(line + "\n")
+
+    atomic_write(out, write)
 
 
 def _for_excel(df):
