@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
 import regex
 
@@ -43,19 +42,15 @@ class ContextRule:
 
 @lru_cache(maxsize=1)
 def load_rules() -> tuple[ContextRule, ...]:
-    text = resources.files("mscmine.lexicons").joinpath("negation.tsv").read_text(encoding="utf-8")
-    rules, seen, header = [], set(), False
-    for number, line in enumerate(text.splitlines(), 1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        if not header:
-            header = True
-            continue
-        fields = line.split("\t")
+    from ..lexicon import _data_lines, _read
+
+    source = "lexicons/negation.tsv"
+    rules, seen = [], set()
+    for number, fields in _data_lines(_read("negation.tsv"), source):
         if len(fields) != 4:
-            raise LexiconError(f"line {number}: expected 4 fields", "lexicons/negation.tsv")
+            raise LexiconError(f"line {number}: expected 4 fields", source)
         if fields[0] in seen:
-            raise LexiconError(f"line {number}: cue {fields[0]!r} listed twice", "lexicons/negation.tsv")
+            raise LexiconError(f"line {number}: cue {fields[0]!r} listed twice", source)
         seen.add(fields[0])
         rules.append(ContextRule.from_dict(dict(zip(("literal", "category", "direction", "max_scope"), fields))))
     return tuple(rules)
