@@ -77,6 +77,9 @@ def test_not_doses(sentence):
         ("采用单次静脉注射 $1 \\times 10^6/\\text{kg}$ 进行异体 UC-MSCs 移植", 1, None),  # 001
         ("每周5×10⁶个×3周", 3, "1周"),  # 003
         ("共输注3次,每次1×10^6/kg,间隔2周", 3, "2周"),
+        ("静脉输注hUC-MSCs(1×10⁶/kg)，每周1次，共4次", 4, "1周"),  # the total, not the rate
+        ("每月 1 次 1×10^6/kg，连续 3 次", 3, "1月"),
+        ("1×10^6/kg,每周1次", None, "1周"),  # how often, not how many times
     ],
 )
 def test_times_and_interval(sentence, times, interval):

@@ -48,6 +48,9 @@ def _run(finder, text):
         ("自体 MSCs 移植不能改善 SLE 疾病活动性", "SLEDAI", None, None, True),  # 001
         ("但不能阻止病情进展", "other", None, None, True),  # 000
         ("移植相关死亡率高(2%~17%)", "mortality", 17, "%", False),  # 002
+        ("DAS28评分由(5.8±0.7)分降至(3.2±0.6)分", "DAS28", 3.2, "score", False),
+        ("SLEDAI 评分从 12.5 下降至 4.2", "SLEDAI", 4.2, "score", False),
+        ("24 h 尿蛋白由(3.6±1.2) g 降至(0.9±0.5) g", "proteinuria", 0.9, "g", False),
     ],
 )
 def test_outcomes(sentence, measure, value, unit, negated):

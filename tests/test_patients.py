@@ -38,6 +38,10 @@ def counts(text):
         ("21 (28%) of rheumatoid arthritis", [("21", 21, "subgroup")]),  # 000 (English abstract)
         ("7 (9%) of the 76 patients relapsed", [("7", 7, "outcome"), ("76 patients", 76, "total")]),  # 000
         ("本研究招募了 60 名活动性狼疮肾炎患者", [("60 名", 60, "total")]),
+        ("选取我院收治的难治性RA患者60例", [("60例", 60, "total")]),  # the count after the patients
+        ("纳入 2012—2014 年本院 40 例难治性 LN 患者", [("40 例", 40, "total")]),  # 本院: the study's own
+        ("随机分为观察组和对照组，各30例", [("30例", 30, "group")]),
+        ("分为低剂量组(1×10^6/kg，n=20)和高剂量组(2×10^6/kg，n=20)", [("n=20", 20, "group"), ("n=20", 20, "group")]),
     ],
 )
 def test_sample_sizes(sentence, expected):
@@ -63,6 +67,7 @@ def test_sample_sizes(sentence, expected):
         ("13例(62%)28个关节疾病活动度评分<2.6", "outcome"),  # 000: a threshold reached
         ("其中1例实现长期缓解", "outcome"),  # 002
         ("女性 18 例", "sex"),
+        ("观察组2例出现一过性发热", "outcome"),  # inside an arm, still a result
         ("北京协和医院 12 例", "site"),
         ("据统计,迄今已有逾 2000 例患者接受该治疗", "background"),
     ],

@@ -60,6 +60,8 @@ _LIST_JOIN = regex.compile(r"\s?[,、和及或]\s?$")
 _TIMES = regex.compile(
     r"(?:(?P<n>\d+|[一二两三四五六七八九十]{1,2})\s?次(?!/)|(?P<single>单次|一次性|一次)|二次输注|×\s?(?P<weeks>\d+)\s?周)"
 )
+_TOTAL_TIMES = regex.compile(r"(?:共|总共|一共|累计|连续)\s?(?:输注|注射|治疗|给药)?\s?(?P<n>\d+|[一二两三四五六七八九十]{1,2})\s?次(?!/)")
+_PER_PERIOD = regex.compile(r"每\s?(?:\d+\s?)?(?:周|月|天|日|个月)\s?$")
 _INTERVAL = regex.compile(r"(?:间隔|每隔|间期)\s?(?P<iv>\d+(?:\.\d+)?\s?(?:周|天|日|个月|月|年))|每(?P<every>周|月|天|日)")
 
 
@@ -113,8 +115,13 @@ def _is_lab(text: str, end: int) -> bool:
 
 def _times_interval(sentence: str) -> tuple[int | None, str | None]:
     times = interval = None
-    for m in _TIMES.finditer(sentence):
-        if m.group("single"):
+    total = _TOTAL_TIMES.search(sentence)  # "每周1次，共4次": the total, not the rate
+    for m in [total] if total else _TIMES.finditer(sentence):
+        if m.re is _TIMES and _PER_PERIOD.search(sentence, max(0, m.start() - 4), m.start()):
+            continue  # "每周1次" is how often, not how many times
+        if m.re is _TOTAL_TIMES:
+            times = parse_int(m.group("n"))
+        elif m.group("single"):
             times = 1
         elif m.group("weeks"):
             times, interval = int(m.group("weeks")), "1周"

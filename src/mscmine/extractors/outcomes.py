@@ -131,6 +131,13 @@ _FROM_TO = regex.compile(
 _COUNT_PCT = regex.compile(
     rf"(?P<n>\d{{1,5}})\s?例\s?\(\s?{_PCT}\s?\)\s?(?:患者)?(?P<what>[^。;,，]{{0,24}}?)(?P<verb>{_CHANGE_VERB}|<\s?\d+(?:\.\d+)?)"
 )
+# one score before and after: "DAS28评分由(5.8±0.7)分降至(3.2±0.6)分" (means; the SD is dropped)
+_MEAN = (r"[(（]?\s?(?P<{g}>\d+(?:\.\d+)?)(?:\s?±\s?\d+(?:\.\d+)?)?\s?[)）]?\s?"
+         r"(?P<{g}_unit>分|g/24\s?h|g/d|mg/24\s?h|g|mg/dl|mg/dL|mg/L|μmol/L|umol/L|mmol/L|mm/h|U/L)?")
+_SCORE_FROM_TO = regex.compile(
+    r"\s?(?:评分|积分|指数|分值)?\s?(?:由|从)\s?" + _MEAN.format(g="before")
+    + rf"\s?(?:显著|明显)?(?P<dir>{_DOWN}|{_UP})(?:至|到|为)?\s?" + _MEAN.format(g="after")
+)
 _DEATHS = regex.compile(r"(?P<n>\d{1,5})\s?例(?:患者)?\s?(?:均)?(?:死亡|病死)")
 _SCORES = regex.compile(
     r"(?:评分)?\s?分别\s?(?:由|从)\s?(?P<before>[\d.]+(?:\s?[和、,]\s?[\d.]+)+)\s?(?:下降|降低|减少|上升|升高)(?:为|至|到)\s?(?P<after>[\d.]+(?:\s?[和、,]\s?[\d.]+)+)"
@@ -265,6 +272,11 @@ def find_outcomes(text: str) -> list[OutcomeMatch]:
         d = m.group("dir") or ""
         add(OutcomeMatch(m.start(), m.end(), _code(m.group("m")), float(m.group("pct")), "%", False,
                          "up" if regex.match(_UP, d) else "down" if d else None, {"before": float(m.group("before"))}))
+    for m in _after_measures(text, measures, _SCORE_FROM_TO):
+        before, after = float(m.group("before")), float(m.group("after"))
+        unit = m.group("after_unit") or m.group("before_unit")
+        add(OutcomeMatch(m.start(), m.end(), _code(m.group("m")), after, "score" if unit in (None, "分") else unit, False,
+                         "down" if after < before else "up" if after > before else None, {"before": before}))
     for m in _after_measures(text, measures, _SCORES):
         before = [float(x) for x in regex.findall(r"[\d.]+", m.group("before"))]
         after = [float(x) for x in regex.findall(r"[\d.]+", m.group("after"))]

@@ -38,7 +38,8 @@ _OUTCOME_AFTER = regex.compile(
 _PERCENT_AFTER = regex.compile(r"^\s?\(\s?\d+(?:\.\d+)?\s?%\s?\)")
 _DEATH_AFTER = regex.compile(r"^\s?(?:患者)?\s?(?:死亡|病死|失访|退出|脱落)")
 _SEX_BEFORE = regex.compile(r"(?:男|女|男性|女性|男患者|女患者)\s?$")
-_SITE_BEFORE = regex.compile(r"(?:医院|中心|科|院)\s?$")
+# patients per hospital ("解放军323医院17例"); "本院/我院 40 例" are the study's own patients
+_SITE_BEFORE = regex.compile(r"(?<![本我该])(?:医院|中心|科|院)\s?$")
 _GROUP_BEFORE = regex.compile(r"(?:实验组|治疗组|对照组|试验组|安慰剂组|观察组|[A-Za-z\d一二三四]组|高剂量组|低剂量组|中剂量组)\s?(?:共|有|纳入)?\s?$")
 _SUBGROUP_BEFORE = regex.compile(r"(?:其中|中|包括|内)[^。;，,]{0,14}$|(?:患者|病人)\s?[(（]\s?$")
 _TOTAL_BEFORE = regex.compile(r"(?:纳入了?|入组|共|总共|招募|收集|选取|选择|报道了?|报告了?|对|治疗了?|包括|共计|研究对象为|实验共纳入)[^。;,，]{0,16}$")
@@ -48,6 +49,8 @@ _FEATURE_AFTER = regex.compile(
     r"^\s?(?:患者)?\s?(?:合并|伴|伴有|存在|有)|^\s?\p{Han}{2,8}?(?:减少|不全|受累|损害|病变|衰竭|异常|增多)(?:的)?(?:患者|病人)"
 )
 _HAN_DIGIT = regex.compile(r"\p{Han}")
+_EACH_BEFORE = regex.compile(r"各\s?$")  # "随机分为观察组和对照组，各30例"
+_PATIENT_BEFORE = regex.compile(r"(?:患者|病人|患儿|受试者)\s?$")
 # "其中 133 例…" right after a count of events counts events, not patients
 _EVENTS_BEFORE = regex.compile(r"(?:不良事件|不良反应|副作用|并发症)[^。;]{0,6}[,，]?\s?其中\s?$")
 # what happened to the counted patients: "1例RA患者移植5个月后病情复发", "9 名患者症状好转"
@@ -106,12 +109,14 @@ def classify_count(text: str, start: int, end: int) -> str:
         return "outcome"
     if regex.search(r"\d+\s?(?:例|名)\s?(?:患者)?中\s?$", before):
         return "outcome"  # "46例患者中42例…"
-    if _GROUP_BEFORE.search(before):
-        return "group"
     if _EVENTS_BEFORE.search(before):
         return "outcome"
     if _reports_a_result(after) and not _TOTAL_BEFORE.search(before):
-        return "outcome"
+        return "outcome"  # "观察组2例出现一过性发热": what happened to some, even inside an arm
+    if _GROUP_BEFORE.search(before) or _EACH_BEFORE.search(before):
+        return "group"
+    if _PATIENT_BEFORE.search(before):
+        return "total"  # "难治性RA患者60例": the patients, counted
     if _SUBGROUP_BEFORE.search(before) or _FEATURE_AFTER.match(after) or _PERCENT_AFTER.match(after):
         return "subgroup"
     if _OUTCOME_AFTER.match(after) and not _PATIENT_AFTER.match(after):
@@ -163,7 +168,10 @@ def find_counts(text: str) -> list[CountMatch]:
             if not regex.match(r"^\s?(?:难治性|活动性|重症|早期)?\s?[A-Za-z]", after):
                 continue  # "第1名", "3位作者": not patients
         role = classify_count(text, m.start(), m.end())
-        if role == "total" and not (is_n_equals or _PATIENT_AFTER.match(after) or _TOTAL_BEFORE.search(_clause_before(text, m.start()))):
+        if is_n_equals and role == "total" and regex.search(r"组[^。;；]{0,24}$", _clause_before(text, m.start())):
+            role = "group"  # "低剂量组(1×10^6/kg，n=20)"
+        if role == "total" and not (is_n_equals or _PATIENT_AFTER.match(after) or _PATIENT_BEFORE.search(_clause_before(text, m.start()))
+                                    or _TOTAL_BEFORE.search(_clause_before(text, m.start()))):
             # a bare "N例" with no patient word and no reporting verb: a disease cohort in a list
             role = "subgroup" if _HAN_DIGIT.search(_clause_before(text, m.start(), 12)) else "total"
         out.append(CountMatch(m.start(), m.end(), value, role))

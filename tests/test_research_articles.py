@@ -1,0 +1,77 @@
+"""Research articles that report one study of their own, end to end. The two abstracts in
+tests/data/ were written for these tests in the style of Chinese clinical journals (目的/方法/
+结果/结论, arms, mean ± SD, doses per arm); they are not from any paper."""
+
+from pathlib import Path
+
+import pytest
+
+import mscmine
+
+DATA = Path(__file__).parent / "data"
+
+
+def _study(name):
+    records = mscmine.extract(DATA / name)
+    studies = [r for r in records if r["scope"] == "study"]
+    assert len(studies) == 1
+    return studies[0]
+
+
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("research_ra_ucmsc.txt", {
+            "disease": ["RA"], "cell_type": "MSC", "cell_source": ["umbilical_cord"], "donor": None, "n_patients": 60,
+            "route": ["intravenous"], "dose": [(1e6, 1e6, "cells/kg", 4, "1周")], "follow_up": (5.52, 5.52)}),
+        ("research_ln_bmmsc.txt", {
+            "disease": ["LN"], "cell_type": "MSC", "cell_source": ["bone_marrow"], "donor": "allogeneic", "n_patients": 40,
+            "route": ["intravenous"], "dose": [(1e6, 1e6, "cells/kg", 1, None), (2e6, 2e6, "cells/kg", 1, None)],
+            "follow_up": (60, 60)}),
+    ],
+)
+def test_study_characteristics(name, expected):
+    r = _study(name)
+    got = {
+        "disease": [d["code"] for d in r["disease"]],
+        "cell_type": r["cell_type"]["code"],
+        "cell_source": [s["code"] for s in r["cell_source"]],
+        "donor": (r["donor"] or {}).get("code"),
+        "n_patients": r["n_patients"]["value"],
+        "route": [x["code"] for x in r["route"]],
+        "dose": [(d["low"], d["high"], d["unit"], d["times"], d["interval"]) for d in r["dose"]],
+        "follow_up": (r["follow_up_months"]["low"], r["follow_up_months"]["high"]),
+    }
+    assert got == expected
+
+
+@pytest.mark.parametrize(
+    "name, text, measure, value, unit",
+    [
+        ("research_ra_ucmsc.txt", "总有效率为86.67%", "response_rate", 86.67, "%"),
+        ("research_ra_ucmsc.txt", "DAS28评分由(5.8±0.7)分降至(3.2±0.6)分", "DAS28", 3.2, "score"),
+        ("research_ln_bmmsc.txt", "总生存率为 92.5%", "survival_rate", 92.5, "%"),
+        ("research_ln_bmmsc.txt", "完全缓解率 45.0%", "remission_rate", 45.0, "%"),
+        ("research_ln_bmmsc.txt", "尿蛋白由(3.6±1.2) g 降至(0.9±0.5) g", "proteinuria", 0.9, "g"),
+        ("research_ln_bmmsc.txt", "6 例(15.0%)出现病情复发", "relapse", 15.0, "%"),
+    ],
+)
+def test_outcomes(name, text, measure, value, unit):
+    r = _study(name)
+    o = next(o for o in r["outcomes"] if o["text"] == text)
+    assert (o["measure"], o["value"], o["unit"], o["negated"]) == (measure, value, unit, False)
+    source = (DATA / name).read_text(encoding="utf-8")
+    assert source[o["start"] : o["end"]] == text
+
+
+@pytest.mark.parametrize(
+    "name, text, negated, serious, count",
+    [
+        ("research_ra_ucmsc.txt", "均未发生严重不良反应", True, True, None),
+        ("research_ra_ucmsc.txt", "2例出现一过性发热", False, None, 2),
+        ("research_ln_bmmsc.txt", "未见输注相关严重不良事件", True, True, None),
+    ],
+)
+def test_adverse_events(name, text, negated, serious, count):
+    a = next(a for a in _study(name)["adverse_events"] if a["text"] == text)
+    assert (a["negated"], a["serious"], a["count"]) == (negated, serious, count)
