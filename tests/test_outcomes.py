@@ -50,6 +50,7 @@ def _run(finder, text):
         ("移植相关死亡率高(2%~17%)", "mortality", 17, "%", False),  # 002
         ("DAS28评分由(5.8±0.7)分降至(3.2±0.6)分", "DAS28", 3.2, "score", False),
         ("SLEDAI 评分从 12.5 下降至 4.2", "SLEDAI", 4.2, "score", False),
+        ("治疗组 ACR20 达标率为 53.3%", "ACR20", 53.3, "%", False),
         ("24 h 尿蛋白由(3.6±1.2) g 降至(0.9±0.5) g", "proteinuria", 0.9, "g", False),
     ],
 )

@@ -75,3 +75,32 @@ def test_outcomes(name, text, measure, value, unit):
 def test_adverse_events(name, text, negated, serious, count):
     a = next(a for a in _study(name)["adverse_events"] if a["text"] == text)
     assert (a["negated"], a["serious"], a["count"]) == (negated, serious, count)
+
+
+# a review section in running text, three cited studies one after another (written for the tests)
+REVIEW_STUDIES = [
+    ("[21]", "Wang等", None, ["RA"], ["umbilical_cord"], None, 172, [], [(4e7, "cells")], (8, 8)),
+    ("[22]", "Ghoryani等", None, ["RA"], ["bone_marrow"], "autologous", 9, ["intra_articular"], [], (12, 12)),
+    ("[23]", "Park等", 2018, ["RA"], [], None, 9, ["intravenous"], [(2.5e7, "cells"), (5e7, "cells"), (1e8, "cells")], None),
+]
+
+
+@pytest.mark.parametrize("row", REVIEW_STUDIES, ids=[r[0] for r in REVIEW_STUDIES])
+def test_review_section_studies(row):
+    citation, label, year, disease, source, donor, n, route, dose, follow_up = row
+    records = mscmine.extract(DATA / "review_ra_section.txt")
+    r = next(r for r in records if r["scope"] == "study" and r["study"]["citation"] == citation)
+    fu = r["follow_up_months"]
+    assert (r["study"]["label"], r["study"]["year"]) == (label, year)
+    assert [d["code"] for d in r["disease"]] == disease and [s["code"] for s in r["cell_source"]] == source
+    assert (r["donor"] or {}).get("code") == donor and r["n_patients"]["value"] == n
+    assert [x["code"] for x in r["route"]] == route and [(d["low"], d["unit"]) for d in r["dose"]] == dose
+    assert ((fu["low"], fu["high"]) if fu else None) == follow_up
+
+
+def test_review_section_outcome_of_the_right_study():
+    records = mscmine.extract(DATA / "review_ra_section.txt")
+    by_cit = {r["study"]["citation"]: r for r in records if r["scope"] == "study"}
+    assert [(o["measure"], o["value"]) for o in by_cit["[21]"]["outcomes"]] == [("ACR20", 53.3)]
+    assert [(o["measure"], o["value"]) for o in by_cit["[22]"]["outcomes"]] == [("DAS28", None)]
+    assert [a["negated"] for a in by_cit["[23]"]["adverse_events"]] == [True]

@@ -121,7 +121,8 @@ def _measure_in(text: str, start: int, end: int, default: str = "other") -> str:
 
 
 _RATE = regex.compile(
-    rf"\s?(?:的)?\s?(?:分别)?(?:达到|达|为|是|约为|约|可达|仅为|仅|高达|只有|较高|较低|高|低)?\s?(?P<dir>{_UP}|{_DOWN})?(?:了|到|至)?\s?"
+    # "ACR20 达标率为 53.3%": a rate word the lexicon leaves to the measure before it
+    rf"\s?(?:达标率|应答率|反应率|改善率)?\s?(?:的)?\s?(?:分别)?(?:达到|达|为|是|约为|约|可达|仅为|仅|高达|只有|较高|较低|高|低)?\s?(?P<dir>{_UP}|{_DOWN})?(?:了|到|至)?\s?"
     # a range gives its upper end: "移植相关死亡率高(2%~17%)"
     rf"[(（]?\s?(?:\d+(?:\.\d+)?\s?%?\s?[~～\-–至]\s?)?{_PCT}"
 )
