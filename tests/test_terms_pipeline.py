@@ -92,3 +92,34 @@ def test_nlp_does_not_touch_global_jieba():
 
     mscmine.nlp()("间充质干细胞")
     assert jieba.dt.FREQ.get("间充质干细胞") is None or jieba.dt.initialized is False or "间充质干细胞" not in jieba.dt.FREQ
+
+
+def test_one_component_per_extractor():
+    from mscmine.pipeline import PIPE_NAMES
+
+    assert mscmine.nlp().pipe_names == list(PIPE_NAMES)
+    assert {"mscmine_terms", "mscmine_doses", "mscmine_sample_sizes", "mscmine_follow_up", "mscmine_outcomes",
+            "mscmine_adverse_events"} <= set(PIPE_NAMES)
+
+
+@pytest.mark.parametrize(
+    "disabled, gone",
+    [("mscmine_outcomes", "OUTCOME"), ("mscmine_doses", "DOSE"), ("mscmine_follow_up", "FOLLOW_UP"),
+     ("mscmine_sample_sizes", "N_PATIENTS"), ("mscmine_terms", "CELL_TYPE")],
+)
+def test_a_disabled_component_takes_its_labels_with_it(disabled, gone):
+    text = "16例患者静脉输注脐带间充质干细胞1×10^6/kg，随访12个月，有效率为80%。"
+    nlp = mscmine.nlp()
+    assert gone in {e.label_ for e in nlp(text).ents}
+    with nlp.select_pipes(disable=[disabled]):
+        labels = {e.label_ for e in nlp(text).ents}
+    assert gone not in labels and labels  # the other components still ran
+
+
+def test_processed_doc_serialises():
+    from spacy.tokens import Doc
+
+    nlp = mscmine.nlp()
+    doc = nlp("16例患者静脉输注脐带间充质干细胞1×10^6/kg")
+    again = Doc(nlp.vocab).from_bytes(doc.to_bytes())
+    assert [(e.label_, e.text) for e in again.ents] == [(e.label_, e.text) for e in doc.ents]

@@ -7,7 +7,8 @@ Mentions in the reference list and in reference-like lines are dropped.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
 
 import regex
 
@@ -81,67 +82,123 @@ def _inside(ranges: list[tuple[int, int]], start: int, end: int) -> bool:
     return any(a <= start and end <= b for a, b in ranges)
 
 
-def _table_cell_mentions(text: str, found: list[tuple]) -> list[tuple]:
+@dataclass
+class Context:
+    """What every extractor stage reads: the document, its normalised view, and the ranges whose
+    statements report no facts (the reference list; animal and in-vitro sentences; outcome tables,
+    which the record builder reads)."""
+
+    doc: Document
+    norm: NormalizedText
+    excluded: list[tuple[int, int]]  # original offsets
+    animal: list[tuple[int, int]]  # normalised offsets
+    outcome_tables: list[tuple[int, int]]  # normalised offsets
+    mentions: list[Mention] = field(default_factory=list)  # found so far, original offsets
+
+
+def prepare(doc: Document) -> Context:
+    norm = normalize(doc.text)
+    return Context(doc, norm, excluded_ranges(doc.text), animal_sentences(norm.masked),
+                   [(t.start, t.end) for t in read_outcome_tables(norm.text)])
+
+
+# Each stage: normalised text in, (label, start, end, value, attrs) out, normalised offsets.
+Found = tuple[str, int, int, object, dict]
+
+
+def _terms(ctx: Context) -> list[Found]:
+    out = []
+    for t in find_terms(ctx.norm.masked):
+        attrs = dict(t.attrs)
+        if t.label == "DISEASE":
+            attrs["mesh"] = mesh_of(t.value)
+        out.append((t.label, t.start, t.end, t.value, attrs))
+    return out
+
+
+def _doses(ctx: Context) -> list[Found]:
+    return [("DOSE", d.start, d.end, d.dose.to_dict(), {}) for d in find_doses(ctx.norm.masked)]
+
+
+def _sample_sizes(ctx: Context) -> list[Found]:
+    return [("N_PATIENTS" if c.is_sample_size else "COUNT", c.start, c.end, {"value": c.value, "role": c.role}, {})
+            for c in find_counts(ctx.norm.masked)]
+
+
+def _follow_up(ctx: Context) -> list[Found]:
+    return [("FOLLOW_UP", f.start, f.end, {"low": f.low, "high": f.high}, {}) for f in find_follow_ups(ctx.norm.masked)]
+
+
+def _table_cells(ctx: Context) -> list[Found]:
     """Sample-size and follow-up cells of study tables ("患者数量", "随访时间(月)" columns).
 
     A bare number in a table says nothing by itself; its column header gives it a label and a
     unit, so these cells are read here rather than by the sentence extractors.
     """
     out = []
-    taken = [(s, e) for label, s, e, *_ in found if label in ("N_PATIENTS", "FOLLOW_UP")]
-    for table in read_tables(text):
+    taken = [(m.start, m.end) for m in ctx.mentions if m.label in ("N_PATIENTS", "FOLLOW_UP")]
+
+    def free(a: int, b: int) -> bool:
+        oa, ob = ctx.norm.to_original(a, b)
+        return not any(s < ob and oa < e for s, e in taken)
+
+    for table in read_tables(ctx.norm.text):
         unit = header_unit(table.header_of("follow_up") or "")
         for row in table.rows:
             if "n" in row.cells:
                 cell, a, b = row.cells["n"]
-                if not any(s < b and a < e for s, e in taken):
+                if free(a, b):
                     out.append(("N_PATIENTS", a, b, {"value": int(cell), "role": "total"}, {"source": "table"}))
             if "follow_up" in row.cells:
                 cell, a, b = row.cells["follow_up"]
                 low, high = parse_range_cell(cell)
-                if (low is not None or high is not None) and not any(s < b and a < e for s, e in taken):
+                if (low is not None or high is not None) and free(a, b):
                     low = to_months(low, unit) if low is not None else None
                     high = to_months(high, unit) if high is not None else None
                     out.append(("FOLLOW_UP", a, b, {"low": low, "high": high}, {"source": "table"}))
     return out
 
 
-def analyse(doc: Document) -> Analysis:
-    """Run every extractor over `doc` and return mentions with original offsets."""
-    norm = normalize(doc.text)
-    text = norm.masked
-    excluded = excluded_ranges(doc.text)
-    found: list[tuple[str, int, int, object, dict]] = []
+def _outcomes(ctx: Context) -> list[Found]:
+    return [("OUTCOME", o.start, o.end, o.to_value(), {}) for o in find_outcomes(ctx.norm.masked)
+            if not any(a <= o.start < b for a, b in ctx.outcome_tables)]
 
-    for t in find_terms(text):
-        value = t.value
-        attrs = dict(t.attrs)
-        if t.label == "DISEASE":
-            attrs["mesh"] = mesh_of(t.value)
-        found.append((t.label, t.start, t.end, value, attrs))
-    for d in find_doses(text):
-        found.append(("DOSE", d.start, d.end, d.dose.to_dict(), {}))
-    for c in find_counts(text):
-        label = "N_PATIENTS" if c.is_sample_size else "COUNT"
-        found.append((label, c.start, c.end, {"value": c.value, "role": c.role}, {}))
-    for f in find_follow_ups(text):
-        found.append(("FOLLOW_UP", f.start, f.end, {"low": f.low, "high": f.high}, {}))
-    found.extend(_table_cell_mentions(norm.text, found))
-    # outcome tables (counts per outcome per study) are read by records.py, not as running text
-    outcome_tables = [(t.start, t.end) for t in read_outcome_tables(norm.text)]
-    animal = animal_sentences(text)
-    for o in find_outcomes(text):
-        if not any(a <= o.start < b for a, b in outcome_tables):
-            found.append(("OUTCOME", o.start, o.end, o.to_value(), {}))
-    for a in find_adverse_events(text):
-        found.append(("ADVERSE_EVENT", a.start, a.end, a.to_value(), {}))
 
-    found = [f for f in found if f[0] not in FACT_LABELS or not any(a <= f[1] < b for a, b in animal)]
-    mentions = []
-    for label, start, end, value, attrs in found:
-        a, b = norm.to_original(start, end)
-        if _inside(excluded, a, b):
+def _adverse_events(ctx: Context) -> list[Found]:
+    return [("ADVERSE_EVENT", a.start, a.end, a.to_value(), {}) for a in find_adverse_events(ctx.norm.masked)]
+
+
+#: the extractor stages in the order they run (table cells after the sentence extractors whose
+#: mentions they must not double); each is also a spaCy component ``mscmine_<name>``
+STAGES: dict[str, Callable[[Context], list[Found]]] = {
+    "terms": _terms,
+    "doses": _doses,
+    "sample_sizes": _sample_sizes,
+    "follow_up": _follow_up,
+    "table_cells": _table_cells,
+    "outcomes": _outcomes,
+    "adverse_events": _adverse_events,
+}
+
+
+def run_stage(ctx: Context, name: str) -> list[Mention]:
+    """Run one stage, keep what the context allows, map it to original offsets, add it to ctx."""
+    out = []
+    for label, start, end, value, attrs in STAGES[name](ctx):
+        if label in FACT_LABELS and any(a <= start < b for a, b in ctx.animal):
             continue
-        mentions.append(Mention(label, a, b, doc.text[a:b], value, attrs))
-    mentions.sort(key=lambda m: (m.start, m.end, m.label))
-    return Analysis(doc, norm, mentions, excluded)
+        a, b = ctx.norm.to_original(start, end)
+        if _inside(ctx.excluded, a, b):
+            continue
+        out.append(Mention(label, a, b, ctx.doc.text[a:b], value, attrs))
+    ctx.mentions.extend(out)
+    return out
+
+
+def analyse(doc: Document, stages: Iterable[str] = tuple(STAGES)) -> Analysis:
+    """Run the extractor stages over `doc`; mentions in original offsets, sorted."""
+    ctx = prepare(doc)
+    for name in stages:
+        run_stage(ctx, name)
+    mentions = sorted(ctx.mentions, key=lambda m: (m.start, m.end, m.label))
+    return Analysis(doc, ctx.norm, mentions, ctx.excluded)

@@ -5,12 +5,15 @@ lexicons, so loading mscmine never changes the global jieba that other code (and
 ``zh`` tokenizer) uses. It is built lazily, once per process, and left out when pickled, so
 ``nlp.pipe(n_process=2)`` works under spawn.
 
-Components (one concern each):
+Components (one concern each; ``nlp.select_pipes(disable=["mscmine_outcomes"])`` drops one):
 
-* ``mscmine_entities`` – runs the term matcher and the extractors over ``doc.text``, splits
-  tokens where a mention boundary falls inside one (脐带|间充质干细胞), puts every mention in
-  ``doc.spans["mscmine"]`` and the non-overlapping ones in ``doc.ents``; each span carries
-  ``span._.value`` (the normalised value) and ``span._.attrs``.
+* ``mscmine_context`` – the normalised view of ``doc.text`` and what reports no facts;
+* ``mscmine_terms``, ``mscmine_doses``, ``mscmine_sample_sizes``, ``mscmine_follow_up``,
+  ``mscmine_table_cells``, ``mscmine_outcomes``, ``mscmine_adverse_events`` – one extractor each
+  (the stages of ``mentions.STAGES``, the same functions ``mscmine.extract`` runs);
+* ``mscmine_entities`` – splits tokens where a mention boundary falls inside one
+  (脐带|间充质干细胞), puts every mention in ``doc.spans["mscmine"]`` and the non-overlapping ones
+  in ``doc.ents``; each span carries ``span._.value`` (the normalised value) and ``span._.attrs``.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from spacy.util import filter_spans
 
 from .document import Document
 from .lexicon import jieba_user_dict_lines
-from .mentions import analyse
+from .mentions import STAGES, Context, prepare, run_stage
 
 _LOCK = threading.Lock()
 _JIEBA = None
@@ -114,16 +117,57 @@ def _split_tokens_at(doc: Doc, boundaries: set[int]) -> Doc:
     return doc
 
 
+_CONTEXT_KEY = "mscmine_context"
+
+
+def _context(doc: Doc) -> Context:
+    ctx = doc.user_data.get(_CONTEXT_KEY)
+    if ctx is None:  # a stage used without mscmine_context before it
+        ctx = doc.user_data[_CONTEXT_KEY] = prepare(Document.from_text(doc.text))
+    return ctx
+
+
+@Language.factory("mscmine_context")
+def make_context(nlp: Language, name: str):
+    """Normalise the text once (full-width forms, superscripts, citations, Traditional script)
+    and note what reports no facts (references, animal sentences, outcome tables)."""
+
+    def component(doc: Doc) -> Doc:
+        doc.user_data[_CONTEXT_KEY] = prepare(Document.from_text(doc.text))
+        return doc
+
+    return component
+
+
+def _make_stage(stage: str):
+    def factory(nlp: Language, name: str):
+        def component(doc: Doc) -> Doc:
+            run_stage(_context(doc), stage)
+            return doc
+
+        return component
+
+    return factory
+
+
+for _stage, _func in STAGES.items():
+    # one component per extractor: mscmine_terms, mscmine_doses, mscmine_sample_sizes, ...
+    Language.factory(f"mscmine_{_stage}", func=_make_stage(_stage))
+
+
 @Language.factory("mscmine_entities", default_config={"labels": None})
 def make_entities(nlp: Language, name: str, labels: list[str] | None):
+    """Turn the stages' mentions into spans: ``doc.spans["mscmine"]`` (all, overlaps kept) and
+    ``doc.ents`` (non-overlapping, sample-size look-alikes left out), each with ``span._.value``."""
     if labels is not None and not all(isinstance(x, str) for x in labels):
         raise ValueError("mscmine_entities: labels must be a list of label names")
     _register_extensions()
     wanted = set(labels) if labels else None
 
     def component(doc: Doc) -> Doc:
-        analysis = analyse(Document.from_text(doc.text))
-        mentions = [m for m in analysis.mentions if wanted is None or m.label in wanted]
+        ctx = doc.user_data.pop(_CONTEXT_KEY, None)  # not serialisable: never left on the Doc
+        mentions = [m for m in (ctx.mentions if ctx else []) if wanted is None or m.label in wanted]
+        mentions.sort(key=lambda m: (m.start, m.end, m.label))
         boundaries = {m.start for m in mentions} | {m.end for m in mentions}
         doc = _split_tokens_at(doc, boundaries)
         spans = []
@@ -141,10 +185,15 @@ def make_entities(nlp: Language, name: str, labels: list[str] | None):
     return component
 
 
+#: the components of `nlp()`, in order
+PIPE_NAMES = ("mscmine_context",) + tuple(f"mscmine_{s}" for s in STAGES) + ("mscmine_entities",)
+
+
 @lru_cache(maxsize=1)
 def _cached_nlp() -> Language:
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "mscmine.JiebaTokenizer.v1"}}})
-    nlp.add_pipe("mscmine_entities")
+    for name in PIPE_NAMES:
+        nlp.add_pipe(name)
     return nlp
 
 
