@@ -88,7 +88,8 @@ def text_variant(seed_text: str, k: int, stem: str) -> str:
     return f"文档编号：{stem}-{k:04d}\n" + _COUNT.sub(bump, seed_text)
 
 
-def make_corpus(folder: Path, n_text: int, pdf_layouts: int = 3, seeds: list[Path] | None = None) -> Corpus:
+def make_corpus(folder: Path, n_text: int, pdf_layouts: int = 3, seeds: list[Path] | None = None, rendered: int | None = None) -> Corpus:
+    """`n_text` text variants of the seeds; the first `rendered` seeds (default all) as PDF and HTML."""
     mf = _fixtures()
     seeds = seeds or sorted((ROOT / "corpus" / "seeds").glob("*.txt"))
     corpus = Corpus(folder)
@@ -104,7 +105,7 @@ def make_corpus(folder: Path, n_text: int, pdf_layouts: int = 3, seeds: list[Pat
         ("one-column", {"columns": 1}),
         ("loose", {"style": mf.Style(max_char_space=0.35, latin_font="Times-Roman")}),
     ][: max(1, pdf_layouts)]
-    for seed, raw in zip(seeds, texts):
+    for seed, raw in list(zip(seeds, texts))[:rendered]:
         article = mf.article_from_text(raw)
         for name, kw in layouts:
             corpus.pdf.append(mf.render_pdf(article, folder / "pdf" / f"{seed.stem}.{name}.pdf", **kw).path)
@@ -312,17 +313,18 @@ def _run_py(code: str, args: list[str], env: dict | None = None) -> float:
     return float(out.stdout.strip().splitlines()[-1])
 
 
-def startup_figures(seed: Path, runs: int) -> dict:
-    """Seconds from `import mscmine` to the first record (and to the first spaCy doc with
-    entities, which builds the private jieba), in fresh interpreters: with jieba's dictionary
-    cache absent (a fresh TMPDIR) and present (the same TMPDIR again)."""
-    out = {}
+def startup_figures(seed: Path, runs: int, nlp: bool = True) -> dict:
+    """Seconds from `import mscmine` to the first record (and, unless `nlp` is false, to the
+    first spaCy doc with entities, which builds the private jieba), in fresh interpreters: with
+    jieba's dictionary cache absent (a fresh TMPDIR) and present (the same TMPDIR again)."""
+    out: dict = {"nlp_no_cache": [], "nlp_cached": []}
     with tempfile.TemporaryDirectory(prefix="mscmine-bench-tmp-") as tmp:
         env = dict(os.environ, TMPDIR=tmp, PYTHONWARNINGS="ignore")
-        cold_nlp = _run_py(_STARTUP_NLP, [str(seed)], env)  # first: no jieba cache in TMPDIR
+        if nlp:
+            out["nlp_no_cache"] = [_run_py(_STARTUP_NLP, [str(seed)], env)]  # first: no jieba cache in TMPDIR
         out["extract"] = sorted(_run_py(_STARTUP_EXTRACT, [str(seed)], env) for _ in range(runs))
-        out["nlp_no_cache"] = [cold_nlp]
-        out["nlp_cached"] = sorted(_run_py(_STARTUP_NLP, [str(seed)], env) for _ in range(runs))
+        if nlp:
+            out["nlp_cached"] = sorted(_run_py(_STARTUP_NLP, [str(seed)], env) for _ in range(runs))
     return out
 
 
@@ -569,9 +571,12 @@ def report(args, figs: list[Figure], info: dict, startup: dict, memory: dict, sc
     L.append("")
     L.append(f"- to the first record, `mscmine.extract(mscmine.load(seed))`: {', '.join(f'{x:.2f}' for x in startup['extract'])} s "
              "(extraction does not use jieba or spaCy, so neither is imported)")
-    L.append(f"- to the first spaCy doc with entities, `mscmine.nlp()(text)` (spaCy import, pipeline, private jieba with the "
-             f"lexicon user words): {startup['nlp_no_cache'][0]:.2f} s without jieba's dictionary cache (fresh TMPDIR), "
-             f"{', '.join(f'{x:.2f}' for x in startup['nlp_cached'])} s with it")
+    if startup["nlp_no_cache"]:
+        L.append(f"- to the first spaCy doc with entities, `mscmine.nlp()(text)` (spaCy import, pipeline, private jieba with the "
+                 f"lexicon user words): {startup['nlp_no_cache'][0]:.2f} s without jieba's dictionary cache (fresh TMPDIR), "
+                 f"{', '.join(f'{x:.2f}' for x in startup['nlp_cached'])} s with it")
+    else:
+        L.append("- to the first spaCy doc with entities: not measured in a smoke run")
     L.append("")
     L.append("## Memory")
     L.append("")
@@ -621,7 +626,7 @@ def write_report(path: Path, text: str) -> None:
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--smoke", action="store_true", help="a handful of documents, one round: checks that the benchmark runs")
+    p.add_argument("--smoke", action="store_true", help="a handful of documents, one round, one seed rendered, no spaCy start-up runs: checks that the benchmark runs")
     p.add_argument("--docs", type=int, default=1000, help="text documents made from the seeds (memory and scaling use all)")
     p.add_argument("--stage-docs", type=int, default=200, help="text documents timed per stage")
     p.add_argument("--rounds", type=int, default=3, help="alternating rounds per stage; the best is kept")
@@ -643,7 +648,7 @@ def main(argv: list[str] | None = None) -> int:
         work = args.work or Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
         say = (lambda *a: None) if args.smoke else (lambda *a: print(*a, file=sys.stderr, flush=True))
-        corpus = make_corpus(work, args.docs, pdf_layouts=1 if args.smoke else 3, seeds=None)
+        corpus = make_corpus(work, args.docs, pdf_layouts=1 if args.smoke else 3, seeds=None, rendered=1 if args.smoke else None)
         if args.smoke:
             corpus.pdf = corpus.pdf[:1]
             corpus.html = corpus.html[:2]
@@ -651,7 +656,7 @@ def main(argv: list[str] | None = None) -> int:
         figs, info = stage_figures(corpus, args.rounds, args.stage_docs)
         info["corpus_docs"] = len(corpus.txt)
         say("stages done")
-        startup = startup_figures(sorted((ROOT / "corpus" / "seeds").glob("*.txt"))[0], args.startup_runs)
+        startup = startup_figures(sorted((ROOT / "corpus" / "seeds").glob("*.txt"))[0], args.startup_runs, nlp=not args.smoke)
         say("start-up done")
         memory = memory_figures(corpus, work, args.docs)
         say("memory done")

@@ -165,6 +165,25 @@ def test_tables_kept_as_rows_and_as_text(seed_docs, stem):
         assert doc.page_of(table.start) == table.page
 
 
+def test_one_character_strings_read_by_pdfium_as_pdfminer_reads_them(seed_docs, monkeypatch):
+    """A one-character string in the fixtures' CJK font, which is named but not embedded (a "。"
+    or "异" set between raised citations), is a text object PDFium measures as zero wide when
+    no CJK font is installed, and its text page skips it; the loader makes it visible, so no
+    page needs the pdfminer reading, and the text equals that reading character for character."""
+    for stem, (rendered, doc) in seed_docs.items():
+        assert doc.meta["pdfminer_pages"] == [], stem
+
+    def no_pdfium(*args):
+        raise RuntimeError("PDFium reading switched off")
+
+    monkeypatch.setattr(pdf_loader, "_pdfium_pages", no_pdfium)
+    for stem, (rendered, doc) in seed_docs.items():
+        slow = load(rendered.path)
+        assert slow.meta["pdfminer_pages"] == list(range(1, len(slow.pages) + 1))
+        assert slow.text == doc.text, stem
+        assert [(t.rows, t.caption, t.start, t.end) for t in slow.tables] == [(t.rows, t.caption, t.start, t.end) for t in doc.tables]
+
+
 def test_ruled_grid_table_found_by_pdfplumber(tmp_path, monkeypatch):
     """A table with every cell boxed comes from pdfplumber's table finder (the three-line
     detector is switched off here to show it)."""

@@ -45,6 +45,7 @@ import signal
 import statistics
 import threading
 from collections import Counter, defaultdict
+from operator import attrgetter
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -283,7 +284,7 @@ def _inspect(data: bytes, path: str) -> _Info:
 
 
 class _Char:
-    __slots__ = ("text", "x0", "x1", "top", "bottom", "size", "cy")
+    __slots__ = ("text", "x0", "x1", "top", "bottom", "size", "cy", "space")
 
     def __init__(self, text: str, x0: float, x1: float, top: float, bottom: float, size: float):
         self.text = text
@@ -293,6 +294,19 @@ class _Char:
         self.bottom = bottom
         self.size = size
         self.cy = (top + bottom) / 2
+        self.space = text.isspace()
+
+
+_X0 = attrgetter("x0")
+_CY = attrgetter("cy")
+
+
+def _median(values: list[float]) -> float:
+    """`statistics.median` of a non-empty list (the same result, without its overhead)."""
+    data = sorted(values)
+    n = len(data)
+    i = n // 2
+    return data[i] if n % 2 else (data[i - 1] + data[i]) / 2
 
 
 class _Line:
@@ -301,28 +315,29 @@ class _Line:
     __slots__ = ("chars", "x0", "x1", "top", "bottom", "size", "base")
 
     def __init__(self, chars: list[_Char]):
-        self.chars = sorted(chars, key=lambda c: c.x0)
-        ink = [c for c in self.chars if not c.text.isspace()] or self.chars
+        self.chars = ordered = sorted(chars, key=_X0)
+        ink = [c for c in ordered if not c.space] or ordered
         # the largest size: superscripts only ever join lines of larger characters, and a short
         # line can hold more superscript characters than full-size ones ("果[28,38,39]。")
-        self.size = round(max(c.size for c in ink), 2) or 1.0  # = the largest rounded size, rounding once
-        main = [c for c in ink if c.size >= SUP_SIZE_RATIO * self.size] or ink
-        self.base = statistics.median(c.bottom for c in main)
-        self.x0 = min(c.x0 for c in ink)
-        self.x1 = max(c.x1 for c in ink)
-        self.top = min(c.top for c in main)
-        self.bottom = max(c.bottom for c in main)
+        self.size = size = round(max([c.size for c in ink]), 2) or 1.0  # = the largest rounded size, rounding once
+        least = SUP_SIZE_RATIO * size
+        main = [c for c in ink if c.size >= least] or ink
+        self.base = _median([c.bottom for c in main])
+        self.x0 = min([c.x0 for c in ink])
+        self.x1 = max([c.x1 for c in ink])
+        self.top = min([c.top for c in main])
+        self.bottom = max([c.bottom for c in main])
 
     @property
     def ink(self) -> list[_Char]:
-        return [c for c in self.chars if not c.text.isspace()]
+        return [c for c in self.chars if not c.space]
 
 
 def _cluster(chars: list[_Char]) -> list[_Line]:
     """Group characters into lines by vertical centre; raised small characters join their line."""
     if not chars:
         return []
-    ordered = sorted(chars, key=lambda c: c.cy)
+    ordered = sorted(chars, key=_CY)
     groups: list[list[_Char]] = [[ordered[0]]]
     last = ordered[0].cy
     for c in ordered[1:]:
@@ -351,17 +366,18 @@ def _cluster(chars: list[_Char]) -> list[_Line]:
         carry = []
     if carry:
         merged.append(carry)
-    return [_Line(g) for g in merged if any(not c.text.isspace() for c in g)]
+    return [_Line(g) for g in merged if not all([c.space for c in g])]
 
 
 def _group_info(g: list[_Char]) -> tuple[float, float, tuple[float, float, float] | None]:
     """(largest inked size, median centre, (size, top, bottom) of its full-size characters)."""
-    ink = [c for c in g if not c.text.isspace()]
+    ink = [c for c in g if not c.space]
     if not ink:
         return 0.0, g[0].cy, None
-    size = max(c.size for c in ink)
-    big = [c for c in ink if c.size >= SUP_SIZE_RATIO * size]
-    return size, statistics.median(c.cy for c in ink), (size, min(c.top for c in big), max(c.bottom for c in big))
+    size = max([c.size for c in ink])
+    least = SUP_SIZE_RATIO * size
+    big = [c for c in ink if c.size >= least]
+    return size, _median([c.cy for c in ink]), (size, min([c.top for c in big]), max([c.bottom for c in big]))
 
 
 def _hosts(host: tuple[float, float, float] | None, size: float, centre: float) -> bool:
@@ -383,16 +399,22 @@ def _segments(line: _Line, gap_ratio: float = SEGMENT_GAP) -> list[list[_Char]]:
     """Split a line where the horizontal gap between inked characters is wide."""
     segs: list[list[_Char]] = []
     last_x1 = None
+    gap = gap_ratio * line.size
     for c in line.chars:
-        if c.text.isspace():
+        if c.space:
             if segs:
                 segs[-1].append(c)
             continue
-        if last_x1 is None or c.x0 - last_x1 > gap_ratio * line.size:
+        if last_x1 is None:
+            segs.append([c])
+            last_x1 = c.x1
+            continue
+        if c.x0 - last_x1 > gap:
             segs.append([c])
         else:
             segs[-1].append(c)
-        last_x1 = c.x1 if last_x1 is None else max(last_x1, c.x1)
+        if c.x1 > last_x1:
+            last_x1 = c.x1
     return segs
 
 
@@ -418,55 +440,63 @@ def _assemble(chars: list[_Char], size: float, base: float, stats: _SupStats | N
     tolerance instead either splits justified Chinese (jsvine/pdfplumber #987) or glues
     tightly set English words.
     """
-    ordered = sorted(chars, key=lambda c: c.x0)
-
-    def is_sup(c: _Char) -> bool:
-        return c.size < SUP_SIZE_RATIO * size and base - c.bottom > SUP_RAISE * size
+    ordered = sorted(chars, key=_X0)
+    least = SUP_SIZE_RATIO * size
+    rise = SUP_RAISE * size
+    # is each character raised (a superscript)?
+    sup = [c.size < least and base - c.bottom > rise for c in ordered]
 
     # the line's usual gap between neighbouring characters drawn without a space between them
     gaps = []
     last: _Char | None = None
-    for c in ordered:
-        if c.text.isspace():
+    last_sup = False
+    for c, up in zip(ordered, sup):
+        if c.space:
             last = None
             continue
-        if last is not None and not is_sup(c) and not is_sup(last):
+        if last is not None and not up and not last_sup:
             gaps.append(c.x0 - last.x1)
         last = c
+        last_sup = up
     usual = min(max(sorted(gaps)[len(gaps) // 4], -0.1 * size), 0.25 * size) if len(gaps) >= 3 else 0.0
+    latin_gap = LATIN_SPACE_GAP * size
+    han_gap = 2 * ANY_SPACE_GAP * size
 
     out: list[str] = []
-    run: list[_Char] = []
+    run: list[str] = []
     prev: _Char | None = None
     space_pending = False
-
-    def flush_sup() -> None:
-        nonlocal run
-        if run:
-            out.append(_sup_text("".join(c.text for c in run), "".join(out), stats))
-            run = []
-
-    for c in ordered:
-        if c.text.isspace():
+    for c, up in zip(ordered, sup):
+        if c.space:
             space_pending = prev is not None
             continue
-        if is_sup(c):
+        if up:
             if not run and space_pending:
                 out.append(" ")
-            run.append(c)
+            run.append(c.text)
             space_pending = False
             prev = c
             continue
-        flush_sup()
+        if run:
+            out.append(_sup_text("".join(run), "".join(out), stats))
+            run = []
         if prev is not None:
             extra = c.x0 - prev.x1 - usual
-            cjk = _is_cjk(prev.text[-1]) + _is_cjk(c.text[0])
-            if space_pending or extra > (LATIN_SPACE_GAP if cjk < 2 else 2 * ANY_SPACE_GAP) * size:
+            if space_pending:
                 out.append(" ")
+            else:
+                o1, o2 = ord(prev.text[-1]), ord(c.text[0])
+                both_cjk = (
+                    (0x2E80 <= o1 <= 0x9FFF or 0xF900 <= o1 <= 0xFAFF or 0xFF00 <= o1 <= 0xFFEF or 0x20000 <= o1 <= 0x3FFFF or 0x2460 <= o1 <= 0x24FF)
+                    and (0x2E80 <= o2 <= 0x9FFF or 0xF900 <= o2 <= 0xFAFF or 0xFF00 <= o2 <= 0xFFEF or 0x20000 <= o2 <= 0x3FFFF or 0x2460 <= o2 <= 0x24FF)
+                )  # _is_cjk of both, inlined (the hottest loop of the loader)
+                if extra > (han_gap if both_cjk else latin_gap):
+                    out.append(" ")
         out.append(c.text)
         space_pending = False
         prev = c
-    flush_sup()
+    if run:
+        out.append(_sup_text("".join(run), "".join(out), stats))
     return "".join(out).strip()
 
 
@@ -534,7 +564,6 @@ class _PageData:
 def _read_page(page, number: int, counts: Counter) -> _PageData:
     width, height = float(page.width), float(page.height)
     chars: list[_Char] = []
-    seen: dict[tuple[str, int, int], list[_Char]] = defaultdict(list)
     total = cid = 0
     for c in page.chars:
         text = c.get("text") or ""
@@ -549,11 +578,10 @@ def _read_page(page, number: int, counts: Counter) -> _PageData:
             counts["outside"] += 1
             continue
         size = float(c.get("size") or (c["bottom"] - c["top"]) or 1.0)
-        ch = _Char(text, float(c["x0"]), float(c["x1"]), float(c["top"]), float(c["bottom"]), size)
-        if _duplicate(ch, seen):
-            counts["duplicates"] += 1
-            continue
-        chars.append(ch)
+        chars.append(_Char(text, float(c["x0"]), float(c["x1"]), float(c["top"]), float(c["bottom"]), size))
+    kept = _dedupe(chars)
+    counts["duplicates"] += len(chars) - len(kept)
+    chars = kept
     rules: list[_Rule] = []
     vertical = 0
     boxes = 0
@@ -586,12 +614,13 @@ def _pdfium_pages(data: bytes, counts: Counter) -> list[_PageData | None]:
     right edge comes from the PDF font's own width; PDFium marks a hyphen it takes for a line-end
     hyphen with U+0002 (0xFFFE in the text buffer); its generated spaces and line breaks are skipped.
     Surrogate pairs (characters outside the BMP) are left to pdfplumber with the rest of the page.
+    Text objects the text page would skip for want of glyph boxes (one-character strings in a CJK
+    font that is not embedded) are made visible to it first (`_revive`).
 
     A page is left to pdfplumber (None) when PDFium's reading may be worse: a text object that
-    PDFium could not decode (it keeps the object with no characters: seen with one-character
-    strings in a predefined-CMap CID font), characters with no Unicode mapping, a rotated page,
-    vertical rules or boxes (ruled tables need pdfplumber's table finder). An encrypted file is
-    left to pdfminer whole, so its `(cid:NNN)` accounting stays pdfminer's.
+    stays empty after `_revive`, characters with no Unicode mapping, a rotated page, vertical
+    rules or boxes (ruled tables need pdfplumber's table finder). An encrypted file is left to
+    pdfminer whole, so its `(cid:NNN)` accounting stays pdfminer's.
     """
     import ctypes
 
@@ -621,6 +650,60 @@ def _pdfium_pages(data: bytes, counts: Counter) -> list[_PageData | None]:
 
 
 _TEXT_OBJ, _PATH_OBJ, _FORM_OBJ = 1, 2, 5  # FPDF_PAGEOBJ_TEXT, _PATH, _FORM
+_SIZE_EPSILON = 0.01  # PDFium's text page skips a text object narrower than this (kSizeEpsilon)
+_STROKE_MODE = 1  # FPDF_TEXTRENDERMODE_STROKE
+
+
+def _revive(objs: list, ctypes, pdfium_c, refs, l_, r_) -> bool:
+    """Make text objects of zero width visible to PDFium's text page.
+
+    PDFium measures a text object by its glyphs' bounding boxes, taken from the font it
+    actually loaded; for a CJK font the PDF names but does not embed (reportlab's
+    STSong-Light; Adobe's Asian font packs) on a machine without a CJK font, every glyph's
+    box is empty. An object of two or more characters still gets a width from the glyph
+    origins, but a one-character object has none, and the text page drops objects narrower
+    than 0.01 pt (`CPDF_TextPage::ProcessTextObject`): a "答" or "。" set between two
+    superscripts, a one-character last line. The character codes, advance widths and positions
+    are all there. A text object in a stroking render mode has its bounds widened by half the
+    line width, so each such object is switched to stroke with a 1 pt line and re-measured
+    (an identity transform recomputes the bounds); nothing is rendered or saved. The loose
+    character boxes come from the font's ascent, descent and advance widths, as for every
+    other character.
+    """
+    for obj in objs:
+        if not (pdfium_c.FPDFTextObj_SetTextRenderMode(obj, _STROKE_MODE) and pdfium_c.FPDFPageObj_SetStrokeWidth(obj, ctypes.c_float(1.0))):
+            return False
+        pdfium_c.FPDFPageObj_Transform(obj, 1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+        pdfium_c.FPDFPageObj_GetBounds(obj, *refs)
+        if r_.value - l_.value < _SIZE_EPSILON:
+            return False
+    return True
+
+
+def _revive_all(page, ctypes, pdfium_c) -> None:
+    """`_revive` every zero-width text object of a page (best effort, for `_pdfium_chars`)."""
+    l_, b_, r_, t_ = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
+    refs = ctypes.byref(l_), ctypes.byref(b_), ctypes.byref(r_), ctypes.byref(t_)
+    hidden = []
+    for k in range(pdfium_c.FPDFPage_CountObjects(page.raw)):
+        obj = pdfium_c.FPDFPage_GetObject(page.raw, k)
+        if pdfium_c.FPDFPageObj_GetType(obj) == _TEXT_OBJ:
+            pdfium_c.FPDFPageObj_GetBounds(obj, *refs)
+            if r_.value - l_.value < _SIZE_EPSILON:
+                hidden.append(obj)
+    if hidden:
+        _revive(hidden, ctypes, pdfium_c, refs, l_, r_)
+
+
+def _revived_text_ok(objs: list, textpage, ctypes, pdfium_c) -> bool:
+    """Every revived object now reads as text with a Unicode mapping."""
+    buf = (ctypes.c_ushort * 64)()
+    for obj in objs:
+        n = pdfium_c.FPDFTextObj_GetText(obj, textpage, buf, ctypes.sizeof(buf))
+        text = bytes(buf)[: max(0, n - 2)].decode("utf-16-le", "replace")
+        if not text or any(ord(ch) < 32 or ord(ch) >= 0xFFFD for ch in text if not ch.isspace()):
+            return False
+    return True
 
 
 def _pdfium_page(page, number: int, counts: Counter, widths: dict, ctypes, pdfium_c) -> _PageData | None:
@@ -633,6 +716,7 @@ def _pdfium_page(page, number: int, counts: Counter, widths: dict, ctypes, pdfiu
     refs = ctypes.byref(l_), ctypes.byref(b_), ctypes.byref(r_), ctypes.byref(t_)
     m = pdfium_c.FS_MATRIX()
     rotated_text = False
+    hidden: list = []
     for k in range(pdfium_c.FPDFPage_CountObjects(page.raw)):
         obj = pdfium_c.FPDFPage_GetObject(page.raw, k)
         kind = pdfium_c.FPDFPageObj_GetType(obj)
@@ -643,8 +727,9 @@ def _pdfium_page(page, number: int, counts: Counter, widths: dict, ctypes, pdfiu
         pdfium_c.FPDFPageObj_GetBounds(obj, *refs)
         left, bottom, right, top = l_.value, b_.value, r_.value, t_.value
         if kind == _TEXT_OBJ:
-            if right - left < 0.01 and top - bottom < 0.01:
-                return None  # text PDFium could not decode
+            if right - left < _SIZE_EPSILON:
+                hidden.append(obj)  # PDFium's text page would skip it: see _revive
+                continue
             if not rotated_text and pdfium_c.FPDFPageObj_GetMatrix(obj, ctypes.byref(m)) and (abs(m.b) > 1e-6 or abs(m.c) > 1e-6):
                 rotated_text = True
         else:
@@ -657,9 +742,15 @@ def _pdfium_page(page, number: int, counts: Counter, widths: dict, ctypes, pdfiu
                 boxes += 1
     if vertical >= 2 or boxes >= 2:
         return None
+    if hidden and not _revive(hidden, ctypes, pdfium_c, refs, l_, r_):
+        return None
     textpage = page.get_textpage()
     try:
         raw = textpage.raw
+        if hidden:
+            if not _revived_text_ok(hidden, raw, ctypes, pdfium_c):
+                return None
+            counts["revived_objects"] += len(hidden)
         n = pdfium_c.FPDFText_CountChars(raw)
         if n <= 0:
             return _PageData(number, width, height, [], rules, [], total=0, cid=0)
@@ -669,13 +760,17 @@ def _pdfium_page(page, number: int, counts: Counter, widths: dict, ctypes, pdfiu
         rect = pdfium_c.FS_RECTF()
         ox, oy = ctypes.c_double(), ctypes.c_double()
         fw, fsz = ctypes.c_float(), ctypes.c_float()
+        ox_ref, oy_ref, fw_ref, fsz_ref = ctypes.byref(ox), ctypes.byref(oy), ctypes.byref(fw), ctypes.byref(fsz)
         get_box = pdfium_c.FPDFText_GetLooseCharBox
         get_size = pdfium_c.FPDFText_GetFontSize
+        get_origin = pdfium_c.FPDFText_GetCharOrigin
+        get_object = pdfium_c.FPDFText_GetTextObject
         generated = pdfium_c.FPDFText_IsGenerated
         angle = pdfium_c.FPDFText_GetCharAngle
         map_error = pdfium_c.FPDFText_HasUnicodeMapError
+        address = ctypes.c_void_p.from_buffer
+        objects: dict[int, tuple] = {}  # text object's address -> (font, font size, font's address)
         chars: list[_Char] = []
-        seen: dict[tuple[str, int, int], list[_Char]] = defaultdict(list)
         total = 0
         for i, code in enumerate(codes):
             if code <= 32 or code == 0xA0 or 0xD800 <= code <= 0xDFFF or code >= 0xFFFD:
@@ -701,29 +796,32 @@ def _pdfium_page(page, number: int, counts: Counter, widths: dict, ctypes, pdfiu
             if code < 128 and code != 32:
                 # Latin glyph: the PDF font's advance width from the origin (PDFium's loose box
                 # uses the substitute font's), as pdfminer measures it
-                obj = pdfium_c.FPDFText_GetTextObject(raw, i)
-                font = pdfium_c.FPDFTextObj_GetFont(obj)
-                pdfium_c.FPDFTextObj_GetFontSize(obj, ctypes.byref(fsz))
-                key = (ctypes.c_void_p.from_buffer(font).value, code, fsz.value)  # the font's address
+                obj = get_object(raw, i)
+                known = objects.get(address(obj).value)
+                if known is None:
+                    font = pdfium_c.FPDFTextObj_GetFont(obj)
+                    pdfium_c.FPDFTextObj_GetFontSize(obj, fsz_ref)
+                    known = objects[address(obj).value] = (font, fsz.value, address(font).value)
+                font, font_size, font_key = known
+                key = (font_key, code, font_size)
                 adv = widths.get(key)
                 if adv is None:
-                    adv = fw.value if pdfium_c.FPDFFont_GetGlyphWidth(font, code, fsz.value, ctypes.byref(fw)) else -1.0
+                    adv = fw.value if pdfium_c.FPDFFont_GetGlyphWidth(font, code, font_size, fw_ref) else -1.0
                     widths[key] = adv
-                if adv >= 0 and fsz.value > 0:
-                    pdfium_c.FPDFText_GetCharOrigin(raw, i, ctypes.byref(ox), ctypes.byref(oy))
+                if adv >= 0 and font_size > 0:
+                    get_origin(raw, i, ox_ref, oy_ref)
                     x0 = ox.value
-                    x1 = x0 + adv * size / fsz.value
+                    x1 = x0 + adv * size / font_size
             top, bottom = height - rect.top, height - rect.bottom
             if x1 < 0 or x0 > width or bottom < 0 or top > height:
                 counts["outside"] += 1
                 continue
-            ch = _Char(chr(code), x0, max(x1, x0), top, bottom, size)
-            if _duplicate(ch, seen):
-                counts["duplicates"] += 1
-                continue
-            chars.append(ch)
+            chars.append(_Char(chr(code), x0, x1 if x1 > x0 else x0, top, bottom, size))
     finally:
         textpage.close()
+    kept = _dedupe(chars)
+    counts["duplicates"] += len(chars) - len(kept)
+    chars = kept
     return _PageData(number, width, height, chars, rules, [], total=total, cid=0)
 
 
@@ -746,6 +844,7 @@ def _pdfium_chars(data: bytes, numbers: list[int]) -> dict[int, list[_Char]]:
     try:
         for number in numbers:
             page = pdf[number - 1]
+            _revive_all(page, ctypes, pdfium_c)
             textpage = page.get_textpage()
             try:
                 height = page.get_height()
@@ -773,20 +872,39 @@ def _pdfium_chars(data: bytes, numbers: list[int]) -> dict[int, list[_Char]]:
     return out
 
 
-def _duplicate(ch: _Char, seen: dict[tuple[str, int, int], list[_Char]]) -> bool:
-    """The same glyph drawn again within 1 pt (fake bold, shadows): pdfplumber #992.
+def _dedupe(chars: list[_Char]) -> list[_Char]:
+    """The characters without glyphs drawn again within 1 pt (fake bold, shadows): pdfplumber #992.
 
-    pdfplumber's `dedupe_chars()` does this too but sorts the whole page per character group,
-    which took over a second per page here; a grid of 1-pt buckets is linear.
+    A character goes when an earlier kept one has the same text, x0 and top within 1 pt and
+    about the same size. pdfplumber's `dedupe_chars()` does this too but sorts the whole page
+    per character group, which took over a second per page here; columns of 1 pt (by text and
+    whole x0) are linear: a match lies in the character's own column or a neighbouring one.
     """
-    bx, by = int(ch.x0), int(ch.top)
-    for dx in (-1, 0, 1):
-        for dy in (-1, 0, 1):
-            for other in seen.get((ch.text, bx + dx, by + dy), ()):
-                if abs(other.x0 - ch.x0) <= 1 and abs(other.top - ch.top) <= 1 and abs(other.size - ch.size) < 0.5:
-                    return True
-    seen[(ch.text, bx, by)].append(ch)
-    return False
+    seen: dict[tuple[str, int], list[_Char]] = {}
+    kept: list[_Char] = []
+    get = seen.get
+    for ch in chars:
+        text, x0, top, size = ch.text, ch.x0, ch.top, ch.size
+        bx = int(x0)
+        dup = False
+        for key in ((text, bx - 1), (text, bx), (text, bx + 1)):
+            others = get(key)
+            if others:
+                for o in others:
+                    if -1 <= o.x0 - x0 <= 1 and -1 <= o.top - top <= 1 and -0.5 < o.size - size < 0.5:
+                        dup = True
+                        break
+                if dup:
+                    break
+        if dup:
+            continue
+        own = get((text, bx))
+        if own is None:
+            seen[(text, bx)] = [ch]
+        else:
+            own.append(ch)
+        kept.append(ch)
+    return kept
 
 
 # =============================================================================================
@@ -846,15 +964,21 @@ def _drop_furniture(pages: list[_PageData], dropped_text: list[str]) -> int:
     dropped = 0
     for pd, keyed in zip(pages, candidates):
         remove: set[int] = set()
+        gone: set[int] = set()
         for key, ln in keyed:
             text = _line_text(ln)
             repeated = counts[key] >= 2 and counts[key] >= FURNITURE_SHARE * n
             if repeated or _PAGE_NUMBER.match(text.strip()):
                 remove.update(id(c) for c in ln.chars)
+                gone.add(id(ln))
                 dropped_text.append(text)
                 dropped += 1
         if remove:
             pd.chars = [c for c in pd.chars if id(c) not in remove]
+            # the other lines stay as they were clustered: whole lines went, and a line's
+            # removal changes neither the vertical gaps between the others nor which line
+            # hosts a raised group (see `_parse`)
+            pd.lines = [ln for ln in pd.lines if id(ln) not in gone]
     return dropped
 
 
@@ -1116,8 +1240,9 @@ def _first_word_width(ln: _Line) -> float:
     end = ink[0].x1
     if _is_cjk(ink[0].text):
         return end - ink[0].x0
+    spaces = [c.x0 for c in ln.chars if c.space]
     for a, b in zip(ink, ink[1:]):
-        if _is_cjk(b.text) or b.x0 - a.x1 > LATIN_SPACE_GAP * ln.size or any(c.text.isspace() and a.x1 - 1 <= c.x0 <= b.x0 for c in ln.chars):
+        if _is_cjk(b.text) or b.x0 - a.x1 > LATIN_SPACE_GAP * ln.size or any(a.x1 - 1 <= x <= b.x0 for x in spaces):
             break
         end = b.x1
     return end - ink[0].x0
@@ -1379,13 +1504,20 @@ def _parse(data: bytes, path: str, doc_id: str, info: _Info) -> Document:
         chars = pd.chars
         tables = _ruled_tables(pd, chars, stats)
         tables += _rule_tables(pd, chars, tables, stats)
-        dropped += _drop_ruled_furniture(pd, tables, furniture)
+        cut = _drop_ruled_furniture(pd, tables, furniture)
+        dropped += cut
         chars = pd.chars
         for t in tables:
             _attach_caption(t, [c for c in chars if not _inside(c, t.x0, t.top, t.x1, t.bottom)])
         if tables:
             chars = [c for c in chars if not any(_inside(c, t.x0, t.top, t.x1, t.bottom) for t in tables)]
-        lines = _cluster(chars)
+        if tables or cut:
+            lines = _cluster(chars)
+        else:
+            # the lines clustered for the header/footer pass, less the lines dropped there:
+            # clustering the remaining characters again gives the same lines (the groups by
+            # vertical gap are maximal runs, so taking whole lines out joins none of the others)
+            lines = pd.lines
         ordered, two = _order_page(pd, lines, tables, stats)
         if two:
             two_column.append(pd.number)
