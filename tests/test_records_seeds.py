@@ -180,3 +180,21 @@ def test_animal_studies_are_named_not_recorded(seed, citation, model):
     text = open(seed, encoding="utf-8").read()
     assert text[animal[citation]["start"] : animal[citation]["end"]].strip().startswith(animal[citation]["text"][:20])
     assert citation not in {r["study"]["citation"] for r in records if r["scope"] == "study"}
+
+
+@pytest.mark.parametrize(
+    "citation, diseases",
+    [
+        ("[26]", ["SLE"]),  # 杨桂鲜等^[26]的研究亦有相似的结果: a study reported by its likeness
+        ("[38]", ["PM", "DM"]),  # 赖勤等^[38]观察到UC-MSCs移植后,IFN-γ水平升高: a result after treatment
+        ("[39]", ["PM", "DM"]),  # 赖勤等^[38]和Wang等^[39]的研究亦有相似的结果
+    ],
+)
+def test_seed001_studies_reported_by_their_results(records001, citation, diseases):
+    rec = next(r for r in records001 if r["scope"] == "study" and r["study"]["citation"] == citation)
+    assert sorted(d["code"] for d in rec["disease"]) == sorted(diseases)
+
+
+def test_seed001_background_citation_is_no_study(records001):
+    # Lisnevskaja 等^[20]认为遗传易感性…: an opinion on causes; the next clause, closed by ^[22], is not its statement
+    assert "[20]" not in {r["study"]["citation"] for r in records001 if r["scope"] == "study"}

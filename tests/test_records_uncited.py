@@ -105,3 +105,10 @@ def test_a_research_article_is_one_study():
 def test_a_pooled_count_is_no_study_of_its_own():
     text = "本文检索了 12 项临床研究,共纳入 500 例患者。间充质干细胞静脉输注安全,随访 6~24 个月。"
     assert _studies(text) == []
+
+
+def test_a_clause_closed_by_another_citation_belongs_to_that_study():
+    text = ("张明等[4]认为遗传因素参与狼疮的发病。自体间充质干细胞移植不能改善系统性红斑狼疮疾病活动性[5],"
+            "多采用异体移植。")
+    cited = {r["study"]["citation"] for r in mscmine.extract(text) if r["scope"] == "study"}
+    assert "[4]" not in cited

@@ -52,6 +52,8 @@ PROCEDURE_CELL_TYPES = {"骨髓移植": "HSC", "外周血干细胞移植": "HSC"
 _PROCEDURE_CELL_TYPE = regex.compile("|".join(sorted(PROCEDURE_CELL_TYPES, key=len, reverse=True)))
 # what a sentence must say for an uncited anchor to be a study in patients: a treatment given
 _TREATMENT = regex.compile(r"移植|输注|注射|治疗|应用|接受|给予|回输")
+_IN_VITRO = regex.compile(r"体外|培养|细胞系|共培养")
+_SIMILAR_RESULTS = regex.compile(r"(?:亦|也)(?:有|得到|获得|显示出?|观察到)?(?:相似|类似|一致)的?(?:结果|结论|疗效)")
 _YEAR = regex.compile(r"(?:在\s?)?(?P<year>(?:19|20)\d{2})\s?年")
 _ANIMAL = ANIMAL  # animal and in-vitro cues, shared with mentions.py
 _HEADING = regex.compile(r"^\s*(?:\d+(?:\.\d+)*\s+|[一二三四五六七八九十]+[、.]\s?)(?P<title>[^\n。]{1,40}?)(?:\s{2,}|$)", regex.MULTILINE)
@@ -190,8 +192,15 @@ def _anchors(analysis: Analysis) -> list[dict]:
 
 
 def _is_patient_study(mentions: list[Mention], text: str) -> bool:
+    """Patients counted or dosed; or a result after a treatment, outside the culture dish; or
+    "…的研究亦有相似的结果", a study reported by its likeness to the one before."""
     labels = {m.label for m in mentions}
-    return "N_PATIENTS" in labels or "DOSE" in labels
+    if "N_PATIENTS" in labels or "DOSE" in labels:
+        return True
+    text = _simplified(text)  # the cues are written in Simplified script
+    if "OUTCOME" in labels and _TREATMENT.search(text) and not _IN_VITRO.search(text):
+        return True
+    return bool(_SIMILAR_RESULTS.search(text))
 
 
 def _has_patient_result(mentions: list[Mention]) -> bool:
@@ -335,6 +344,7 @@ def build_records(analysis: Analysis) -> list[StudyRecord]:
     anchors = _anchors(analysis)
     animal_studies: list[dict] = []  # cited studies in animals or in vitro: named, never records
     heading_starts = [s for s, _ in sections]
+    cited_clauses = _cited_clauses(analysis)
     for i, anc in enumerate(anchors):
         start = anc["pos"]
         end = anc["para_end"]
@@ -343,10 +353,15 @@ def build_records(analysis: Analysis) -> list[StudyRecord]:
         for h in heading_starts:
             if start < h < end:
                 end = h
+        # a later clause closed by another citation is that study's statement, not this one's
+        for clause_start, cit_start, numbers in cited_clauses:
+            if anc["anchor"] < clause_start and cit_start < end and anc["citation"][0] not in numbers:
+                end = clause_start
+                break
         span_text = text[start:end]
         inside = [m for m in mentions if start <= m.start and m.end <= end]
-        if _ANIMAL.search(span_text) and not any(m.label == "N_PATIENTS" and m.value.get("role") == "total" for m in inside):
-            animal = _ANIMAL.search(span_text)
+        animal = _ANIMAL.search(_simplified(span_text))  # cues in Simplified script; offsets kept
+        if animal and not any(m.label == "N_PATIENTS" and m.value.get("role") == "total" for m in inside):
             if not any(a["citation"] == anc["citation"] for a in animal_studies):
                 animal_studies.append({"citation": "[" + ",".join(map(str, anc["citation"])) + "]", "label": anc["label"],
                                        "model": animal.group(), "text": span_text.strip()[:200], "start": start, "end": end})
@@ -471,6 +486,20 @@ def build_records(analysis: Analysis) -> list[StudyRecord]:
         document.extra["animal_studies"] = animal_studies
     records.append(document)
     return records
+
+
+def _cited_clauses(analysis: Analysis) -> list[tuple[int, int, tuple[int, ...]]]:
+    """(clause start, citation start, numbers) in original offsets for every citation mark: the
+    clause a mark closes runs from its sentence start or the previous mark."""
+    norm = analysis.normalized
+    out = []
+    prev_end = 0
+    for cit in norm.citations:
+        clause_start = max([norm.text.rfind(c, 0, cit.start) + 1 for c in "。;；\n"] + [prev_end])
+        prev_end = cit.end
+        a, b = norm.to_original(clause_start, cit.start)
+        out.append((a, b, cit.numbers))
+    return out
 
 
 def _dominant_disease(mentions: list[Mention], share: float = 0.6) -> Mention | None:
