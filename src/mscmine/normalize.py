@@ -75,26 +75,21 @@ def to_simplified_chars(text: str) -> str:
 
     OpenCC converts phrases; here each Han character is converted on its own and kept only
     when the result is a single character (the rare one-to-many mappings are left alone).
+    Characters are converted once per process and then applied with ``str.translate``.
     """
     conv = _t2s_converter()
     if conv is None:
         return text
-    out = []
-    changed = False
-    for ch in text:
-        if ch < "\u3400":
-            out.append(ch)
-            continue
-        simp = _T2S_CACHE.get(ch)
-        if simp is None:
-            simp = conv.convert(ch)
-            if len(simp) != 1:
-                simp = ch
-            _T2S_CACHE[ch] = simp
-        if simp != ch:
-            changed = True
-        out.append(simp)
-    return "".join(out) if changed else text
+    new = {ch for ch in set(text) if ch >= "\u3400" and ch not in _T2S_CACHE}
+    for ch in new:
+        simp = conv.convert(ch)
+        _T2S_CACHE[ch] = simp if len(simp) == 1 else ch
+        if _T2S_CACHE[ch] != ch:
+            _T2S_TABLE[ord(ch)] = _T2S_CACHE[ch]
+    return text.translate(_T2S_TABLE) if _T2S_TABLE else text
+
+
+_T2S_TABLE: dict[int, str] = {}
 
 
 # ---------------------------------------------------------------------------------------------

@@ -39,8 +39,9 @@ _UNCITED_ANCHORS: tuple[tuple[str, regex.Pattern], ...] = (
     # a registered trial: NCT01663116, ChiCTR-IIR-16009013
     ("registry", regex.compile(r"(?P<label>NCT\d{8}|ChiCTR[-A-Za-z]*\d{6,12})")),
     # who reported it: "欧洲学者报道", "徐建军团队发现", "该团队成功应用", "研究人员观察到"
+    # (the name is read behind the keyword, so the search starts from the keyword: fast)
     ("reporter", regex.compile(
-        r"(?P<label>(?:有)?[\p{Han}A-Za-z]{0,6}?(?:学者|团队|课题组|研究组|研究者|研究人员|医生))(?:的研究)?\s?[^。;,，:：]{0,6}?"
+        r"(?<=(?P<pre>[\p{Han}A-Za-z]{0,6}))(?P<kw>学者|团队|课题组|研究组|研究者|研究人员|医生)(?:的研究)?\s?[^。;,，:：]{0,6}?"
         r"(?:报道|报告|发现|揭示|证实|观察到|开展|进行|应用|采用|首次)")),
     # "一项1/2期随机对照研究", "一项纳入 60 例患者的试验"
     ("one_study", regex.compile(r"(?<![\p{Han}])(?:另)?(?P<label>一项[^。;\n]{0,40}?(?:研究|试验))")),
@@ -277,11 +278,13 @@ def _uncited_studies(analysis: Analysis, covered: list[tuple[int, int]], section
                 y = _YEAR.search(sentence)
                 year = y.group("year") if y else None
             label = None
-            if "label" in m.groupdict() and m.group("label"):
-                la, lb = norm.to_original(m.start("label"), m.end("label"))
+            groups = m.groupdict()
+            span = ((m.start("label"), m.end("label")) if groups.get("label")
+                    else (m.start("pre"), m.end("kw")) if groups.get("kw") else None)
+            if span:
                 # "当时有欧洲学者" → "欧洲学者", in the article's own script
-                cut = regex.match(r"(?:当时|此时|随后|此外|另外|其后|后来)?(?:有)?", m.group("label"))
-                la = norm.to_original(m.start("label") + cut.end(), m.end("label"))[0] if cut.end() < len(m.group("label")) else la
+                cut = regex.match(r"(?:当时|此时|随后|此外|另外|其后|后来)?(?:有)?", text[span[0] : span[1]])
+                la, lb = norm.to_original(span[0] + cut.end(), span[1])
                 label = analysis.doc.text[la:lb] or None
             out.append(_Study(("uncited", start), label, (), int(year) if year else None, [(start, end)],
                               _section_disease_at(sections, start), inside))

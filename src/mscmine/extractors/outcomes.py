@@ -148,11 +148,13 @@ _NOT_ACHIEVED = regex.compile(
     r"(?:未能|不能|未|没有)(?:诱导|达到|实现|获得)?(?P<what>病情缓解|临床缓解|完全缓解|缓解"
     r"|(?:改善|阻止|延缓|控制)[^。;；,，]{0,10}?(?:疾病活动性|疾病活动度|病情进展|病情))"
 )
-# an organ or sign that got better: "肾功能明显改善", "生物学指标、肾功能明显改善", "皮肤厚度减少"
-_SIGN_IMPROVED = regex.compile(
-    r"(?P<m>(?:\p{Han}{1,6}(?:功能|指标)、)*\p{Han}{1,6}(?:功能|指标|症状|体征|厚度))"
-    r"(?:与移植前比|与治疗前比|较前|较治疗前)?(?:均)?(?:明显|显著|有所|逐渐)?(?P<verb>改善|好转|减轻|恢复正常|恢复|减少)"
+# an organ or sign that got better: "肾功能明显改善", "生物学指标、肾功能明显改善", "皮肤厚度减少";
+# found from the literal ending ("功能…改善"), the name then read backwards (fast)
+_SIGN_TAIL = regex.compile(
+    r"(?:功能|指标|症状|体征|厚度)(?:与移植前比|与治疗前比|较前|较治疗前)?(?:均)?(?:明显|显著|有所|逐渐)?"
+    r"(?P<verb>改善|好转|减轻|恢复正常|恢复|减少)"
 )
+_SIGN_NAME = regex.compile(r"(?:\p{Han}{1,6}(?:功能|指标)、)*\p{Han}{1,6}$")
 
 # "9例合并肾功能不全患者移植后血肌酐下降", "1例RA患者移植5个月后病情复发", "9 名患者症状好转":
 # a count of patients and what happened to them, without a percentage
@@ -191,6 +193,21 @@ _NUMERIC_MEASURES = {"DAS28", "VAS", "ESR", "CRP", "SLEDAI", "mRSS", "HAQ", "ESS
 def _code(surface: str) -> str:
     codes = _measure_codes()
     return codes.get(surface) or codes.get(regex.sub(r"\s", "", surface), "other")
+
+
+_LEVEL_WORD = regex.compile(r"水平|浓度")
+
+
+def _level_changes(text: str) -> list:
+    """_LEVEL_CHANGED matches, searched only around "水平/浓度" (a Latin-first pattern is slow to
+    try at every letter of a long text)."""
+    out, last_end = [], 0
+    for w in _LEVEL_WORD.finditer(text):
+        m = _LEVEL_CHANGED.search(text, max(last_end, w.start() - 60), min(len(text), w.end() + 12))
+        if m and m.start() <= w.start() < m.end():
+            out.append(m)
+            last_end = m.end()
+    return out
 
 
 def _skip_parenthesis(text: str, j: int, limit: int = 80) -> int:
@@ -333,12 +350,17 @@ def find_outcomes(text: str) -> list[OutcomeMatch]:
         else:
             measure = "other"
         add(OutcomeMatch(m.start(), m.end(), measure, None, None, True))
-    for m in _SIGN_IMPROVED.finditer(text):
-        if context_of(text, m.start(), m.end(), cues)["hedged"]:
+    for t in _SIGN_TAIL.finditer(text):
+        window_start = max(0, t.start() - 40)
+        name = _SIGN_NAME.search(text, window_start, t.start())
+        if name is None:
+            continue
+        start, end = name.start(), t.end()
+        if context_of(text, start, end, cues)["hedged"]:
             continue  # "可能改善肾功能": a possibility, not a result
-        add(OutcomeMatch(m.start(), m.end(), _measure_in(m.group("m"), 0, len(m.group("m"))), None, None,
-                         context_of(text, m.start(), m.end(), cues)["negated"],
-                         "down" if regex.match(_DOWN, m.group("verb")) else "up"))
+        what = text[start : t.start()]
+        add(OutcomeMatch(start, end, _measure_in(what, 0, len(what)), None, None, context_of(text, start, end, cues)["negated"],
+                         "down" if regex.match(_DOWN, t.group("verb")) else "up"))
     listed = []
     for start, end, code, verb in _listed_measures_changed(text, measures) + _verb_then_measures(text, measures):
         if code in ("adverse_events", "relapse", "mortality", "survival_rate", "response_rate", "remission_rate"):
@@ -351,7 +373,7 @@ def find_outcomes(text: str) -> list[OutcomeMatch]:
         # measures listed before one verb share its end: their spans nest, as the results do
         listed.append(OutcomeMatch(start, end, code, None, None, neg, "down" if regex.match(_DOWN, verb) else "up" if regex.match(_UP, verb) else None))
     out.extend(listed)
-    for m in _LEVEL_CHANGED.finditer(text):
+    for m in _level_changes(text):
         if any(x.start <= m.start() < x.end for x in out):
             continue
         verb = m.group("verb")
