@@ -60,6 +60,13 @@ def test_outcomes(sentence, measure, value, unit, negated):
     assert (o.measure, o.value, o.unit, o.negated) == (measure, value, unit, negated)
 
 
+def test_a_stated_change_is_kept():
+    norm, found = _run(find_outcomes, "治疗 6 个月后，ESSDAI 评分较基线平均下降 4.3 分，唾液流率明显增加")
+    o = found[0]
+    assert norm.original_text(o.start, o.end) == "ESSDAI 评分较基线平均下降 4.3 分"
+    assert (o.measure, o.value, o.direction, o.extra) == ("ESSDAI", None, "down", {"change": -4.3, "change_unit": "score"})
+
+
 def test_before_after_scores():
     # 000
     _, found = _run(find_outcomes, "2例合并强直性脊柱炎患者移植后疾病活动指数分别由2.7和3.6下降为1.2和2.5")

@@ -1,4 +1,4 @@
-"""Research articles that report one study of their own, end to end. The two abstracts in
+"""Research articles that report one study of their own, end to end. The abstracts and news item in
 tests/data/ were written for these tests in the style of Chinese clinical journals (目的/方法/
 结果/结论, arms, mean ± SD, doses per arm); they are not from any paper."""
 
@@ -28,6 +28,9 @@ def _study(name):
             "disease": ["LN"], "cell_type": "MSC", "cell_source": ["bone_marrow"], "donor": "allogeneic", "n_patients": 40,
             "route": ["intravenous"], "dose": [(1e6, 1e6, "cells/kg", 1, None), (2e6, 2e6, "cells/kg", 1, None)],
             "follow_up": (60, 60)}),
+        ("news_ss_ucmsc.txt", {  # a news item about a study: no follow-up stated, only a time point
+            "disease": ["SS"], "cell_type": "MSC", "cell_source": ["umbilical_cord"], "donor": "allogeneic", "n_patients": 25,
+            "route": ["intravenous"], "dose": [(1e6, 1e6, "cells/kg", 2, "4周")], "follow_up": None}),
     ],
 )
 def test_study_characteristics(name, expected):
@@ -40,7 +43,7 @@ def test_study_characteristics(name, expected):
         "n_patients": r["n_patients"]["value"],
         "route": [x["code"] for x in r["route"]],
         "dose": [(d["low"], d["high"], d["unit"], d["times"], d["interval"]) for d in r["dose"]],
-        "follow_up": (r["follow_up_months"]["low"], r["follow_up_months"]["high"]),
+        "follow_up": (r["follow_up_months"]["low"], r["follow_up_months"]["high"]) if r["follow_up_months"] else None,
     }
     assert got == expected
 
@@ -70,6 +73,8 @@ def test_outcomes(name, text, measure, value, unit):
         ("research_ra_ucmsc.txt", "均未发生严重不良反应", True, True, None),
         ("research_ra_ucmsc.txt", "2例出现一过性发热", False, None, 2),
         ("research_ln_bmmsc.txt", "未见输注相关严重不良事件", True, True, None),
+        ("news_ss_ucmsc.txt", "3 例出现轻度头痛", False, None, 3),
+        ("news_ss_ucmsc.txt", "无严重不良事件", True, True, None),
     ],
 )
 def test_adverse_events(name, text, negated, serious, count):

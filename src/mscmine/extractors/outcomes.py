@@ -143,7 +143,11 @@ _DEATHS = regex.compile(r"(?P<n>\d{1,5})\s?例(?:患者)?\s?(?:均)?(?:死亡|�
 _SCORES = regex.compile(
     r"(?:评分)?\s?分别\s?(?:由|从)\s?(?P<before>[\d.]+(?:\s?[和、,]\s?[\d.]+)+)\s?(?:下降|降低|减少|上升|升高)(?:为|至|到)\s?(?P<after>[\d.]+(?:\s?[和、,]\s?[\d.]+)+)"
 )
-_CHANGED = regex.compile(rf"[^。;,，]{{0,12}}?(?:显著|明显|均|有所|逐渐)?(?P<verb>{_DOWN}|{_UP}|改善)")
+# "ESSDAI 评分较基线平均下降 4.3 分": the change, when stated, is kept beside the direction
+_CHANGED = regex.compile(
+    rf"[^。;,，]{{0,12}}?(?:显著|明显|均|有所|逐渐)?(?P<verb>{_DOWN}|{_UP}|改善)"
+    r"(?:了)?(?:\s?(?P<delta>\d+(?:\.\d+)?)\s?(?P<dunit>分|%|个百分点))?"
+)
 _NOT_ACHIEVED = regex.compile(
     r"(?:未能|不能|未|没有)(?:诱导|达到|实现|获得)?(?P<what>病情缓解|临床缓解|完全缓解|缓解"
     r"|(?:改善|阻止|延缓|控制)[^。;；,，]{0,10}?(?:疾病活动性|疾病活动度|病情进展|病情))"
@@ -385,5 +389,11 @@ def find_outcomes(text: str) -> list[OutcomeMatch]:
             continue
         verb = m.group("verb")
         neg = context_of(text, m.start(), m.end(), cues)["negated"]
-        add(OutcomeMatch(m.start(), m.end(), code, None, None, neg, "down" if regex.match(_DOWN, verb) else "up" if regex.match(_UP, verb) else None))
+        direction = "down" if regex.match(_DOWN, verb) else "up" if regex.match(_UP, verb) else None
+        extra = {}
+        if m.group("delta"):
+            delta = float(m.group("delta"))
+            extra = {"change": -delta if direction == "down" else delta,
+                     "change_unit": "score" if m.group("dunit") == "分" else "%" if m.group("dunit") == "%" else "points"}
+        add(OutcomeMatch(m.start(), m.end(), code, None, None, neg, direction, extra))
     return sorted(out, key=lambda o: o.start)
