@@ -37,6 +37,7 @@ makes pdfminer loop cannot hang the caller (jsvine/pdfplumber #681).
 
 from __future__ import annotations
 
+import gc
 import io
 import math
 import multiprocessing
@@ -87,6 +88,13 @@ _LIST_MARKER = re.compile(r"^(?:[•●▪■◆◇○□►▶✓※]|[①-⑳]
 _DOI = re.compile(r"\b10\.\d{4,9}/[-._;()/:A-Za-z0-9<>]+[A-Za-z0-9]")
 _LATIN_JOIN_END = re.compile(r"[A-Za-z0-9,.;:!?)\]%\"'”’]$")
 _LATIN_JOIN_START = re.compile(r"^[A-Za-z0-9(\[\"'“‘]")
+# compiled here rather than through `re`'s cache: the parse runs in a forked child, and a
+# cache filled there is lost with it (each document would compile them again)
+_WHITESPACE = re.compile(r"\s+")
+_DIGITS = re.compile(r"\d+")
+_SMALL_INT = re.compile(r"[-−–]?\d{1,2}")
+_GENERIC_TITLE = re.compile(r"^(?:untitled|microsoft word|document\d*\b)|\.(?:docx?|pdf|tex|indd|qxd)$", re.I)
+_TITLE_WORDS = re.compile(r"[\u4e00-\u9fff]{2}|[A-Za-z]{3,}\s+[A-Za-z]{2,}")
 
 
 # =============================================================================================
@@ -95,7 +103,19 @@ _LATIN_JOIN_START = re.compile(r"^[A-Za-z0-9(\[\"'“‘]")
 
 def load_pdf(data: bytes, path: str, doc_id: str, timeout: float | None) -> Document:
     """Read a PDF's bytes into a `Document`; `timeout` (seconds) bounds the whole parse."""
+    if timeout is not None and timeout > 0:
+        _prepare_parent()
     return _call_with_time_limit(_load, (data, path, doc_id), timeout, path)
+
+
+def _prepare_parent() -> None:
+    """Import pypdfium2 here, before the parse is forked: a module imported in the child is
+    imported again in every child (about 10 ms a document). pdfplumber (pdfminer) is left to
+    the child: it is needed only for the pages PDFium cannot read, and costs more to import."""
+    import pypdfium2  # noqa: F401
+    import pypdfium2.raw  # noqa: F401
+
+    "".encode("utf-16-le")  # the codec PDFium's text comes in (looked up once per process)
 
 
 def _load(data: bytes, path: str, doc_id: str) -> Document:
@@ -124,6 +144,10 @@ def _call_with_time_limit(func: Callable[..., Document], args: tuple, timeout: f
 
 
 def _worker(conn, func, args) -> None:  # pragma: no cover - runs in the child process
+    # the parent's objects go to the collector's permanent generation: a collection in the
+    # child then looks at the child's own objects only, instead of walking (and so copying, page
+    # by page) everything the parent holds
+    gc.freeze()
     try:
         result: tuple = ("ok", func(*args))
     except MscmineError as exc:
@@ -512,9 +536,9 @@ def superscript_text(raw: str, before: str) -> str:
 
 
 def _sup_text(raw: str, before: str, stats: _SupStats | None) -> str:
-    text = re.sub(r"\s+", "", raw)
+    text = _WHITESPACE.sub("", raw)
     before = before.rstrip()
-    if re.fullmatch(r"[-−–]?\d{1,2}", text) and (_EXPONENT_BEFORE.search(before) or _UNIT_BEFORE.search(before)):
+    if _SMALL_INT.fullmatch(text) and (_EXPONENT_BEFORE.search(before) or _UNIT_BEFORE.search(before)):
         if stats:
             stats.exponents += 1 if _EXPONENT_BEFORE.search(before) else 0
             stats.other += 0 if _EXPONENT_BEFORE.search(before) else 1
@@ -912,7 +936,7 @@ def _dedupe(chars: list[_Char]) -> list[_Char]:
 
 
 def _furniture_key(text: str) -> str:
-    return re.sub(r"\d+", "#", re.sub(r"\s+", "", text))
+    return _DIGITS.sub("#", _WHITESPACE.sub("", text))
 
 
 def _drop_ruled_furniture(pd: _PageData, tables: list[_TableBlock], dropped_text: list[str]) -> int:
@@ -1423,9 +1447,9 @@ def _compose(blocks: list[_Block], n_pages: int) -> tuple[str, list[Page], list[
 
 def _plausible_title(title: str) -> bool:
     t = title.strip()
-    if len(t) < 4 or re.match(r"^(?:untitled|microsoft word|document\d*\b)|\.(?:docx?|pdf|tex|indd|qxd)$", t, re.I):
+    if len(t) < 4 or _GENERIC_TITLE.match(t):
         return False
-    return bool(re.search(r"[\u4e00-\u9fff]{2}|[A-Za-z]{3,}\s+[A-Za-z]{2,}", t))
+    return bool(_TITLE_WORDS.search(t))
 
 
 def _visual_title(items: list[_Item]) -> str | None:
