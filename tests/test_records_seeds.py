@@ -198,3 +198,10 @@ def test_seed001_studies_reported_by_their_results(records001, citation, disease
 def test_seed001_background_citation_is_no_study(records001):
     # Lisnevskaja 等^[20]认为遗传易感性…: an opinion on causes; the next clause, closed by ^[22], is not its statement
     assert "[20]" not in {r["study"]["citation"] for r in records001 if r["scope"] == "study"}
+
+
+def test_seed001_clause_closed_by_its_citation_is_a_study(records001):
+    # 由于…自体 MSCs 移植不能改善 SLE 疾病活动性^[22]: no author named, a result in patients
+    rec = next(r for r in records001 if r["scope"] == "study" and r["study"]["citation"] == "[22]")
+    assert [d["code"] for d in rec["disease"]] == ["SLE"] and rec["donor"]["code"] == "autologous"
+    assert [(o["measure"], o["negated"]) for o in rec["outcomes"]] == [("SLEDAI", True)]

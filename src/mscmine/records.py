@@ -400,6 +400,23 @@ def build_records(analysis: Analysis) -> list[StudyRecord]:
             studies[key] = st
         order.append(base if studies.get(base) is st else key)
 
+    # 2a. a clause that states a result in patients and closes with its own citation, no author
+    # named: "自体 MSCs 移植不能改善 SLE 疾病活动性^[22]"
+    simple = _simplified(text)
+    for clause_start, cit_start, numbers in cited_clauses:
+        if len(numbers) != 1 or ("cit", numbers[0]) in studies or any(a <= clause_start < b for a, b in analysis.excluded):
+            continue
+        inside = [m for m in mentions if clause_start <= m.start and m.end <= cit_start]
+        clause = simple[clause_start:cit_start]
+        if _ANIMAL.search(clause) or not any(m.label == "OUTCOME" or m.label == "N_PATIENTS" for m in inside):
+            continue
+        if not _is_patient_study(inside, clause) or "CELL_TYPE" not in {m.label for m in inside}:
+            continue
+        key = ("cit", numbers[0])
+        studies[key] = _Study(key, None, numbers, None, [(clause_start, cit_start)],
+                              _section_disease_at(sections, clause_start), inside)
+        order.append(key)
+
     # 2b. studies named without a citation mark
     covered = [span for st in studies.values() for span in st.spans] + table_spans
     for st in _uncited_studies(analysis, covered, sections):
