@@ -91,6 +91,13 @@ def test_no_label_falls_below_the_baseline(report):
             assert now >= f1 - 1e-9, f"{split} {label}: value F1 {now} is below the baseline {f1}"
 
 
+def test_study_records_do_not_fall_below_the_baseline(report):
+    baseline = json.loads(BASELINE.read_text(encoding="utf-8"))
+    for split, f1 in baseline.get("record_f1", {}).items():
+        now = report["splits"][split]["records"]["record_match"]["f1"]
+        assert now >= f1 - 1e-9, f"{split}: study-record F1 {now} is below the baseline {f1}"
+
+
 def test_eval_cli_prints_both_splits(capsys):
     from mscmine.cli import main
 

@@ -16,7 +16,9 @@ def main(root: str = ".") -> None:
         for split, res in report["splits"].items()
         if split != "all"
     }
-    out = {"value_f1": value_f1}
+    record_f1 = {split: res["records"]["record_match"]["f1"] for split, res in report["splits"].items()
+                 if split != "all" and res["records"]["gold_records"]}
+    out = {"value_f1": value_f1, "record_f1": record_f1}
     (root_path / "annotations" / "baseline.json").write_text(json.dumps(out, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(json.dumps(out, indent=1))
 
