@@ -678,6 +678,36 @@ _SIZE_EPSILON = 0.01  # PDFium's text page skips a text object narrower than thi
 _STROKE_MODE = 1  # FPDF_TEXTRENDERMODE_STROKE
 
 
+class _FastCalls:
+    """PDFium's per-character functions called with plain addresses (ints) instead of
+    pypdfium2's typed pointers: the same C functions, without building a pointer object for
+    each text object or converting each argument through its declared type (the calls are made
+    once or more per character)."""
+
+    def __init__(self, ctypes, pdfium_c):
+        vp, c_int, c_uint, c_double, c_float, c_int_ = ctypes.c_void_p, ctypes.c_int, ctypes.c_uint, ctypes.c_double, ctypes.c_float, ctypes.c_int
+
+        def proto(func, restype, *argtypes):
+            return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(func, vp).value)
+
+        self.loose_box = proto(pdfium_c.FPDFText_GetLooseCharBox, c_int_, vp, c_int, vp)
+        self.font_size = proto(pdfium_c.FPDFText_GetFontSize, c_double, vp, c_int)
+        self.char_origin = proto(pdfium_c.FPDFText_GetCharOrigin, c_int_, vp, c_int, vp, vp)
+        self.text_object = proto(pdfium_c.FPDFText_GetTextObject, vp, vp, c_int)
+        self.text_font = proto(pdfium_c.FPDFTextObj_GetFont, vp, vp)
+        self.obj_font_size = proto(pdfium_c.FPDFTextObj_GetFontSize, c_int_, vp, vp)
+        self.glyph_width = proto(pdfium_c.FPDFFont_GetGlyphWidth, c_int_, vp, c_uint, c_float, vp)
+
+
+_FAST: list[_FastCalls] = []
+
+
+def _fast_calls(ctypes, pdfium_c) -> _FastCalls:
+    if not _FAST:
+        _FAST.append(_FastCalls(ctypes, pdfium_c))
+    return _FAST[0]
+
+
 def _revive(objs: list, ctypes, pdfium_c, refs, l_, r_) -> bool:
     """Make text objects of zero width visible to PDFium's text page.
 
@@ -782,19 +812,22 @@ def _pdfium_page(page, number: int, counts: Counter, widths: dict, ctypes, pdfiu
         pdfium_c.FPDFText_GetText(raw, 0, n, buf)
         codes = buf[:n]
         rect = pdfium_c.FS_RECTF()
+        rect_ref = ctypes.byref(rect)
         ox, oy = ctypes.c_double(), ctypes.c_double()
         fw, fsz = ctypes.c_float(), ctypes.c_float()
         ox_ref, oy_ref, fw_ref, fsz_ref = ctypes.byref(ox), ctypes.byref(oy), ctypes.byref(fw), ctypes.byref(fsz)
-        get_box = pdfium_c.FPDFText_GetLooseCharBox
-        get_size = pdfium_c.FPDFText_GetFontSize
-        get_origin = pdfium_c.FPDFText_GetCharOrigin
-        get_object = pdfium_c.FPDFText_GetTextObject
+        fast = _fast_calls(ctypes, pdfium_c)
+        handle = ctypes.cast(raw, ctypes.c_void_p).value
+        get_box = fast.loose_box
+        get_size = fast.font_size
+        get_origin = fast.char_origin
+        get_object = fast.text_object  # the object's address, as an int
         generated = pdfium_c.FPDFText_IsGenerated
         angle = pdfium_c.FPDFText_GetCharAngle
         map_error = pdfium_c.FPDFText_HasUnicodeMapError
-        address = ctypes.c_void_p.from_buffer
-        objects: dict[int, tuple] = {}  # text object's address -> (font, font size, font's address)
+        objects: dict[int, tuple] = {}  # text object's address -> (font's address, font size)
         chars: list[_Char] = []
+        append = chars.append
         total = 0
         for i, code in enumerate(codes):
             if code <= 32 or code == 0xA0 or 0xD800 <= code <= 0xDFFF or code >= 0xFFFD:
@@ -814,33 +847,33 @@ def _pdfium_page(page, number: int, counts: Counter, widths: dict, ctypes, pdfiu
                 if 0.01 < a < 6.27:
                     counts["rotated"] += 1
                     continue
-            get_box(raw, i, rect)
-            size = float(get_size(raw, i)) or 1.0
+            get_box(handle, i, rect_ref)
+            size = get_size(handle, i) or 1.0
             x0, x1 = rect.left, rect.right
             if code < 128 and code != 32:
                 # Latin glyph: the PDF font's advance width from the origin (PDFium's loose box
                 # uses the substitute font's), as pdfminer measures it
-                obj = get_object(raw, i)
-                known = objects.get(address(obj).value)
+                obj = get_object(handle, i)
+                known = objects.get(obj)
                 if known is None:
-                    font = pdfium_c.FPDFTextObj_GetFont(obj)
-                    pdfium_c.FPDFTextObj_GetFontSize(obj, fsz_ref)
-                    known = objects[address(obj).value] = (font, fsz.value, address(font).value)
-                font, font_size, font_key = known
-                key = (font_key, code, font_size)
+                    font = fast.text_font(obj)
+                    fast.obj_font_size(obj, fsz_ref)
+                    known = objects[obj] = (font, fsz.value)
+                font, font_size = known
+                key = (font, code, font_size)
                 adv = widths.get(key)
                 if adv is None:
-                    adv = fw.value if pdfium_c.FPDFFont_GetGlyphWidth(font, code, font_size, fw_ref) else -1.0
+                    adv = fw.value if fast.glyph_width(font, code, font_size, fw_ref) else -1.0
                     widths[key] = adv
                 if adv >= 0 and font_size > 0:
-                    get_origin(raw, i, ox_ref, oy_ref)
+                    get_origin(handle, i, ox_ref, oy_ref)
                     x0 = ox.value
                     x1 = x0 + adv * size / font_size
             top, bottom = height - rect.top, height - rect.bottom
             if x1 < 0 or x0 > width or bottom < 0 or top > height:
                 counts["outside"] += 1
                 continue
-            chars.append(_Char(chr(code), x0, x1 if x1 > x0 else x0, top, bottom, size))
+            append(_Char(chr(code), x0, x1 if x1 > x0 else x0, top, bottom, size))
     finally:
         textpage.close()
     kept = _dedupe(chars)
