@@ -362,14 +362,18 @@ def _cluster(chars: list[_Char]) -> list[_Line]:
     if not chars:
         return []
     ordered = sorted(chars, key=_CY)
-    groups: list[list[_Char]] = [[ordered[0]]]
-    last = ordered[0].cy
+    first = ordered[0]
+    group = [first]
+    groups: list[list[_Char]] = [group]
+    last, last_size = first.cy, first.size
     for c in ordered[1:]:
-        if c.cy - last <= CLUSTER_GAP * max(c.size, groups[-1][-1].size):
-            groups[-1].append(c)
+        cy, size = c.cy, c.size
+        if cy - last <= CLUSTER_GAP * (size if size >= last_size else last_size):
+            group.append(c)
         else:
-            groups.append([c])
-        last = c.cy
+            group = [c]
+            groups.append(group)
+        last, last_size = cy, size
     # a group of only small characters (superscripts, subscripts) joins the neighbouring group
     # whose vertical extent holds its centre
     infos = [_group_info(g) for g in groups]
@@ -937,15 +941,22 @@ def _dedupe(chars: list[_Char]) -> list[_Char]:
     per character group, which took over a second per page here; columns of 1 pt (by text and
     whole x0) are linear: a match lies in the character's own column or a neighbouring one.
     """
-    seen: dict[tuple[str, int], list[_Char]] = {}
+    seen: dict[str, dict[int, list[_Char]]] = {}  # text -> whole x0 -> kept characters
     kept: list[_Char] = []
+    keep = kept.append
     get = seen.get
     for ch in chars:
-        text, x0, top, size = ch.text, ch.x0, ch.top, ch.size
+        text = ch.text
+        x0 = ch.x0
         bx = int(x0)
+        columns = get(text)
+        if columns is None:
+            seen[text] = {bx: [ch]}
+            keep(ch)
+            continue
+        top, size = ch.top, ch.size
         dup = False
-        for key in ((text, bx - 1), (text, bx), (text, bx + 1)):
-            others = get(key)
+        for others in (columns.get(bx - 1), columns.get(bx), columns.get(bx + 1)):
             if others:
                 for o in others:
                     if -1 <= o.x0 - x0 <= 1 and -1 <= o.top - top <= 1 and -0.5 < o.size - size < 0.5:
@@ -955,12 +966,12 @@ def _dedupe(chars: list[_Char]) -> list[_Char]:
                     break
         if dup:
             continue
-        own = get((text, bx))
+        own = columns.get(bx)
         if own is None:
-            seen[(text, bx)] = [ch]
+            columns[bx] = [ch]
         else:
             own.append(ch)
-        kept.append(ch)
+        keep(ch)
     return kept
 
 
@@ -1058,6 +1069,26 @@ def _inside(c: _Char, x0: float, top: float, x1: float, bottom: float) -> bool:
     return x0 - 1 <= cx <= x1 + 1 and top - 1 <= c.cy <= bottom + 1
 
 
+def _within(chars: list[_Char], x0: float, top: float, x1: float, bottom: float) -> list[_Char]:
+    """The characters `_inside` the box (the same test, without a call per character)."""
+    left, right, upper, lower = x0 - 1, x1 + 1, top - 1, bottom + 1
+    return [c for c in chars if left <= (c.x0 + c.x1) / 2 <= right and upper <= c.cy <= lower]
+
+
+def _outside(chars: list[_Char], boxes: list[tuple[float, float, float, float]]) -> list[_Char]:
+    """The characters `_inside` none of the boxes (x0, top, x1, bottom)."""
+    edges = [(x0 - 1, x1 + 1, top - 1, bottom + 1) for x0, top, x1, bottom in boxes]
+    out = []
+    for c in chars:
+        cx, cy = (c.x0 + c.x1) / 2, c.cy
+        for left, right, upper, lower in edges:
+            if left <= cx <= right and upper <= cy <= lower:
+                break
+        else:
+            out.append(c)
+    return out
+
+
 def _cell_text(chars: list[_Char], stats: _SupStats) -> str:
     if not chars:
         return ""
@@ -1090,7 +1121,7 @@ def _ruled_tables(pd: _PageData, chars: list[_Char], stats: _SupStats) -> list[_
                     cells.append("")
                     continue
                 cx0, ctop, cx1, cbottom = cell
-                cells.append(_cell_text([c for c in chars if _inside(c, cx0, ctop, cx1, cbottom)], stats))
+                cells.append(_cell_text(_within(chars, cx0, ctop, cx1, cbottom), stats))
             if any(cells):
                 out_rows.append(cells)
         if len(out_rows) >= 1 and max(len(r) for r in out_rows) >= 2:
@@ -1146,7 +1177,7 @@ def _rule_tables(pd: _PageData, chars: list[_Char], taken: list[_TableBlock], st
         x1 = max(r.x1 for r in ys)
         runs: list[list[_Rule]] = [[ys[0]]]
         for a, b in zip(ys, ys[1:]):
-            between = [c for c in chars if _inside(c, x0, a.y, x1, b.y)]
+            between = _within(chars, x0, a.y, x1, b.y)
             if between and _tabular(_cluster(between), x1 - x0):
                 runs[-1].append(b)
             else:
@@ -1161,7 +1192,7 @@ def _rule_tables(pd: _PageData, chars: list[_Char], taken: list[_TableBlock], st
 
 
 def _table_from_region(chars: list[_Char], x0: float, top: float, x1: float, bottom: float, stats: _SupStats) -> _TableBlock | None:
-    inside = [c for c in chars if _inside(c, x0, top, x1, bottom)]
+    inside = _within(chars, x0, top, x1, bottom)
     ink = [c for c in inside if not c.text.isspace()]
     if not ink:
         return None
@@ -1247,13 +1278,21 @@ def _find_gutter(lines: list[_Line], width: float) -> float | None:
         return None
     segs = [(ln, _segments(ln)) for ln in lines]
     lo, hi = int(0.3 * width), int(0.7 * width)
-    cover = [0] * (hi - lo + 1)
+    # how many segments cover each whole x from lo to hi: +1 where a segment starts, -1 after
+    # it ends, summed from the left
+    steps = [0] * (hi - lo + 2)
     for _, ss in segs:
         for s in ss:
-            a = max(lo, math.ceil(min(c.x0 for c in s)))
-            b = min(hi, math.floor(max(c.x1 for c in s)))
-            for x in range(a, b + 1):
-                cover[x - lo] += 1
+            a = max(lo, math.ceil(s[0].x0))  # a segment's characters are in x0 order
+            b = min(hi, math.floor(max([c.x1 for c in s])))
+            if a <= b:
+                steps[a - lo] += 1
+                steps[b - lo + 1] -= 1
+    cover = []
+    running = 0
+    for step in steps[:-1]:
+        running += step
+        cover.append(running)
     least = min(cover)
     best_len, best_mid, run_start = 0, None, None
     for i, v in enumerate(cover + [least + 1]):
@@ -1565,9 +1604,9 @@ def _parse(data: bytes, path: str, doc_id: str, info: _Info) -> Document:
         dropped += cut
         chars = pd.chars
         for t in tables:
-            _attach_caption(t, [c for c in chars if not _inside(c, t.x0, t.top, t.x1, t.bottom)])
+            _attach_caption(t, _outside(chars, [(t.x0, t.top, t.x1, t.bottom)]))
         if tables:
-            chars = [c for c in chars if not any(_inside(c, t.x0, t.top, t.x1, t.bottom) for t in tables)]
+            chars = _outside(chars, [(t.x0, t.top, t.x1, t.bottom) for t in tables])
         if tables or cut:
             lines = _cluster(chars)
         else:
