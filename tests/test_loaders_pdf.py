@@ -452,3 +452,60 @@ def test_random_bytes_after_a_pdf_header_never_escape_as_other_errors():
             assert "fuzz.pdf" in str(exc)
 
     check()
+
+
+# ---------------------------------------------------------------------------------------------
+# the fast paths give what their plain definitions give
+
+
+def test_dedupe_same_as_the_pairwise_definition():
+    """A character goes when an earlier kept one has the same text, x0 and top within 1 pt and a
+    size within 0.5 pt; the columns by whole x0 find exactly those (positions near whole
+    numbers, where the column changes, included)."""
+    import random
+
+    rng = random.Random(8)
+    for _ in range(40):
+        chars = []
+        for _ in range(rng.randint(1, 120)):
+            x0 = rng.choice([rng.uniform(0, 30), rng.randint(0, 30) + rng.choice([-1e-9, 0.0, 1e-9, 0.999, 1.0])])
+            top = rng.choice([rng.uniform(0, 6), float(rng.randint(0, 6))])
+            chars.append(pdf_loader._Char(rng.choice("的1a"), x0, x0 + 5, top, top + 9, rng.choice([9.0, 9.4, 9.5, 10.0])))
+            if rng.random() < 0.3:  # drawn again nearby (fake bold)
+                c = chars[-1]
+                dx, dy = rng.uniform(-1.2, 1.2), rng.uniform(-1.2, 1.2)
+                chars.append(pdf_loader._Char(c.text, c.x0 + dx, c.x1 + dx, c.top + dy, c.bottom + dy, c.size))
+        expected = []
+        for ch in chars:
+            if not any(o.text == ch.text and -1 <= o.x0 - ch.x0 <= 1 and -1 <= o.top - ch.top <= 1 and -0.5 < o.size - ch.size < 0.5 for o in expected):
+                expected.append(ch)
+        assert pdf_loader._dedupe(chars) == expected
+
+
+def test_box_filters_same_as_inside():
+    import random
+
+    rng = random.Random(3)
+    chars = []
+    for _ in range(300):
+        x0, top = rng.uniform(0, 100), rng.uniform(0, 100)
+        chars.append(pdf_loader._Char("字", x0, x0 + rng.uniform(0, 10), top, top + 10, 10.0))
+    for _ in range(30):
+        boxes = []
+        for _ in range(rng.randint(1, 3)):
+            x0, top = rng.uniform(-5, 90), rng.uniform(-5, 90)
+            boxes.append((x0, top, x0 + rng.uniform(0, 40), top + rng.uniform(0, 40)))
+        x0, top, x1, bottom = boxes[0]
+        assert pdf_loader._within(chars, x0, top, x1, bottom) == [c for c in chars if pdf_loader._inside(c, x0, top, x1, bottom)]
+        assert pdf_loader._outside(chars, boxes) == [c for c in chars if not any(pdf_loader._inside(c, *b) for b in boxes)]
+
+
+def test_forked_parse_reads_as_the_in_process_one(seed_docs):
+    """The time limit's child (pypdfium2 imported before the fork, the parent's objects frozen
+    for the collector) gives the document the parse gives in the calling process."""
+    for stem, (rendered, doc) in list(seed_docs.items())[:2]:
+        here = load(rendered.path, timeout=None)
+        assert here.text == doc.text, stem
+        assert [(p.number, p.start, p.end) for p in here.pages] == [(p.number, p.start, p.end) for p in doc.pages]
+        assert [(t.rows, t.caption, t.start, t.end, t.page) for t in here.tables] == [(t.rows, t.caption, t.start, t.end, t.page) for t in doc.tables]
+        assert here.meta == doc.meta
