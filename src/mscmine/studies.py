@@ -1,0 +1,599 @@
+"""Study finding: the studies an article reports, each with the mentions that are its facts.
+
+`find_studies` runs these steps in order (``records.build_records`` then makes one record of each):
+
+1. Study tables in the text (``tables.read_tables``) give one study per row.
+2. Citation anchors in running text start a study: ``Liang 等^[13]报道…``, ``王黎明等^[15]采用…``,
+   ``一项…研究^[25]``, ``该课题组进一步…^[16]``. A study runs to the next anchor, section heading,
+   paragraph end or later clause closed by another citation; the mentions inside it are its
+   facts. Studies with no patient fact (no sample size or dose, no result after a treatment)
+   only add to a known study of their citation; studies in animals are listed apart and never
+   become records. The same citation in two places is one study (facts merged); one citation
+   that reports several disease cohorts gives one study per cohort.
+2a. A clause that states a result in patients and closes with its own citation, no author named,
+   is a study: ``自体 MSCs 移植不能改善 SLE 疾病活动性^[22]``.
+2b. Studies named without a citation mark (a registered trial, ``欧洲学者报道``, ``一项…研究``, a
+   year-led history sentence) are one sentence each.
+2c. An article with none of the above that counts and treats patients in its own text (a trial,
+   a case series) reports one study: its own.
+3. A clause that ends in a citation mark (``…点状注射[8]``) adds its facts to that citation's
+   table study.
+3b. Outcome tables add each row to the study of the row's citation.
+4. A statement about all patients (``所有76例患者均经静脉输注``) gives the pooled routes.
+4b. A study that names no disease, in no section that does, is about the article's disease when
+   one disease dominates the article.
+5. The reference list fills what the running text leaves out: year and first author.
+
+Besides the studies: the citations a pooled total counts (``12篇文献[1-12]…共纳入76例``) and
+the cited studies in animals or in vitro.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+import regex
+
+from .mention import Mention
+from .mentions import ANIMAL, Analysis
+from .normalize import parse_citation_numbers, to_simplified_chars
+from .references import parse_references
+from .tables import OutcomeRow, OutcomeTable, read_outcome_tables, read_tables
+
+_AUTHOR = r"(?P<author>[A-Z][A-Za-z\-']+(?:\s[A-Z][A-Za-z\-']+)?|[\p{Han}]{2,4}?)\s?(?:等|团队|课题组)"
+_CIT = r"\s?(?P<cit>\^?\[\s?\d{1,3}(?:\s?[,，\-~]\s?\d{1,3})*\s?\])"
+_ANCHORS = [
+    regex.compile(_AUTHOR + _CIT),
+    regex.compile(r"(?P<backref>该(?:课题组|团队|研究组|小组|研究团队))[^。;\n]{0,120}?" + _CIT),
+    regex.compile(r"(?P<generic>(?:另)?一项[^。;\n]{0,40}?(?:研究|试验|报道)(?:结果)?(?:中)?)" + _CIT),
+    regex.compile(r"(?P<generic>(?:在)?(?:已发表的)?(?:病例|个案)(?:报道)?里?)[^。;\n]{0,40}?" + _CIT),
+]
+# Studies named without a citation mark (science journalism, reviews of registered trials, the
+# history paragraphs of reviews): the anchor starts a sentence-long study. Kinds, as data:
+_UNCITED_ANCHORS: tuple[tuple[str, regex.Pattern], ...] = (
+    # a registered trial: NCT01663116, ChiCTR-IIR-16009013
+    ("registry", regex.compile(r"(?P<label>NCT\d{8}|ChiCTR[-A-Za-z]*\d{6,12})")),
+    # who reported it: "欧洲学者报道", "徐建军团队发现", "该团队成功应用", "研究人员观察到"
+    # (the name is read behind the keyword, so the search starts from the keyword: fast)
+    ("reporter", regex.compile(
+        r"(?<=(?P<pre>[\p{Han}A-Za-z]{0,6}))(?P<kw>学者|团队|课题组|研究组|研究者|研究人员|医生)(?:的研究)?\s?[^。;,，:：]{0,6}?"
+        r"(?:报道|报告|发现|揭示|证实|观察到|开展|进行|应用|采用|首次)")),
+    # "一项1/2期随机对照研究", "一项纳入 60 例患者的试验"
+    ("one_study", regex.compile(r"(?<![\p{Han}])(?:另)?(?P<label>一项[^。;\n]{0,40}?(?:研究|试验))")),
+    # a year-led history sentence: "2007年首次应用异体骨髓MSC移植治疗难治性SLE"
+    ("year", regex.compile(r"(?:^|(?<=[。;\n]))\s*(?:在\s?)?(?P<year>(?:19|20)\d{2})\s?年[,，]?")),
+)
+#: transplant procedures that name the cells given, for studies that name no cell type
+PROCEDURE_CELL_TYPES = {"骨髓移植": "HSC", "外周血干细胞移植": "HSC", "脐血移植": "HSC"}
+PROCEDURE_CELL_TYPE = regex.compile("|".join(sorted(PROCEDURE_CELL_TYPES, key=len, reverse=True)))
+# what a sentence must say for an uncited anchor to be a study in patients: a treatment given
+_TREATMENT = regex.compile(r"移植|输注|注射|治疗|应用|接受|给予|回输")
+_IN_VITRO = regex.compile(r"体外|培养|细胞系|共培养")
+_SIMILAR_RESULTS = regex.compile(r"(?:亦|也)(?:有|得到|获得|显示出?|观察到)?(?:相似|类似|一致)的?(?:结果|结论|疗效)")
+_YEAR = regex.compile(r"(?:在\s?)?(?P<year>(?:19|20)\d{2})\s?年")
+_ANIMAL = ANIMAL  # animal and in-vitro cues, shared with mentions.py
+_HEADING = regex.compile(r"^\s*(?:\d+(?:\.\d+)*\s+|[一二三四五六七八九十]+[、.]\s?)(?P<title>[^\n。]{1,40}?)(?:\s{2,}|$)", regex.MULTILINE)
+#: what stands before a pooled total ("12篇文献共报道", "实验共纳入", "总体"): the 30 characters before the count
+POOLED_BEFORE = regex.compile(r"(?:篇|文献|项研究|项试验)[^。]{0,20}?(?:共|总计|合计|累计)|总体|实验共纳入|共纳入|累计纳入")
+_ALL_PATIENTS = regex.compile(r"所有\s?\d*\s?例?患者(?:均|都)?")
+
+
+@dataclass
+class Study:
+    """One study an article reports: where the text tells of it (original offsets) and the
+    mentions that are its facts, with what a study table or the reference list adds."""
+
+    key: tuple  # ("cit", n), ("cit", n, diseases) for a further cohort, ("uncited", offset), ("article",)
+    label: str | None
+    citation: tuple[int, ...]
+    year: int | None
+    spans: list[tuple[int, int]]  # original ranges
+    section_disease: list[Mention]
+    mentions: list[Mention] = field(default_factory=list)
+    table_cells: dict[str, Any] = field(default_factory=dict)
+    outcome_rows: list[tuple[OutcomeTable, OutcomeRow]] = field(default_factory=list)  # rows of outcome tables
+    reference: Any = None  # references.Reference of the study's citation, when the list has it
+
+
+@dataclass
+class StudyFinding:
+    """What `find_studies` finds in one article."""
+
+    studies: list[Study]  # in text order, one record each
+    table_spans: list[tuple[int, int]]  # original ranges of the study tables
+    pooled_routes: list[Mention]  # routes stated for all patients: for table studies that state none
+    pooled_citations: set[int]  # citations of the studies a pooled total counts; empty when none does
+    animal_studies: list[dict]  # cited studies in animals or in vitro: named, never records
+
+
+@dataclass
+class _Found:
+    """Studies by key as the steps find them, and their keys in the order found. Two table rows
+    of one citation put its key in twice (the later row stands for both)."""
+
+    by_key: dict[tuple, Study] = field(default_factory=dict)
+    order: list[tuple] = field(default_factory=list)
+
+    def add(self, st: Study, key: tuple | None = None) -> None:
+        key = st.key if key is None else key
+        self.by_key[key] = st
+        self.order.append(key)
+
+
+def find_studies(analysis: Analysis) -> StudyFinding:
+    """The studies an article reports, in text order, and what the records need besides (steps
+    in the module docstring)."""
+    sections = _sections(analysis)
+    cited_clauses = _cited_clauses(analysis)
+    found = _Found()
+    tabled, table_spans = table_studies(analysis)  # 1
+    for st in tabled:
+        found.add(st)
+    from_anchors = add_anchored_studies(analysis, sections, cited_clauses, found)  # 2
+    for st in clause_cited_studies(analysis, sections, cited_clauses, found.by_key):  # 2a
+        found.add(st)
+    covered = [span for st in found.by_key.values() for span in st.spans] + table_spans
+    for st in uncited_studies(analysis, covered, sections):  # 2b
+        found.add(st)
+    if not found.by_key:  # 2c
+        own = single_study(analysis)
+        if own is not None:
+            found.add(own)
+    found.order.sort(key=lambda k: found.by_key[k].spans[0][0])  # records in text order
+    studies = found.by_key
+    add_cited_clause_facts(analysis, studies)  # 3
+    add_outcome_tables(analysis, studies)  # 3b
+    routes = pooled_routes(analysis)  # 4
+    fill_dominant_disease(analysis.mentions, studies.values())  # 4b
+    fill_from_references(analysis.doc.text, studies.values())  # 5
+    return StudyFinding(
+        studies=[studies[k] for k in found.order],
+        table_spans=table_spans,
+        pooled_routes=routes,
+        pooled_citations=pooled_citations(analysis),
+        animal_studies=animal_studies(analysis, from_anchors, studies),
+    )
+
+
+# --- sections, sentences, clauses
+
+
+def _sections(analysis: Analysis) -> list[tuple[int, list[Mention]]]:
+    """(original offset, disease mentions of the heading) for each section heading."""
+    norm = analysis.normalized
+    out = []
+    for m in _HEADING.finditer(norm.text):
+        a, b = norm.to_original(m.start("title"), m.end("title"))
+        diseases = [x for x in analysis.mentions if x.label == "DISEASE" and a <= x.start and x.end <= b]
+        out.append((a, diseases))
+    return out
+
+
+def _section_disease_at(sections, offset: int) -> list[Mention]:
+    current: list[Mention] = []
+    for start, diseases in sections:
+        if start > offset:
+            break
+        current = diseases
+    return current
+
+
+def _sentence_bounds(text: str, pos: int) -> tuple[int, int]:
+    start = max(text.rfind(c, 0, pos) for c in "。;；\n") + 1
+    ends = [i for i in (text.find(c, pos) for c in "。;；\n") if i != -1]
+    return start, (min(ends) + 1 if ends else len(text))
+
+
+def _cited_clauses(analysis: Analysis) -> list[tuple[int, int, tuple[int, ...]]]:
+    """(clause start, citation start, numbers) in original offsets for every citation mark: the
+    clause a mark closes runs from its sentence start or the previous mark."""
+    norm = analysis.normalized
+    out = []
+    prev_end = 0
+    for cit in norm.citations:
+        clause_start = max([norm.text.rfind(c, 0, cit.start) + 1 for c in "。;；\n"] + [prev_end])
+        prev_end = cit.end
+        a, b = norm.to_original(clause_start, cit.start)
+        out.append((a, b, cit.numbers))
+    return out
+
+
+def _simplified(text: str) -> str:
+    """Simplified script, character for character (so offsets hold)."""
+    return to_simplified_chars(text)
+
+
+# --- what makes a study
+
+
+def _is_patient_study(mentions: list[Mention], text: str) -> bool:
+    """Patients counted or dosed; or a result after a treatment, outside the culture dish; or
+    "…的研究亦有相似的结果", a study reported by its likeness to the one before."""
+    labels = {m.label for m in mentions}
+    if "N_PATIENTS" in labels or "DOSE" in labels:
+        return True
+    text = _simplified(text)  # the cues are written in Simplified script
+    if "OUTCOME" in labels and _TREATMENT.search(text) and not _IN_VITRO.search(text):
+        return True
+    return bool(_SIMILAR_RESULTS.search(text))
+
+
+def _has_patient_result(mentions: list[Mention]) -> bool:
+    """A sample size, a dose, a follow-up or a result with a number: what only a study in patients states."""
+    return any(
+        m.label in ("N_PATIENTS", "DOSE", "FOLLOW_UP") or (m.label == "OUTCOME" and m.value.get("value") is not None)
+        for m in mentions
+    )
+
+
+def pick_diseases(mentions: list[Mention], doc_text: str) -> list[Mention]:
+    """The cohort's diseases: those named with the sample size, else those before 患者, else all."""
+    diseases = [m for m in mentions if m.label == "DISEASE" and m.value not in ("AID", "RD")]
+    totals = [m for m in mentions if m.label == "N_PATIENTS" and m.value.get("role") in ("total", "group")]
+    with_count = [d for d in diseases if any(0 <= d.start - t.end <= 12 for t in totals)]
+    near_patients = [m for m in diseases if regex.match(r"\s?(?:患者|病人|患儿)", doc_text[m.end : m.end + 4])]
+    chosen = with_count or near_patients or diseases
+    # "PM/DM患者", "多发性肌炎/皮肌炎患者": the partner before the slash belongs too
+    for d in diseases:
+        if d not in chosen and any(regex.fullmatch(r"\s?[/、]\s?", doc_text[d.end : c.start]) for c in chosen if c.start > d.end):
+            chosen.append(d)
+    chosen.sort(key=lambda m: m.start)
+    out, seen = [], set()
+    for m in chosen:
+        if m.value not in seen:
+            seen.add(m.value)
+            out.append(m)
+    return out
+
+
+# --- 1. study tables
+
+
+def table_studies(analysis: Analysis) -> tuple[list[Study], list[tuple[int, int]]]:
+    """One study per row of each study table (its cells, the mentions in the row and the first
+    cell type in the header), and the tables' original ranges."""
+    text = analysis.doc.text
+    mentions = analysis.mentions
+    norm = analysis.normalized
+    studies: list[Study] = []
+    table_spans = []
+    for table in read_tables(norm.text):
+        ta, tb = norm.to_original(table.start, table.end)
+        table_spans.append((ta, tb))
+        header_end = text.find("\n", ta)
+        header_types = [m for m in mentions if m.label == "CELL_TYPE" and ta <= m.start < header_end]
+        for row in table.rows:
+            ra, rb = norm.to_original(row.start, row.end)
+            key = ("cit", row.citation)
+            cells = {}
+            for typ, (cell, s, e) in row.cells.items():
+                oa, ob = norm.to_original(s, e)
+                cells[typ] = (text[oa:ob], oa, ob)
+            st = Study(key, row.author, (row.citation,), None, [(ra, rb)], [], [], cells)
+            y = cells.get("year")
+            if y and y[0].isdigit():
+                st.year = int(y[0])
+            st.mentions = [m for m in mentions if ra <= m.start and m.end <= rb] + header_types[:1]
+            studies.append(st)
+    return studies, table_spans
+
+
+# --- 2. citation anchors
+
+
+def _anchors(analysis: Analysis) -> list[dict]:
+    norm = analysis.normalized
+    text = norm.text
+    found = []
+    for pattern in _ANCHORS:
+        for m in pattern.finditer(text):
+            cit = norm.citation_at(m.start("cit"), m.end("cit"))
+            if cit is None:
+                continue
+            a, _ = norm.to_original(m.start(), m.end())
+            sent_start = max(text.rfind(c, 0, m.start()) for c in "。;\n") + 1
+            sent_end_candidates = [i for i in (text.find(c, m.end()) for c in "。;\n") if i != -1]
+            sent_end = min(sent_end_candidates) if sent_end_candidates else len(text)
+            year = None
+            y = _YEAR.search(text, sent_start, sent_end)
+            if y:
+                year = int(y.group("year"))
+            label = None
+            if m.groupdict().get("author"):
+                label = regex.sub(r"\s", "", m.group("author")) + "等"
+            para = regex.compile(r"\n\s*\n").search(text, m.end())
+            para_end = norm.to_original(para.start(), para.start())[0] if para else len(norm.original)
+            found.append({"pos": norm.to_original(sent_start, sent_start + 1)[0] if sent_start < len(text) else a,
+                          "anchor": a, "para_end": para_end, "label": label, "citation": cit.numbers, "year": year})
+    found.sort(key=lambda x: x["anchor"])
+    # one anchor per sentence position and citation
+    unique, seen = [], set()
+    for f in found:
+        k = (f["pos"], f["citation"])
+        if k not in seen:
+            seen.add(k)
+            unique.append(f)
+    return unique
+
+
+def add_anchored_studies(analysis: Analysis, sections, cited_clauses, found: _Found) -> list[dict]:
+    """Step 2: a study for each citation anchor with a patient fact, merged into a known study of
+    its citation (a table row, an earlier anchor) unless it is another disease cohort. Returns
+    the anchored studies in animals or in vitro."""
+    text = analysis.doc.text
+    mentions = analysis.mentions
+    studies = found.by_key
+    anchors = _anchors(analysis)
+    animal: list[dict] = []
+    heading_starts = [s for s, _ in sections]
+    for i, anc in enumerate(anchors):
+        start = anc["pos"]
+        end = anc["para_end"]
+        if i + 1 < len(anchors) and anchors[i + 1]["pos"] > start:
+            end = min(end, anchors[i + 1]["pos"])
+        for h in heading_starts:
+            if start < h < end:
+                end = h
+        # a later clause closed by another citation is that study's statement, not this one's
+        for clause_start, cit_start, numbers in cited_clauses:
+            if anc["anchor"] < clause_start and cit_start < end and anc["citation"][0] not in numbers:
+                end = clause_start
+                break
+        span_text = text[start:end]
+        inside = [m for m in mentions if start <= m.start and m.end <= end]
+        model = _ANIMAL.search(_simplified(span_text))  # cues in Simplified script; offsets kept
+        if model and not any(m.label == "N_PATIENTS" and m.value.get("role") == "total" for m in inside):
+            if not any(a["citation"] == anc["citation"] for a in animal):
+                animal.append({"citation": "[" + ",".join(map(str, anc["citation"])) + "]", "label": anc["label"],
+                               "model": model.group(), "text": span_text.strip()[:200], "start": start, "end": end})
+            continue
+        if not _is_patient_study(inside, span_text):
+            # no patient fact: a background citation, unless it adds to a known study
+            key = ("cit", anc["citation"][0])
+            if key in studies:
+                studies[key].mentions.extend(inside)
+                studies[key].spans.append((start, end))
+            continue
+        diseases = tuple(sorted(m.value for m in pick_diseases(inside, text))) or tuple(
+            sorted({m.value for m in _section_disease_at(sections, start)})
+        )
+        key = ("cit", anc["citation"][0], diseases)
+        base = ("cit", anc["citation"][0])
+        if base in studies:
+            existing = studies[base]
+            existing_dis = tuple(sorted({m.value for m in pick_diseases(existing.mentions, text)}))
+            if not diseases or not existing_dis or set(diseases) & set(existing_dis) or existing.table_cells:
+                existing.mentions.extend(m for m in inside if m not in existing.mentions)
+                existing.spans.append((start, end))
+                existing.label = existing.label or anc["label"]
+                existing.year = existing.year or anc["year"]
+                continue
+        if key in studies:
+            studies[key].mentions.extend(m for m in inside if m not in studies[key].mentions)
+            continue
+        st = Study(key, anc["label"], anc["citation"], anc["year"], [(start, end)], _section_disease_at(sections, start), inside)
+        found.add(st, base if base not in studies else key)
+    return animal
+
+
+# --- 2a. clauses closed by their own citation
+
+
+def clause_cited_studies(analysis: Analysis, sections, cited_clauses, known: dict[tuple, Study]) -> list[Study]:
+    """Step 2a: a clause that states a result in patients with a cell type and closes with its own
+    citation, no author named (``自体 MSCs 移植不能改善 SLE 疾病活动性^[22]``), for a citation
+    that is no study in `known` yet."""
+    mentions = analysis.mentions
+    simple = _simplified(analysis.doc.text)
+    out: dict[tuple, Study] = {}
+    for clause_start, cit_start, numbers in cited_clauses:
+        if len(numbers) != 1 or ("cit", numbers[0]) in known or ("cit", numbers[0]) in out:
+            continue
+        if any(a <= clause_start < b for a, b in analysis.excluded):
+            continue
+        inside = [m for m in mentions if clause_start <= m.start and m.end <= cit_start]
+        clause = simple[clause_start:cit_start]
+        if _ANIMAL.search(clause) or not any(m.label == "OUTCOME" or m.label == "N_PATIENTS" for m in inside):
+            continue
+        if not _is_patient_study(inside, clause) or "CELL_TYPE" not in {m.label for m in inside}:
+            continue
+        key = ("cit", numbers[0])
+        out[key] = Study(key, None, numbers, None, [(clause_start, cit_start)],
+                         _section_disease_at(sections, clause_start), inside)
+    return list(out.values())
+
+
+# --- 2b. studies named without a citation
+
+
+def uncited_studies(analysis: Analysis, covered: list[tuple[int, int]], sections) -> list[Study]:
+    """Studies an article names without a citation mark, one sentence each (see _UNCITED_ANCHORS).
+
+    A sentence already inside a cited study (`covered`), in the references, about animals, or
+    naming no cell type and no treatment is skipped; so is one without a patient fact, unless a
+    registry number or a year-led sentence reports a treatment of a named disease with a named
+    cell type.
+    """
+    norm = analysis.normalized
+    text = norm.text  # the Simplified, normalised view: patterns are written for it
+    out: list[Study] = []
+    seen: set[int] = set()
+    starts = [x.start for x in analysis.mentions]  # sorted: analyse() sorts mentions by offset
+    for kind, pattern in _UNCITED_ANCHORS:
+        for m in pattern.finditer(text):
+            nstart, nend = _sentence_bounds(text, m.start())
+            start, end = norm.to_original(nstart, nend)
+            if start in seen or any(a <= start < b or a < end <= b for a, b in covered):
+                continue
+            if any(a <= start < b for a, b in analysis.excluded):
+                continue
+            sentence = text[nstart:nend]
+            if _ANIMAL.search(sentence) or not _TREATMENT.search(sentence):
+                continue
+            lo, hi = bisect_left(starts, start), bisect_left(starts, end)
+            inside = [x for x in analysis.mentions[lo:hi] if x.end <= end]
+            labels = {x.label for x in inside}
+            if "CELL_TYPE" not in labels and not PROCEDURE_CELL_TYPE.search(sentence):
+                continue
+            if not _has_patient_result(inside) and not (kind in ("registry", "year") and "DISEASE" in labels):
+                continue
+            if kind in ("reporter", "one_study") and not (_has_patient_result(inside) or "DISEASE" in labels):
+                continue
+            seen.add(start)
+            year = m.group("year") if "year" in m.groupdict() and m.group("year") else None
+            if year is None:
+                y = _YEAR.search(sentence)
+                year = y.group("year") if y else None
+            label = None
+            groups = m.groupdict()
+            span = ((m.start("label"), m.end("label")) if groups.get("label")
+                    else (m.start("pre"), m.end("kw")) if groups.get("kw") else None)
+            if span:
+                # "当时有欧洲学者" → "欧洲学者", in the article's own script
+                cut = regex.match(r"(?:当时|此时|随后|此外|另外|其后|后来)?(?:有)?", text[span[0] : span[1]])
+                la, lb = norm.to_original(span[0] + cut.end(), span[1])
+                label = analysis.doc.text[la:lb] or None
+            out.append(Study(("uncited", start), label, (), int(year) if year else None, [(start, end)],
+                             _section_disease_at(sections, start), inside))
+    out.sort(key=lambda st: st.spans[0][0])
+    return out
+
+
+# --- 2c. the article's own study
+
+
+def single_study(analysis: Analysis) -> Study | None:
+    """The study a research article reports: its patients (a total that is not a pooled count of
+    other studies' patients) and at least one treatment fact (dose, route, follow-up, a result)."""
+    text = analysis.doc.text
+    mentions = [m for m in analysis.mentions if not any(a <= m.start < b for a, b in analysis.excluded)]
+    totals = [m for m in mentions if m.label == "N_PATIENTS" and m.value.get("role") in ("total", "group")]
+    totals = [m for m in totals if not POOLED_BEFORE.search(text[max(0, m.start - 30) : m.start])]
+    treated = any(m.label in ("DOSE", "ROUTE", "FOLLOW_UP") or (m.label == "OUTCOME" and m.value.get("value") is not None)
+                  for m in mentions)
+    if not totals or not treated or not any(m.label == "CELL_TYPE" for m in mentions):
+        return None
+    end = min([a for a, _ in analysis.excluded] + [len(text)])
+    return Study(("article",), None, (), None, [(0, end)], [], mentions)
+
+
+# --- 3. to 5. what other places add to the studies found
+
+
+def add_cited_clause_facts(analysis: Analysis, studies: dict[tuple, Study]) -> None:
+    """Step 3: route, donor, dose and follow-up in a clause that ends with the citation mark of
+    a table study (``…点状注射[8]``) are that study's facts."""
+    norm = analysis.normalized
+    for cit in norm.citations:
+        if len(cit.numbers) != 1:
+            continue
+        key = ("cit", cit.numbers[0])
+        st = studies.get(key)
+        if st is None or not st.table_cells:
+            continue
+        clause_start = max(norm.text.rfind(c, 0, cit.start) for c in "。;,\n") + 1
+        a, b = norm.to_original(clause_start, cit.start)
+        for m in analysis.mentions:
+            if a <= m.start and m.end <= b and m.label in ("ROUTE", "DONOR", "DOSE", "FOLLOW_UP") and m not in st.mentions:
+                st.mentions.append(m)
+
+
+def add_outcome_tables(analysis: Analysis, studies: dict[tuple, Study]) -> None:
+    """Step 3b: each row of an outcome table (counts per outcome) goes to the study of its citation."""
+    for otable in read_outcome_tables(analysis.normalized.text):
+        for orow in otable.rows:
+            st = studies.get(("cit", orow.citation))
+            if st is not None:
+                st.outcome_rows.append((otable, orow))
+
+
+def pooled_routes(analysis: Analysis) -> list[Mention]:
+    """Step 4: the routes of a statement about all patients ("所有76例患者均经静脉输注"), for
+    every table study that states none."""
+    text = analysis.doc.text
+    routes = []
+    for m in _ALL_PATIENTS.finditer(text):
+        clause_end = min([i for i in (text.find(c, m.end()) for c in "。;，,") if i != -1] or [len(text)])
+        routes += [x for x in analysis.mentions if x.label == "ROUTE" and m.end() <= x.start < clause_end]
+    return routes
+
+
+def _dominant_disease(mentions: list[Mention], share: float = 0.6) -> Mention | None:
+    """The first mention of the disease named in at least `share` of the specific disease mentions."""
+    diseases = [m for m in mentions if m.label == "DISEASE" and m.value not in ("AID", "RD")]
+    if len(diseases) < 3:
+        return None
+    counts: dict[str, int] = {}
+    for m in diseases:
+        counts[m.value] = counts.get(m.value, 0) + 1
+    code = max(counts, key=counts.get)
+    if counts[code] < share * len(diseases):
+        return None
+    return next(m for m in diseases if m.value == code)
+
+
+def fill_dominant_disease(mentions: list[Mention], studies: Iterable[Study]) -> None:
+    """Step 4b: a study that names no disease, in no section that does, is about the article's
+    disease when one disease dominates the article (an RA review: 类风湿关节炎 in most disease mentions)."""
+    main = _dominant_disease(mentions)
+    if main is not None:
+        for st in studies:
+            if not st.section_disease:
+                st.section_disease = [main]
+
+
+def fill_from_references(text: str, studies: Iterable[Study]) -> None:
+    """Step 5: the reference list fills what the running text leaves out: year and first author."""
+    references = parse_references(text)
+    for st in studies:
+        ref = references.get(st.citation[0]) if len(st.citation) == 1 else None
+        if ref is not None:
+            st.year = st.year or ref.year
+            if not st.label and ref.first_author:
+                st.label = ref.first_author + "等"
+            st.reference = ref
+
+
+# --- besides the studies
+
+
+def pooled_citations(analysis: Analysis) -> set[int]:
+    """Citation numbers of the studies the article pools: the marks in a sentence that states a
+    pooled total ("根据表1所示12篇文献[1-12]，实验共纳入…76例"). Empty when no sentence says so."""
+    text = analysis.doc.text
+    out: set[int] = set()
+    for m in analysis.mentions:
+        if m.label != "N_PATIENTS" or m.value.get("role") != "total":
+            continue
+        if not POOLED_BEFORE.search(text[max(0, m.start - 30) : m.start]):
+            continue
+        # the sentence, across the hard line wraps of PDF text
+        start = max([text.rfind(c, max(0, m.start - 300), m.start) for c in "。;；"] + [max(0, m.start - 300)]) + 1
+        ends = [i for i in (text.find(c, m.end, m.end + 300) for c in "。;；") if i != -1]
+        end = min(ends) if ends else min(len(text), m.end + 300)
+        for c in regex.finditer(r"\[\s?(\d{1,3}(?:\s?[-~–,，、]\s?\d{1,3})*)\s?\]", text[start:end]):
+            out.update(parse_citation_numbers(c.group(1).replace("–", "-")))
+    return out
+
+
+def animal_studies(analysis: Analysis, from_anchors: list[dict], known: Iterable[tuple]) -> list[dict]:
+    """Cited studies in animals or in vitro, named but never records: those among the anchors
+    (`from_anchors`) and the clauses closed by a citation that name an animal model
+    ("…可抑制NOD小鼠 CD4+ T细胞增殖[35]"); none whose citation is a study's (a key in `known`)."""
+    norm = analysis.normalized
+    text = analysis.doc.text
+    out = list(from_anchors)
+    prev_end = 0
+    for cit in norm.citations:  # the text a citation closes: from its sentence start or the previous mark
+        clause_start = max([norm.text.rfind(c, 0, cit.start) + 1 for c in "。;；\n"] + [prev_end])
+        prev_end = cit.end
+        animal = _ANIMAL.search(norm.text, clause_start, cit.start)
+        label = "[" + ",".join(map(str, cit.numbers)) + "]"
+        if animal and not any(a["citation"] == label for a in out):
+            a, b = norm.to_original(clause_start, cit.end)
+            out.append({"citation": label, "label": None, "model": animal.group(),
+                        "text": text[a:b].strip()[:200], "start": a, "end": b})
+    cited = {f"[{k[1]}]" for k in known if k[0] == "cit"}
+    return [a for a in out if a["citation"] not in cited]
