@@ -68,6 +68,7 @@ def test_sample_sizes(sentence, expected):
         ("其中1例实现长期缓解", "outcome"),  # 002
         ("女性 18 例", "sex"),
         ("观察组2例出现一过性发热", "outcome"),  # inside an arm, still a result
+        ("2.4  间充质干细胞移植治疗风湿性疾病的安全性评估  5例系统性红斑狼疮患者移植前出现恶心", "outcome"),  # 000: a heading run into its paragraph
         ("北京协和医院 12 例", "site"),
         ("据统计,迄今已有逾 2000 例患者接受该治疗", "background"),
     ],

@@ -345,8 +345,9 @@ def add_anchored_studies(analysis: Analysis, sections, cited_clauses, found: _Fo
         inside = [m for m in mentions if start <= m.start and m.end <= end]
         model = _ANIMAL.search(_simplified(span_text))  # cues in Simplified script; offsets kept
         if model and not any(m.label == "N_PATIENTS" and m.value.get("role") == "total" for m in inside):
-            if not any(a["citation"] == anc["citation"] for a in animal):
-                animal.append({"citation": "[" + ",".join(map(str, anc["citation"])) + "]", "label": anc["label"],
+            label = "[" + ",".join(map(str, anc["citation"])) + "]"
+            if not any(a["citation"] == label for a in animal):
+                animal.append({"citation": label, "label": anc["label"],
                                "model": model.group(), "text": span_text.strip()[:200], "start": start, "end": end})
             continue
         if not _is_patient_study(inside, span_text):

@@ -77,7 +77,10 @@ class CountMatch:
 
 
 def _clause_before(text: str, start: int, width: int = 30) -> str:
-    left = max(text.rfind(c, 0, start) for c in "。;\n") + 1
+    """Up to `width` characters before `start`, within the sentence; a wide gap ("安全性评估  5例",
+    a heading run into its paragraph by PDF conversion) also ends the clause."""
+    gap = text.rfind("  ", max(0, start - width), start)
+    left = max(max(text.rfind(c, 0, start) for c in "。;\n") + 1, gap + 2 if gap >= 0 else 0)
     return text[max(left, start - width) : start]
 
 
