@@ -458,7 +458,7 @@ class _SupStats:
     other: int = 0
 
 
-def _assemble(chars: list[_Char], size: float, base: float, stats: _SupStats | None = None) -> str:
+def _assemble(chars: list[_Char], size: float, base: float, stats: _SupStats | None = None, in_order: bool = False) -> str:
     """Text of characters on one line: spaces from gaps, superscripts as ``^7`` / ``[12]``.
 
     A space is kept where the PDF draws one; otherwise it is inferred from the gap, measured
@@ -468,7 +468,7 @@ def _assemble(chars: list[_Char], size: float, base: float, stats: _SupStats | N
     tolerance instead either splits justified Chinese (jsvine/pdfplumber #987) or glues
     tightly set English words.
     """
-    ordered = sorted(chars, key=_X0)
+    ordered = chars if in_order else sorted(chars, key=_X0)  # `in_order`: already sorted by x0 (a line's)
     least = SUP_SIZE_RATIO * size
     rise = SUP_RAISE * size
     # is each character raised (a superscript)?
@@ -562,7 +562,7 @@ def _sup_text(raw: str, before: str, stats: _SupStats | None) -> str:
 
 
 def _line_text(line: _Line, stats: _SupStats | None = None) -> str:
-    return _assemble(line.chars, line.size, line.base, stats)
+    return _assemble(line.chars, line.size, line.base, stats, in_order=True)
 
 
 # =============================================================================================
@@ -1273,18 +1273,24 @@ class _Item:
     lead: float = 0.0  # width of the line's first word (one character for Chinese)
 
 
-def _find_gutter(lines: list[_Line], width: float) -> float | None:
+def _find_gutter(lines: list[_Line], width: float, found: list | None = None) -> float | None:
+    """The x of the gutter between two columns, or None; `found` (when given) receives each
+    line's segments and their extents (x0, x1), for the caller to split the lines with."""
     if len(lines) < 2 * MIN_GUTTER_PAIRS:
         return None
     segs = [(ln, _segments(ln)) for ln in lines]
+    # a segment's characters are in x0 order: its first has the least x0
+    extents = [[(s[0].x0, max([c.x1 for c in s])) for s in ss] for _, ss in segs]
+    if found is not None:
+        found.extend(zip((ss for _, ss in segs), extents))
     lo, hi = int(0.3 * width), int(0.7 * width)
     # how many segments cover each whole x from lo to hi: +1 where a segment starts, -1 after
     # it ends, summed from the left
     steps = [0] * (hi - lo + 2)
-    for _, ss in segs:
-        for s in ss:
-            a = max(lo, math.ceil(s[0].x0))  # a segment's characters are in x0 order
-            b = min(hi, math.floor(max([c.x1 for c in s])))
+    for ex in extents:
+        for x0, x1 in ex:
+            a = max(lo, math.ceil(x0))
+            b = min(hi, math.floor(x1))
             if a <= b:
                 steps[a - lo] += 1
                 steps[b - lo + 1] -= 1
@@ -1308,15 +1314,22 @@ def _find_gutter(lines: list[_Line], width: float) -> float | None:
     pairs = crossing = 0
     right_starts: list[float] = []
     sizes: list[float] = []
-    for ln, ss in segs:
-        left = [s for s in ss if max(c.x1 for c in s) <= g]
-        right = [s for s in ss if min(c.x0 for c in s) >= g]
-        if len(left) + len(right) < len(ss):
+    for (ln, ss), ex in zip(segs, extents):
+        n_left = n_right = 0
+        first_right = 0.0  # the x0 of the first segment right of the gutter
+        for x0, x1 in ex:
+            if x1 <= g:
+                n_left += 1
+            if x0 >= g:
+                if not n_right:
+                    first_right = x0
+                n_right += 1
+        if n_left + n_right < len(ss):
             crossing += 1
-        elif left and right:
+        elif n_left and n_right:
             pairs += 1
-        if right and len(left) + len(right) == len(ss):
-            right_starts.append(min(c.x0 for c in right[0]))
+        if n_right and n_left + n_right == len(ss):
+            right_starts.append(first_right)
             sizes.append(ln.size)
     if pairs < MIN_GUTTER_PAIRS or pairs < 0.5 * crossing:
         return None
@@ -1345,7 +1358,8 @@ def _first_word_width(ln: _Line) -> float:
 
 
 def _order_page(pd: _PageData, lines: list[_Line], tables: list[_TableBlock], stats: _SupStats) -> tuple[list[_Item], bool]:
-    gutter = _find_gutter(lines, pd.width)
+    split: list[tuple[list[list[_Char]], list[tuple[float, float]]]] = []
+    gutter = _find_gutter(lines, pd.width, split)
     items: list[_Item] = []
 
     def line_item(ln: _Line, col: str) -> _Item:
@@ -1362,10 +1376,9 @@ def _order_page(pd: _PageData, lines: list[_Line], tables: list[_TableBlock], st
         items += [line_item(ln, "full") for ln in lines]
         ordered = sorted(items, key=lambda it: (it.top, it.x0))
     else:
-        for ln in lines:
-            ss = _segments(ln)
-            left = [c for s in ss if max(c.x1 for c in s) <= gutter for c in s]
-            right = [c for s in ss if min(c.x0 for c in s) >= gutter for c in s]
+        for ln, (ss, ex) in zip(lines, split):
+            left = [c for s, (x0, x1) in zip(ss, ex) if x1 <= gutter for c in s]
+            right = [c for s, (x0, x1) in zip(ss, ex) if x0 >= gutter for c in s]
             if len(left) + len(right) < len(ln.chars):
                 items.append(line_item(ln, "full"))
                 continue
