@@ -11,15 +11,19 @@ SEEDS = sorted((ROOT / "corpus" / "seeds").glob("*.txt"))
 MIN_ACCURACY = 0.995
 
 
-def fixtures_module():
-    """benchmarks/make_fixtures.py, a script rather than a package module, loaded by path."""
-    name = "mscmine_bench_make_fixtures"
+def script_module(name: str, path: Path):
+    """A script of the repo (not a package module), loaded by path once per test session."""
     if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks" / "make_fixtures.py")
+        spec = importlib.util.spec_from_file_location(name, path)
         module = importlib.util.module_from_spec(spec)
         sys.modules[name] = module
         spec.loader.exec_module(module)
     return sys.modules[name]
+
+
+def fixtures_module():
+    """benchmarks/make_fixtures.py, the fixture renderer."""
+    return script_module("mscmine_bench_make_fixtures", ROOT / "benchmarks" / "make_fixtures.py")
 
 
 def squeeze(text: str) -> str:

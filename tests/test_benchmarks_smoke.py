@@ -6,22 +6,16 @@ report is written and the figures are numbers. The full run is `make bench`.
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
+
+from loader_fidelity import script_module
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def _bench_module():
-    name = "mscmine_bench_run"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks" / "run.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
+    return script_module("mscmine_bench_run", ROOT / "benchmarks" / "run.py")
 
 
 def test_smoke_run_writes_every_section(tmp_path):
