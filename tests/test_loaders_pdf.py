@@ -509,3 +509,30 @@ def test_forked_parse_reads_as_the_in_process_one(seed_docs):
         assert [(p.number, p.start, p.end) for p in here.pages] == [(p.number, p.start, p.end) for p in doc.pages]
         assert [(t.rows, t.caption, t.start, t.end, t.page) for t in here.tables] == [(t.rows, t.caption, t.start, t.end, t.page) for t in doc.tables]
         assert here.meta == doc.meta
+
+
+def test_fake_bold_read_once_by_pdfium_as_by_pdfminer(tmp_path, monkeypatch):
+    """Text drawn twice 0.3 pt apart (fake bold) reads once, the same through PDFium's reading
+    (duplicates left out as the characters are read) and pdfminer's (`_dedupe`)."""
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "bold.pdf"
+    c = canvas.Canvas(str(path))
+    lines = [f"Line {k}: 16 patients received 1x10 cells per kg, and none relapsed." for k in range(12)]
+    for dx, dy in ((0, 0), (0.3, 0.2)):
+        c.setFont("Helvetica", 11)
+        for k, line in enumerate(lines):
+            c.drawString(72 + dx, 700 - 14 * k + dy, line)
+    c.showPage()
+    c.save()
+    fast = load(path, timeout=None)
+    assert fast.meta["pdfminer_pages"] == []
+    assert all(fast.text.count(line) == 1 for line in lines)
+
+    def no_pdfium(*args):
+        raise RuntimeError("PDFium reading switched off")
+
+    monkeypatch.setattr(pdf_loader, "_pdfium_pages", no_pdfium)
+    slow = load(path, timeout=None)
+    assert slow.meta["pdfminer_pages"] == [1]
+    assert slow.text == fast.text
