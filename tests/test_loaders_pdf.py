@@ -513,7 +513,7 @@ def test_forked_parse_reads_as_the_in_process_one(seed_docs):
 
 def test_fake_bold_read_once_by_pdfium_as_by_pdfminer(tmp_path, monkeypatch):
     """Text drawn twice 0.3 pt apart (fake bold) reads once, the same through PDFium's reading
-    (duplicates left out as the characters are read) and pdfminer's (`_dedupe`)."""
+    as through pdfminer's (PDFium's text page keeps the second drawing; `_dedupe` drops it)."""
     from reportlab.pdfgen import canvas
 
     path = tmp_path / "bold.pdf"
