@@ -109,3 +109,30 @@ def test_review_section_outcome_of_the_right_study():
     assert [(o["measure"], o["value"]) for o in by_cit["[21]"]["outcomes"]] == [("ACR20", 53.3)]
     assert [(o["measure"], o["value"]) for o in by_cit["[22]"]["outcomes"]] == [("DAS28", None)]
     assert [a["negated"] for a in by_cit["[23]"]["adverse_events"]] == [True]
+
+
+SSC_STUDIES = [
+    # citation, donor, n, dose (low, unit, times), follow-up
+    ("[31]", "allogeneic", 1, [(1e6, "cells/kg", None)], None),  # 同胞供者: a sibling donor
+    ("[32]", None, 14, [(4e7, "cells", 3)], (12, 12)),
+    ("[33]", None, 36, [], (11.05, 11.05)),  # "国内一项多中心研究纳入 36 例患者…[33]": closed by its citation
+]
+
+
+@pytest.mark.parametrize("row", SSC_STUDIES, ids=[r[0] for r in SSC_STUDIES])
+def test_ssc_review_section(row):
+    citation, donor, n, dose, follow_up = row
+    records = mscmine.extract(DATA / "review_ssc_section.txt")
+    r = next(r for r in records if r["scope"] == "study" and r["study"]["citation"] == citation)
+    fu = r["follow_up_months"]
+    assert [d["code"] for d in r["disease"]][:1] == ["SSc"]
+    assert ((r["donor"] or {}).get("code"), r["n_patients"]["value"]) == (donor, n)
+    assert [(d["low"], d["unit"], d["times"]) for d in r["dose"]] == dose
+    assert ((fu["low"], fu["high"]) if fu else None) == follow_up
+
+
+def test_ssc_score_named_with_its_abbreviation():
+    records = mscmine.extract(DATA / "review_ssc_section.txt")
+    r = next(r for r in records if r["scope"] == "study" and r["study"]["citation"] == "[32]")
+    o = next(o for o in r["outcomes"] if o["measure"] == "mRSS")
+    assert (o["text"], o["value"], o["before"], o["unit"]) == ("改良 Rodnan 皮肤评分(mRSS)由 22.3 降至 12.1", 12.1, 22.3, "score")

@@ -18,6 +18,7 @@ def terms(text):
     "text, expected",
     [
         ("脐带间充质干细胞治疗系统性红斑狼疮", [("CELL_SOURCE", "脐带", "umbilical_cord"), ("CELL_TYPE", "间充质干细胞", "MSC"), ("DISEASE", "系统性红斑狼疮", "SLE")]),
+        ("HLA 全相合同胞供者的骨髓", [("DONOR", "同胞供者", "allogeneic"), ("CELL_SOURCE", "骨髓", "bone_marrow")]),
         ("臍帶間充質幹細胞治療系統性紅斑狼瘡", [("CELL_SOURCE", "臍帶", "umbilical_cord"), ("CELL_TYPE", "間充質幹細胞", "MSC"), ("DISEASE", "系統性紅斑狼瘡", "SLE")]),
         ("UC-MSCs", [("CELL_SOURCE", "UC", "umbilical_cord"), ("CELL_TYPE", "MSCs", "MSC")]),
         ("自体 BM-MSCs", [("DONOR", "自体", "autologous"), ("CELL_SOURCE", "BM", "bone_marrow"), ("CELL_TYPE", "MSCs", "MSC")]),

@@ -69,7 +69,8 @@ def _measure_parts() -> tuple:
         else:
             f = re.escape(e.form)
             # "28 个关节疾病活动度评分": papers (and PDF text) put a space between digits and Han
-            han.append(regex.sub(r"(?<=\d)(?=\p{Han})|(?<=\p{Han})(?=\d)", r"\\s?", f))
+            # and between Latin and Han: "改良 Rodnan 皮肤评分"
+            han.append(regex.sub(r"(?<=[\dA-Za-z])(?=\p{Han})|(?<=\p{Han})(?=[\dA-Za-z])", r"\\s?", f))
     parts = []
     if han:
         parts.append(re.compile("|".join(han)))
@@ -107,11 +108,21 @@ class _MeasureMatch:
 
 
 def _after_measures(text: str, measures: list[tuple[int, int, str]], tail: regex.Pattern) -> list[_MeasureMatch]:
+    """Measures followed by `tail`; the tail may also start after the measure's parenthesised
+    abbreviation ("改良Rodnan皮肤评分(mRSS)由…") or after the parenthesis an abbreviation closes."""
     out = []
     for a, b, _ in measures:
-        t = tail.match(text, b)
-        if t:
-            out.append(_MeasureMatch(text, a, b, t))
+        starts = [b]
+        after_paren = _skip_parenthesis(text, b, limit=40)
+        if after_paren != b:
+            starts.append(after_paren)
+        if text[b : b + 1] in (")", "）"):
+            starts.append(b + 1)
+        for pos in starts:
+            t = tail.match(text, pos)
+            if t:
+                out.append(_MeasureMatch(text, a, b, t))
+                break
     return out
 
 

@@ -41,7 +41,8 @@ _SEX_BEFORE = regex.compile(r"(?:男|女|男性|女性|男患者|女患者)\s?$"
 # patients per hospital ("解放军323医院17例"); "本院/我院 40 例" are the study's own patients
 _SITE_BEFORE = regex.compile(r"(?<![本我该])(?:医院|中心|科|院)\s?$")
 _GROUP_BEFORE = regex.compile(r"(?:实验组|治疗组|对照组|试验组|安慰剂组|观察组|[A-Za-z\d一二三四]组|高剂量组|低剂量组|中剂量组)\s?(?:共|有|纳入)?\s?$")
-_SUBGROUP_BEFORE = regex.compile(r"(?:其中|中|包括|内)[^。;，,]{0,14}$|(?:患者|病人)\s?[(（]\s?$")
+# part of the patients: "其中系统性红斑狼疮46例", "患者中…", "包括…" ("国内一项研究纳入36例" is no part)
+_SUBGROUP_BEFORE = regex.compile(r"(?:其中|(?:患者|病例|病人|受试者)中|包括)[^。;，,]{0,14}$|(?:患者|病人)\s?[(（]\s?$")
 _TOTAL_BEFORE = regex.compile(r"(?:纳入了?|入组|共|总共|招募|收集|选取|选择|报道了?|报告了?|对|治疗了?|包括|共计|研究对象为|实验共纳入)[^。;,，]{0,16}$")
 _BACKGROUND_BEFORE = regex.compile(r"(?:超过|逾|上千|上万|数千|数百|近|约|已有|全球|迄今)\s?$")
 # a feature of part of the patients: "合并肾功能不全", "伴…", or a finding that names them ("6例血小板减少患者")
