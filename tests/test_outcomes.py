@@ -51,6 +51,8 @@ def _run(finder, text):
         ("DAS28评分由(5.8±0.7)分降至(3.2±0.6)分", "DAS28", 3.2, "score", False),
         ("SLEDAI 评分从 12.5 下降至 4.2", "SLEDAI", 4.2, "score", False),
         ("治疗组 ACR20 达标率为 53.3%", "ACR20", 53.3, "%", False),
+        ("8 位病患達到 ACR20 反應", "ACR20", 8, "count", False),  # Traditional, Taiwan usage
+        ("DAS28 分數由 5.6 降至 3.9", "DAS28", 3.9, "score", False),
         ("24 h 尿蛋白由(3.6±1.2) g 降至(0.9±0.5) g", "proteinuria", 0.9, "g", False),
     ],
 )

@@ -136,3 +136,13 @@ def test_ssc_score_named_with_its_abbreviation():
     r = next(r for r in records if r["scope"] == "study" and r["study"]["citation"] == "[32]")
     o = next(o for o in r["outcomes"] if o["measure"] == "mRSS")
     assert (o["text"], o["value"], o["before"], o["unit"]) == ("改良 Rodnan 皮肤评分(mRSS)由 22.3 降至 12.1", 12.1, 22.3, "score")
+
+
+def test_traditional_trial_report():
+    """Taiwan usage: 位病患, 追蹤, 分數, cells/kg."""
+    r = _study("trial_ra_traditional.txt")
+    fu = r["follow_up_months"]
+    assert ([d["code"] for d in r["disease"]], r["donor"]["code"], r["n_patients"]["value"]) == (["RA"], "allogeneic", 12)
+    assert [x["code"] for x in r["route"]] == ["intravenous"] and [(d["low"], d["unit"]) for d in r["dose"]] == [(1e6, "cells/kg")]
+    assert (fu["low"], fu["high"]) == (6, 6)
+    assert {(o["measure"], o["value"]) for o in r["outcomes"]} == {("DAS28", 3.9), ("ACR20", 8)}

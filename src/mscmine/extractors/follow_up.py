@@ -25,7 +25,7 @@ _QUALIFIER = r"(?:时间|期|期间|时长)?(?:的)?(?:中位数|中位|平均�
 
 _PATTERNS = [
     # 随访(时间/期)(为/了/长达) 12 个月, 随访时间中位数为 18 个月, 随访≥3个月
-    regex.compile(rf"随访{_QUALIFIER}\s?(?P<span>{_RANGE})"),
+    regex.compile(rf"(?:随访|追踪|跟踪随访){_QUALIFIER}\s?(?P<span>{_RANGE})"),
     # 中位随访时间 18 个月, 平均随访 2 年
     regex.compile(rf"(?:中位|平均)随访{_QUALIFIER}\s?(?P<span>{_RANGE})"),
     # 第 4 年随访 / 第12个月随访
@@ -33,7 +33,7 @@ _PATTERNS = [
     # 在 1,6,12 个月进行随访
     regex.compile(rf"在\s?(?P<span>(?P<list>(?:\d+\s?[,，、]\s?)+)(?P<lo>\d+)\s?(?P<unit>{_UNIT}))(?:时)?(?:进行|时)?\s?随访"),
     # 6 年随访 / 长达6年的随访 / 经过 12 个月的随访 / 3个月随访
-    regex.compile(rf"(?P<span>{_RANGE})(?:的)?\s?(?:长期)?随访"),
+    regex.compile(rf"(?P<span>{_RANGE})(?:的)?\s?(?:长期)?(?:随访|追踪)"),
 ]
 
 

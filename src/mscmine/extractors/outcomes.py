@@ -147,7 +147,7 @@ _COUNT_PCT = regex.compile(
 _MEAN = (r"[(（]?\s?(?P<{g}>\d+(?:\.\d+)?)(?:\s?±\s?\d+(?:\.\d+)?)?\s?[)）]?\s?"
          r"(?P<{g}_unit>分|g/24\s?h|g/d|mg/24\s?h|g|mg/dl|mg/dL|mg/L|μmol/L|umol/L|mmol/L|mm/h|U/L)?")
 _SCORE_FROM_TO = regex.compile(
-    r"\s?(?:评分|积分|指数|分值)?\s?(?:由|从)\s?" + _MEAN.format(g="before")
+    r"\s?(?:评分|积分|指数|分值|分数|得分)?\s?(?:由|从)\s?" + _MEAN.format(g="before")
     + rf"\s?(?:显著|明显)?(?P<dir>{_DOWN}|{_UP})(?:至|到|为)?\s?" + _MEAN.format(g="after")
 )
 _DEATHS = regex.compile(r"(?P<n>\d{1,5})\s?例(?:患者)?\s?(?:均)?(?:死亡|病死)")
@@ -174,8 +174,8 @@ _SIGN_NAME = regex.compile(r"(?:\p{Han}{1,6}(?:功能|指标)、)*\p{Han}{1,6}$"
 # "9例合并肾功能不全患者移植后血肌酐下降", "1例RA患者移植5个月后病情复发", "9 名患者症状好转":
 # a count of patients and what happened to them, without a percentage
 _COUNT_RESULT = regex.compile(
-    r"(?<![\d.])(?P<n>\d{1,5})\s?(?:例|名)(?!\s?次)\s?(?P<what>[^。;；,，:：例%()（）]{0,30}?)"
-    r"(?P<verb>(?:实现|达到|获得)(?:了)?(?:长期|完全|临床|部分)?缓解|复发|好转|改善|缓解|下降|上升|升高|降低|减轻|愈合|消失|恢复正常|恢复|加重|进展"
+    r"(?<![\d.])(?P<n>\d{1,5})\s?(?:例|名|位)(?!\s?次)\s?(?P<what>[^。;；,，:：例%()（）]{0,30}?)"
+    r"(?P<verb>(?:实现|达到|获得)(?:了)?\s?ACR\s?(?:20|50|70)\s?(?:反应|应答|改善)?|(?:实现|达到|获得)(?:了)?(?:长期|完全|临床|部分)?缓解|复发|好转|改善|缓解|下降|上升|升高|降低|减轻|愈合|消失|恢复正常|恢复|加重|进展"
     r"|未再(?:有|出现)?[^。;；,，]{1,8}?(?=[。;；,，]))"
 )
 _ENROL_BEFORE_RESULT = regex.compile(

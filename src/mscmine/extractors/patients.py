@@ -23,13 +23,14 @@ from .numbers import parse_chinese_int
 _COUNT = regex.compile(
     r"""
     (?:(?<![\d.])(?P<n>\d{1,5})\s?(?P<unit>例|名|位)(?!\s?次)
-      | (?P<cn>[一二两三四五六七八九十百]{1,4})(?P<unit>例|名|位)(?=患者|病人|患儿|受试者|[A-Za-z\p{Han}]{1,12}患者)
+      | (?P<cn>[一二两三四五六七八九十百]{1,4})(?P<unit>例|名|位)(?=患者|病人|病患|患儿|受试者|[A-Za-z\p{Han}]{1,12}患者)
       | (?<![A-Za-z])[nN]\s?=\s?(?P<n>\d{1,5})(?!\d)
     )
     """,
     regex.VERBOSE,
 )
-_PATIENT_AFTER = regex.compile(r"^\s?(?:[^,，。;；()（）\d]{0,14}?)(?:患者|病人|患儿|受试者|病例)")
+# the patient words (病患: Taiwan usage)
+_PATIENT_AFTER = regex.compile(r"^\s?(?:[^,，。;；()（）\d]{0,14}?)(?:患者|病人|病患|患儿|受试者|病例)")
 _EVENT_AFTER = regex.compile(r"^\s?(?:为|的)?[^。;,，\d]{0,8}?(?:不良事件|不良反应|副作用|并发症|事件)")
 _OUTCOME_AFTER = regex.compile(
     r"^\s?(?:\(\s?\d+(?:\.\d+)?\s?%\s?\))?\s?(?:患者)?[^。;,，]{0,24}?"
@@ -51,7 +52,7 @@ _FEATURE_AFTER = regex.compile(
 )
 _HAN_DIGIT = regex.compile(r"\p{Han}")
 _EACH_BEFORE = regex.compile(r"各\s?$")  # "随机分为观察组和对照组，各30例"
-_PATIENT_BEFORE = regex.compile(r"(?:患者|病人|患儿|受试者)\s?$")
+_PATIENT_BEFORE = regex.compile(r"(?:患者|病人|病患|患儿|受试者)\s?$")
 # "其中 133 例…" right after a count of events counts events, not patients
 _EVENTS_BEFORE = regex.compile(r"(?:不良事件|不良反应|副作用|并发症)[^。;]{0,6}[,，]?\s?其中\s?$")
 # what happened to the counted patients: "1例RA患者移植5个月后病情复发", "9 名患者症状好转"
