@@ -53,6 +53,8 @@ def _run(finder, text):
         ("治疗组 ACR20 达标率为 53.3%", "ACR20", 53.3, "%", False),
         ("8 位病患達到 ACR20 反應", "ACR20", 8, "count", False),  # Traditional, Taiwan usage
         ("DAS28 分數由 5.6 降至 3.9", "DAS28", 3.9, "score", False),
+        ("总有效率提高(RR=1.35, 95%CI 1.18~1.54)", "response_rate", 1.35, "RR", False),
+        ("SLEDAI 评分降低 (MD = -2.10, 95%CI -3.0~-1.2)", "SLEDAI", -2.1, "MD", False),
         ("24 h 尿蛋白由(3.6±1.2) g 降至(0.9±0.5) g", "proteinuria", 0.9, "g", False),
     ],
 )

@@ -146,3 +146,12 @@ def test_traditional_trial_report():
     assert [x["code"] for x in r["route"]] == ["intravenous"] and [(d["low"], d["unit"]) for d in r["dose"]] == [(1e6, "cells/kg")]
     assert (fu["low"], fu["high"]) == (6, 6)
     assert {(o["measure"], o["value"]) for o in r["outcomes"]} == {("DAS28", 3.9), ("ACR20", 8)}
+
+
+def test_meta_analysis_pools_and_reports_no_study_of_its_own():
+    records = mscmine.extract(DATA / "meta_sle.txt")
+    assert [r["scope"] for r in records] == ["document"]
+    doc = records[0]
+    assert doc["n_patients"]["value"] == 523 and [d["code"] for d in doc["disease"]] == ["SLE"]
+    effect = next(o for o in doc["outcomes"] if o["unit"] == "RR")
+    assert (effect["measure"], effect["value"], effect["direction"]) == ("response_rate", 1.35, "up")

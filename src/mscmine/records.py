@@ -105,6 +105,12 @@ def build_records(analysis: Analysis) -> list[StudyRecord]:
         for rec, st in zip(records, found.studies):
             rec.extra["pooled"] = bool(st.citation) and all(c in found.pooled_citations for c in st.citation)
     document = _document_record(analysis, len(records) + 1, found.table_spans)
+    if not records:
+        # an article that reports no study of its own but pools others' (a meta-analysis): its
+        # results and safety statements are the article's own
+        ms = analysis.mentions
+        document.outcomes = [_evidence(doc, m, **m.value) for m in ms if m.label == "OUTCOME"]
+        document.adverse_events = [_evidence(doc, m, **m.value) for m in ms if m.label == "ADVERSE_EVENT"]
     if found.animal_studies:
         document.extra["animal_studies"] = found.animal_studies
     records.append(document)

@@ -150,6 +150,11 @@ _SCORE_FROM_TO = regex.compile(
     r"\s?(?:评分|积分|指数|分值|分数|得分)?\s?(?:由|从)\s?" + _MEAN.format(g="before")
     + rf"\s?(?:显著|明显)?(?P<dir>{_DOWN}|{_UP})(?:至|到|为)?\s?" + _MEAN.format(g="after")
 )
+# a pooled effect: "总有效率提高(RR=1.35, 95%CI 1.18~1.54)", "SLEDAI 评分降低 (MD = -2.1 …)"
+_EFFECT = regex.compile(
+    rf"[^。;；,，(（]{{0,10}}?(?P<dir>{_UP}|{_DOWN})?\s?[(（]\s?(?P<stat>RR|OR|MD|SMD|WMD|HR|rr|or)\s?[=＝]\s?(?P<v>-?\d+(?:\.\d+)?)"
+    r"(?:[^)）]{0,40}[)）])?"
+)
 _DEATHS = regex.compile(r"(?P<n>\d{1,5})\s?例(?:患者)?\s?(?:均)?(?:死亡|病死)")
 _SCORES = regex.compile(
     r"(?:评分)?\s?分别\s?(?:由|从)\s?(?P<before>[\d.]+(?:\s?[和、,]\s?[\d.]+)+)\s?(?:下降|降低|减少|上升|升高)(?:为|至|到)\s?(?P<after>[\d.]+(?:\s?[和、,]\s?[\d.]+)+)"
@@ -330,6 +335,10 @@ def find_outcomes(text: str) -> list[OutcomeMatch]:
         add(OutcomeMatch(m.start(), m.end(), measure, float(m.group("pct")), "%", False, None, {"count": int(m.group("n"))}))
     for m in _ENGLISH_DEATHS.finditer(text):
         add(OutcomeMatch(m.start(), m.end(), "mortality", float(m.group("n")), "count"))
+    for m in _after_measures(text, measures, _EFFECT):
+        d = m.group("dir") or ""
+        add(OutcomeMatch(m.start(), m.end(), _code(m.group("m")), float(m.group("v")), m.group("stat").upper(), False,
+                         "up" if regex.match(_UP, d) else "down" if d else None))
     for m in _after_measures(text, measures, _RATE):
         d = m.group("dir") or ""
         start, code = m.start(), _code(m.group("m"))
