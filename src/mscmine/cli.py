@@ -1,4 +1,5 @@
-"""Command line: ``mscmine extract``, ``mscmine summarize``, ``mscmine eval``.
+"""Command line: ``mscmine extract``, ``show``, ``summarize``, ``eval``, ``export-annotations``,
+``import-annotations`` (each with ``--help`` and examples).
 
 Exit status of ``extract``: 0 when every input was read, 1 when some inputs failed (listed on
 stderr and in ``OUT.errors.jsonl``), 2 for a usage error, 130 when interrupted (Ctrl-C). The
