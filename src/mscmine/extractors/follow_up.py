@@ -55,11 +55,27 @@ def _number(text: str) -> float | None:
         return float(n) if n is not None else None
 
 
+_KEYWORD = regex.compile(r"随访|追踪")
+
+
+def _windows(text: str, before: int = 50, after: int = 70) -> list[tuple[int, int]]:
+    """Merged stretches around every 随访/追踪: every pattern needs one, so only these are searched."""
+    out: list[tuple[int, int]] = []
+    for k in _KEYWORD.finditer(text):
+        a, b = max(0, k.start() - before), min(len(text), k.end() + after)
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], b)
+        else:
+            out.append((a, b))
+    return out
+
+
 def find_follow_ups(text: str) -> list[FollowUpMatch]:
     """Follow-up durations in normalised `text`, without overlaps, in text order."""
     found: list[FollowUpMatch] = []
+    windows = _windows(text)
     for pattern in _PATTERNS:
-        for m in pattern.finditer(text):
+        for m in (m for a, b in windows for m in pattern.finditer(text, a, b)):
             start, end = m.span("span")
             if any(f.start < end and start < f.end for f in found):
                 continue
