@@ -33,6 +33,8 @@ def _run(finder, text):
         ("no adverse reactions or complications occurred", "no adverse reactions or complications", True, None, None),  # 000
         ("without serious adverse events", "without serious adverse events", True, True, None),
         ("3例患者发生肺部感染", "3例患者发生肺部感染", False, None, 3),
+        ("不良反应发生率两组差异无统计学意义", "不良反应发生率两组差异无统计学意义", False, None, None),
+        ("两组不良事件发生率相当", "两组不良事件发生率相当", False, None, None),
     ],
 )
 def test_adverse_events(sentence, span, negated, serious, count):
@@ -69,3 +71,8 @@ def test_events_are_named(sentence, events):
 )
 def test_not_adverse_events(sentence):
     assert [a for a in _run(find_adverse_events, sentence)[1] if a.events] == []
+
+
+def test_arms_compared_for_adverse_events():
+    _, found = _run(find_adverse_events, "MSC组与对照组不良反应发生率两组差异无统计学意义")
+    assert found[0].to_value() == {"negated": False, "serious": None, "count": None, "differs_between_arms": False}

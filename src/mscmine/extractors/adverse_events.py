@@ -69,6 +69,11 @@ _COUNTED = regex.compile(
     rf"(?P<verb>报告了?|出现了?|发生了?|共有|共)?\s?(?P<n>\d{{1,5}})\s?例(?:患者)?\s?(?:出现|发生)?(?P<mid>[^。;,，\d]{{0,10}}?)(?P<ae>{_AE_WORD})"
 )
 _UNRELATED = regex.compile(rf"(?P<ae>(?:所有|全部)?{_AE_WORD})[^。;,，]{{0,16}}?(?:与[^。;,，]{{0,12}}?无关)")
+# arms compared: "不良反应发生率两组差异无统计学意义", "两组不良事件发生率相当"
+_NO_DIFFERENCE = regex.compile(
+    rf"(?P<ae>{_AE_WORD})(?:的)?(?:发生率|发生情况)[^。;；]{{0,12}}?(?:差异无统计学意义|无统计学差异|无显著差异|无明显差异|差异不显著|相当|相似)"
+    rf"|两组(?P<ae2>{_AE_WORD})(?:的)?(?:发生率|发生情况)(?:相当|相似|无差异)"
+)
 _MILD = regex.compile(r"(?:其中)?\s?(?P<n>\d{1,5})\s?例为\s?(?:轻度或中度|轻至中度|轻中度|轻度|中度)")
 # English abstracts: "no adverse reactions or complications occurred", "without serious adverse events"
 _ENGLISH_AE = r"(?:adverse (?:events?|reactions?|effects?)|side[ -]effects?|complications?|toxicit(?:y|ies))"
@@ -89,6 +94,7 @@ class AdverseEventMatch:
     count: int | None
     related: bool | None = None
     events: tuple[str, ...] = field(default=())  # codes of lexicons/adverse_event.tsv
+    differs: bool | None = None  # between arms, where the text compares them
 
     def to_value(self) -> dict:
         out = {"negated": self.negated, "serious": self.serious, "count": self.count}
@@ -96,6 +102,8 @@ class AdverseEventMatch:
             out["related"] = self.related
         if self.events:
             out["events"] = list(self.events)
+        if self.differs is not None:
+            out["differs_between_arms"] = self.differs
         return out
 
 
@@ -115,6 +123,8 @@ def find_adverse_events(text: str) -> list[AdverseEventMatch]:
         add(AdverseEventMatch(start, m.end(), False, True if "严重" in m.group() else None, int(m.group("n"))))
     for m in _MILD.finditer(text):
         add(AdverseEventMatch(m.start("n"), m.end(), False, False, int(m.group("n"))))
+    for m in _NO_DIFFERENCE.finditer(text):
+        add(AdverseEventMatch(m.start(), m.end(), False, True if "严重" in m.group() else None, None, differs=False))
     for m in _UNRELATED.finditer(text):
         add(AdverseEventMatch(m.start(), m.end(), False, None, None, related=False))
     for m in _ENGLISH_NEGATED.finditer(text):
