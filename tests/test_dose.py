@@ -44,6 +44,9 @@ def doses(text):
         ("输注2×1010个细胞", [("2×1010个细胞", 2e10, 2e10, CELLS)]),
         ("至少1×10^6/kg", [("至少1×10^6/kg", 1e6, None, CELLS_KG)]),
         ("每周5×10⁶个×3周", [("5×10⁶个", 5e6, 5e6, CELLS)]),  # 003
+        ("剂量为 1.0×10<sup>6</sup>/kg", [("1.0×10<sup>6</sup>/kg", 1e6, 1e6, CELLS_KG)]),  # markup in copied web text
+        ("每公斤体重 1×10^6 个细胞", [("1×10^6 个细胞", 1e6, 1e6, CELLS_KG)]),  # per kg said before the number
+        ("平均剂量 (2.0±0.5)×10^6/kg", [("(2.0±0.5)×10^6/kg", 2e6, 2e6, CELLS_KG)]),  # a mean dose
     ],
 )
 def test_doses(sentence, expected):

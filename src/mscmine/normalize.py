@@ -12,7 +12,8 @@ Passes, in order:
 
 1. characters (1:1): full-width ASCII forms, ideographic and no-break spaces, dash variants,
    superscript +/-, subscript digits, Traditional → Simplified (OpenCC, character by character);
-2. superscript digits: ``10⁶`` → ``10^6``;
+2. markup left in plain text (``10<sup>6</sup>`` → ``10^6``, ``<sub>`` dropped), then
+   superscript digits: ``10⁶`` → ``10^6``;
 3. LaTeX from PDF-to-Markdown conversion: ``$…$`` delimiters, ``\\times``, ``\\text{…}``,
    ``^{…}``, ``\\sim`` and friends;
 4. multiplication signs between a number and a power of ten (``x``, ``X``, ``*``, ``·`` → ``×``);
@@ -185,6 +186,20 @@ def parse_citation_numbers(body: str) -> tuple[int, ...]:
             hi = lo
         numbers.extend(range(lo, hi + 1))
     return tuple(numbers[:200])
+
+
+# Markup left in plain text copied from web pages: "1.0×10<sup>6</sup>/kg", "CD4<sup>+</sup>"
+_MARKUP_SUP = regex.compile(r"<sup>\s*([^<>]{1,12}?)\s*</sup>", regex.IGNORECASE)
+_MARKUP_SUB = regex.compile(r"</?sub>", regex.IGNORECASE)
+
+
+def _markup_edits(text: str) -> list[Edit]:
+    """``<sup>6</sup>`` → ``^6``; ``<sub>``/``</sub>`` dropped (their text kept)."""
+    if "<" not in text:
+        return []
+    edits: list[Edit] = [(m.start(), m.end(), "^" + m.group(1)) for m in _MARKUP_SUP.finditer(text)]
+    edits += [(m.start(), m.end(), "") for m in _MARKUP_SUB.finditer(text)]
+    return sorted(edits)
 
 
 def _superscript_edits(text: str) -> list[Edit]:
@@ -463,7 +478,7 @@ def normalize(text: str, join_wraps: bool = True) -> NormalizedText:
     current = to_simplified_chars(text.translate(_CHAR_TABLE))
     starts = list(range(len(text)))
     ends = list(range(1, len(text) + 1))
-    passes = [_superscript_edits, _latex_edits, _times_edits]
+    passes = [_markup_edits, _superscript_edits, _latex_edits, _times_edits]
     if join_wraps:
         passes.append(_wrap_edits)
     for make_edits in passes:

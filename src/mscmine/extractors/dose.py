@@ -1,5 +1,7 @@
 """Cell doses: ``1×10^6/kg``, ``(0.2~1.8)×10^6/kg``, ``2.5×10^7, 5×10^7, 1×10^8/人次``, ``4000万个细胞``.
 
+``(2.0±0.5)×10^6/kg`` (a mean dose: the mean), ``每公斤体重 1×10^6 个细胞`` (per kg).
+
 Works on normalised text (see `mscmine.normalize`): multiplication signs are ``×``, powers are
 ``10^6``, LaTeX is gone. A dose is a number of cells, per kg body weight (``cells/kg``) or per
 administration (``cells``). Laboratory values (``20×10^9/L``) are never doses.
@@ -31,6 +33,7 @@ _SEP = r"\s?(?:-|~|至|到)\s?"
 _VALUE = rf"""
     (?:
         \(\s?(?P<lo>{_MANT}){_SEP}(?P<hi>{_MANT})\s?\)\s?×\s?{_POWER}
+      | \(\s?(?P<lo>{_MANT})\s?±\s?{_MANT}\s?\)\s?×\s?{_POWER}
       | (?P<lo>{_MANT})(?:{_SEP}(?P<hi>{_MANT}))?\s?×\s?{_POWER}
       | (?P<lo>{_MANT})\s?[eE]\s?\+?(?P<exp>\d{{1,2}})
       | (?P<lo>{_MANT})\s?(?P<cn>万|亿)
@@ -55,6 +58,7 @@ _DOSE = regex.compile(
     regex.VERBOSE,
 )
 
+_PER_KG_BEFORE = regex.compile(r"(?:每|按)\s?(?:公斤|千克|kg)\s?(?:体重)?\s?(?:给予|输注|注射)?\s?$")
 _CONTEXT_BEFORE = regex.compile(r"(?:细胞数|细胞量|剂量|细胞|输注|注射|移植|给予|按|每次|固定细胞数|总量)[^。;]{0,12}$")
 _LIST_JOIN = regex.compile(r"\s?[,、和及或]\s?$")
 _TIMES = regex.compile(
@@ -163,6 +167,8 @@ def find_doses(text: str) -> list[DoseMatch]:
             high = nums2[1]
         if unit_text:
             unit = "cells/kg" if regex.search(r"kg|千克|公斤", unit_text) else "cells"
+            if unit == "cells" and _PER_KG_BEFORE.search(text, max(0, m.start() - 10), m.start()):
+                unit = "cells/kg"  # "每公斤体重 1×10^6 个细胞"
         else:
             unit = None
             end = m.end("v2") if m.group("v2") else m.end("v1")
