@@ -41,6 +41,8 @@ def _run(finder, text):
         ("随访期间共 8 个月", "8 个月", 8, 8),
         ("追蹤 6 個月後", "6 個月", 6, 6),  # Traditional: 追蹤 (follow-up)
         ("术后追踪 2 年", "2 年", 24, 24),
+        ("中位随访时间 15(6~36)个月", "15(6~36)个月", 6, 36),  # a median and its range
+        ("治疗后随访至第 52 周", "52 周", 11.97, 11.97),
     ],
 )
 def test_follow_up(sentence, span, low, high):
@@ -61,6 +63,7 @@ def test_follow_up(sentence, span, low, high):
         "1例类风湿关节炎患者移植后6个月病情复发",  # 000
         "随访发现2例复发",
         "患者年龄 18~65 岁,病程 3~10 年",
+        "随访至 2019 年 12 月",  # a date, not a duration
     ],
 )
 def test_not_follow_up(sentence):

@@ -69,6 +69,7 @@ def test_sample_sizes(sentence, expected):
         ("13例(62%)28个关节疾病活动度评分<2.6", "outcome"),  # 000: a threshold reached
         ("其中1例实现长期缓解", "outcome"),  # 002
         ("女性 18 例", "sex"),
+        ("共有 48 例患者完成随访，失访 2 例", "outcome"),  # lost to follow-up
         ("观察组2例出现一过性发热", "outcome"),  # inside an arm, still a result
         ("2.4  间充质干细胞移植治疗风湿性疾病的安全性评估  5例系统性红斑狼疮患者移植前出现恶心", "outcome"),  # 000: a heading run into its paragraph
         ("北京协和医院 12 例", "site"),
