@@ -54,6 +54,9 @@ def _run(finder, text):
         ("8 位病患達到 ACR20 反應", "ACR20", 8, "count", False),  # Traditional, Taiwan usage
         ("DAS28 分數由 5.6 降至 3.9", "DAS28", 3.9, "score", False),
         ("总有效率提高(RR=1.35, 95%CI 1.18~1.54)", "response_rate", 1.35, "RR", False),
+        ("24 例(80.0%)达到临床缓解", "remission_rate", 80.0, "%", False),
+        ("完全缓解 6 例，部分缓解 10 例", "remission_rate", 6, "count", False),
+        ("显效 12 例，有效 8 例", "response_rate", 12, "count", False),
         ("SLEDAI 评分降低 (MD = -2.10, 95%CI -3.0~-1.2)", "SLEDAI", -2.1, "MD", False),
         ("24 h 尿蛋白由(3.6±1.2) g 降至(0.9±0.5) g", "proteinuria", 0.9, "g", False),
     ],
@@ -62,6 +65,11 @@ def test_outcomes(sentence, measure, value, unit, negated):
     _, found = _run(find_outcomes, sentence)
     o = found[0]
     assert (o.measure, o.value, o.unit, o.negated) == (measure, value, unit, negated)
+
+
+def test_two_arms_in_one_rate():
+    _, found = _run(find_outcomes, "临床总有效率分别为 93.33% 和 73.33%")
+    assert (found[0].value, found[0].extra) == (93.33, {"values": [93.33, 73.33]})
 
 
 def test_a_stated_change_is_kept():

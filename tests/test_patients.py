@@ -70,6 +70,8 @@ def test_sample_sizes(sentence, expected):
         ("其中1例实现长期缓解", "outcome"),  # 002
         ("女性 18 例", "sex"),
         ("共有 48 例患者完成随访，失访 2 例", "outcome"),  # lost to follow-up
+        ("完全缓解 6 例，部分缓解 10 例", "outcome"),  # graded results
+        ("显效 12 例，有效 8 例，无效 2 例", "outcome"),
         ("观察组2例出现一过性发热", "outcome"),  # inside an arm, still a result
         ("2.4  间充质干细胞移植治疗风湿性疾病的安全性评估  5例系统性红斑狼疮患者移植前出现恶心", "outcome"),  # 000: a heading run into its paragraph
         ("北京协和医院 12 例", "site"),

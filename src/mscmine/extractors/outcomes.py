@@ -136,6 +136,8 @@ _RATE = regex.compile(
     rf"\s?(?:达标率|应答率|反应率|改善率)?\s?(?:的)?\s?(?:分别)?(?:达到|达|为|是|约为|约|可达|仅为|仅|高达|只有|较高|较低|高|低)?\s?(?P<dir>{_UP}|{_DOWN})?(?:了|到|至)?\s?"
     # a range gives its upper end: "移植相关死亡率高(2%~17%)"
     rf"[(（]?\s?(?:\d+(?:\.\d+)?\s?%?\s?[~～\-–至]\s?)?{_PCT}"
+    # two arms: "总有效率分别为 93.33% 和 73.33%" (the first is kept as the value)
+    r"(?:\s?(?:和|与|、|及|vs\.?)\s?(?P<pct2>\d+(?:\.\d+)?)\s?%)?"
 )
 _FROM_TO = regex.compile(
     rf"\s?(?:由|从)\s?(?P<before>\d+(?:\.\d+)?)\s?%?\s?(?P<dir>{_UP}|{_DOWN})?(?:至|到|为)\s?{_PCT}"
@@ -155,6 +157,8 @@ _EFFECT = regex.compile(
     rf"[^。;；,，(（]{{0,10}}?(?P<dir>{_UP}|{_DOWN})?\s?[(（]\s?(?P<stat>RR|OR|MD|SMD|WMD|HR|rr|or)\s?[=＝]\s?(?P<v>-?\d+(?:\.\d+)?)"
     r"(?:[^)）]{0,40}[)）])?"
 )
+# graded responses counted: "完全缓解 6 例，部分缓解 10 例", "显效 12 例"
+_GRADED_RESPONSE = regex.compile(r"(?P<kind>完全缓解|部分缓解|临床缓解|显效|有效)\s?(?P<n>\d{1,5})\s?例")
 _DEATHS = regex.compile(r"(?P<n>\d{1,5})\s?例(?:患者)?\s?(?:均)?(?:死亡|病死)")
 _SCORES = regex.compile(
     r"(?:评分)?\s?分别\s?(?:由|从)\s?(?P<before>[\d.]+(?:\s?[和、,]\s?[\d.]+)+)\s?(?:下降|降低|减少|上升|升高)(?:为|至|到)\s?(?P<after>[\d.]+(?:\s?[和、,]\s?[\d.]+)+)"
@@ -323,7 +327,8 @@ def find_outcomes(text: str) -> list[OutcomeMatch]:
     for m in _COUNT_PCT.finditer(text):
         verb = m.group("verb")
         what = m.group("what") + verb
-        measure = "relapse" if "复发" in what else "mortality" if "死亡" in what else _measure_in(what, 0, len(what))
+        measure = ("relapse" if "复发" in what else "mortality" if "死亡" in what
+                   else "remission_rate" if "缓解" in verb and regex.search(r"达到|获得|实现|完全|临床|部分", what) else _measure_in(what, 0, len(what)))
         direction = "down" if regex.search(_DOWN, verb) or verb.startswith("<") else "up" if regex.search(_UP, verb) else None
         extra = {"count": int(m.group("n"))}
         if verb.startswith("<"):
@@ -346,9 +351,14 @@ def find_outcomes(text: str) -> list[OutcomeMatch]:
         if acr and code in ("remission_rate", "response_rate"):
             # "ACR20缓解率为53.3%": the rate of an ACR response is that ACR measure
             start, code = start - len(acr.group()), f"ACR{acr.group('k')}"
+        extra = {"values": [float(m.group("pct")), float(m.group("pct2"))]} if m.group("pct2") else {}
         add(OutcomeMatch(start, m.end(), code, float(m.group("pct")), "%",
                          context_of(text, m.start(), m.end(), cues)["negated"],
-                         "up" if regex.match(_UP, d) else "down" if d else None))
+                         "up" if regex.match(_UP, d) else "down" if d else None, extra))
+    for m in _GRADED_RESPONSE.finditer(text):
+        kind = m.group("kind")
+        measure = "remission_rate" if "缓解" in kind else "response_rate"
+        add(OutcomeMatch(m.start(), m.end(), measure, float(m.group("n")), "count", False, None, {"grade": kind}))
     for m in _DEATHS.finditer(text):
         add(OutcomeMatch(m.start(), m.end(), "mortality", float(m.group("n")), "count"))
     for m in _COUNT_RESULT.finditer(text):

@@ -51,7 +51,8 @@ _FEATURE_AFTER = regex.compile(
     r"^\s?(?:患者)?\s?(?:合并|伴|伴有|存在|有)|^\s?\p{Han}{2,8}?(?:减少|不全|受累|损害|病变|衰竭|异常|增多)(?:的)?(?:患者|病人)"
 )
 _HAN_DIGIT = regex.compile(r"\p{Han}")
-_LOST_BEFORE = regex.compile(r"(?:失访|脱落|退出|死亡)\s?$")  # "失访 2 例": lost, not enrolled
+# "失访 2 例": lost, not enrolled; "完全缓解 6 例", "显效 12 例", "无效 2 例": graded results
+_LOST_BEFORE = regex.compile(r"(?:失访|脱落|退出|死亡|完全缓解|部分缓解|临床缓解|显效|有效|无效|复发|好转)\s?$")
 _EACH_BEFORE = regex.compile(r"各\s?$")  # "随机分为观察组和对照组，各30例"
 _PATIENT_BEFORE = regex.compile(r"(?:患者|病人|病患|患儿|受试者)\s?$")
 # "其中 133 例…" right after a count of events counts events, not patients
