@@ -19,6 +19,10 @@ def terms(text):
     [
         ("脐带间充质干细胞治疗系统性红斑狼疮", [("CELL_SOURCE", "脐带", "umbilical_cord"), ("CELL_TYPE", "间充质干细胞", "MSC"), ("DISEASE", "系统性红斑狼疮", "SLE")]),
         ("HLA 全相合同胞供者的骨髓", [("DONOR", "同胞供者", "allogeneic"), ("CELL_SOURCE", "骨髓", "bone_marrow")]),
+        ("BMSCs 治疗视神经脊髓炎", [("CELL_SOURCE", "BMSCs", "bone_marrow"), ("CELL_TYPE", "BMSCs", "MSC"), ("DISEASE", "视神经脊髓炎", "NMOSD")]),
+        ("UCMSCs 治疗白塞病", [("CELL_SOURCE", "UCMSCs", "umbilical_cord"), ("CELL_TYPE", "UCMSCs", "MSC"), ("DISEASE", "白塞病", "BD")]),
+        ("重症肌无力与大动脉炎", [("DISEASE", "重症肌无力", "MG"), ("DISEASE", "大动脉炎", "VAS")]),
+        ("MG患者", []),  # MG is also milligram: only the Chinese name counts
         ("臍帶間充質幹細胞治療系統性紅斑狼瘡", [("CELL_SOURCE", "臍帶", "umbilical_cord"), ("CELL_TYPE", "間充質幹細胞", "MSC"), ("DISEASE", "系統性紅斑狼瘡", "SLE")]),
         ("UC-MSCs", [("CELL_SOURCE", "UC", "umbilical_cord"), ("CELL_TYPE", "MSCs", "MSC")]),
         ("自体 BM-MSCs", [("DONOR", "自体", "autologous"), ("CELL_SOURCE", "BM", "bone_marrow"), ("CELL_TYPE", "MSCs", "MSC")]),
