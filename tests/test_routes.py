@@ -24,6 +24,11 @@ def routes(text):
         ("皮下注射 MSCs 后观察局部反应", [("皮下注射", "subcutaneous")]),
         ("鞘内注射自体骨髓MSCs", [("鞘内注射", "intrathecal")]),
         ("肌肉注射 hUC-MSCs", [("肌肉注射", "intramuscular")]),
+        ("经股动脉插管输注", [("经股动脉", "intra_arterial")]),
+        ("MSCs 静滴 30 分钟", [("静滴", "intravenous")]),
+        ("静脉点滴 hUC-MSCs", [("静脉点滴", "intravenous")]),
+        ("腰穿鞘内注射", [("鞘内注射", "intrathecal")]),
+        ("皮损内注射", [("皮损内注射", "intralesional")]),
     ],
 )
 def test_routes(sentence, expected):
