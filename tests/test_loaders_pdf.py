@@ -482,6 +482,35 @@ def test_dedupe_same_as_the_pairwise_definition():
         assert pdf_loader._dedupe(chars) == expected
 
 
+
+def test_dedupe_skipped_only_where_it_drops_nothing():
+    """`_may_repeat` (checked per text object) says False only for characters `_dedupe` keeps
+    whole: random text objects, some drawn again nearby, some with steps of about 1 pt."""
+    import random
+
+    rng = random.Random(11)
+    skipped = 0
+    for _ in range(1000):
+        chars: list = []
+        runs: list[int] = []
+        for _ in range(rng.randint(1, 8)):
+            runs.append(len(chars))
+            x, top = rng.uniform(0, 60), rng.choice([rng.uniform(0, 40), float(rng.randint(0, 4) * 10)])
+            for _ in range(rng.randint(0, 6)):
+                step = rng.choice([rng.uniform(0.5, 1.5), rng.uniform(1.0, 12.0), 1.0, -2.0])
+                t = top + rng.choice([0.0, 0.0, rng.uniform(-1.5, 1.5)])
+                chars.append(pdf_loader._Char(rng.choice("的1"), x, x + 5, t, t + 9, 9.0))
+                x += step
+            if rng.random() < 0.15 and chars:  # an object drawn again (fake bold, shadow)
+                dx, dy = rng.uniform(-1.2, 1.2), rng.uniform(-1.2, 1.2)
+                again = [pdf_loader._Char(c.text, c.x0 + dx, c.x1 + dx, c.top + dy, c.bottom + dy, c.size) for c in chars[runs[-1]:]]
+                runs.append(len(chars))
+                chars += again
+        if not pdf_loader._may_repeat(chars, runs):
+            skipped += 1
+            assert pdf_loader._dedupe(chars) == chars
+    assert skipped > 30
+
 def test_box_filters_same_as_inside():
     import random
 

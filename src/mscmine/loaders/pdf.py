@@ -829,10 +829,15 @@ def _pdfium_page(page, number: int, counts: Counter, widths: dict, ctypes, pdfiu
         generated = pdfium_c.FPDFText_IsGenerated
         angle = pdfium_c.FPDFText_GetCharAngle
         map_error = pdfium_c.FPDFText_HasUnicodeMapError
-        objects: dict[int, tuple] = {}  # text object's address -> (font's address, font size)
+        objects: dict[int, tuple] = {}  # text object's address -> (size, font's address, font size)
         chars: list[_Char] = []
         append = chars.append
+        runs: list[int] = []  # where each text object's characters start in `chars`
+        mark = runs.append
         total = 0
+        last_obj = None
+        size = 1.0
+        font = font_size = None
         for i, code in enumerate(codes):
             if code <= 32 or code == 0xA0 or 0xD800 <= code <= 0xDFFF or code >= 0xFFFD:
                 if code in (2, 0xFFFE):
@@ -851,19 +856,23 @@ def _pdfium_page(page, number: int, counts: Counter, widths: dict, ctypes, pdfiu
                 if 0.01 < a < 6.27:
                     counts["rotated"] += 1
                     continue
-            get_box(handle, i, rect_ref)
-            size = get_size(handle, i) or 1.0
-            x0, x1 = rect.left, rect.right
-            if code < 128 and code != 32:
-                # Latin glyph: the PDF font's advance width from the origin (PDFium's loose box
-                # uses the substitute font's), as pdfminer measures it
-                obj = get_object(handle, i)
+            obj = get_object(handle, i)
+            if obj != last_obj:
+                # a text object's characters share one font and size (PDFium's per-character
+                # font size is the object's): looked up once per object, not per character
                 known = objects.get(obj)
                 if known is None:
                     font = fast.text_font(obj)
                     fast.obj_font_size(obj, fsz_ref)
-                    known = objects[obj] = (font, fsz.value)
-                font, font_size = known
+                    known = objects[obj] = (get_size(handle, i) or 1.0, font, fsz.value)
+                size, font, font_size = known
+                last_obj = obj
+                mark(len(chars))
+            get_box(handle, i, rect_ref)
+            x0, x1 = rect.left, rect.right
+            if code < 128 and code != 32:
+                # Latin glyph: the PDF font's advance width from the origin (PDFium's loose box
+                # uses the substitute font's), as pdfminer measures it
                 key = (font, code, font_size)
                 adv = widths.get(key)
                 if adv is None:
@@ -880,9 +889,10 @@ def _pdfium_page(page, number: int, counts: Counter, widths: dict, ctypes, pdfiu
             append(_Char(chr(code), x0, x1 if x1 > x0 else x0, top, bottom, size))
     finally:
         textpage.close()
-    kept = _dedupe(chars)
-    counts["duplicates"] += len(chars) - len(kept)
-    chars = kept
+    if _may_repeat(chars, runs):
+        kept = _dedupe(chars)
+        counts["duplicates"] += len(chars) - len(kept)
+        chars = kept
     return _PageData(number, width, height, chars, rules, [], total=total, cid=0)
 
 
@@ -973,6 +983,43 @@ def _dedupe(chars: list[_Char]) -> list[_Char]:
             own.append(ch)
         keep(ch)
     return kept
+
+
+def _may_repeat(chars: list[_Char], runs: list[int]) -> bool:
+    """Can `_dedupe` drop anything from these characters, read text object by text object
+    (`runs`: where each object's characters start)? A duplicate needs an earlier character
+    with x0 and top each within 1 pt. Within one object whose x0 grows by more than 1 pt from
+    character to character, no two are that close; between two objects, only if their ranges
+    of x0 and of top come within 1 pt of each other. When neither happens anywhere (the usual
+    page, one drawing of each glyph) there is nothing to drop, and the per-character pass is
+    skipped; otherwise it runs on the whole page."""
+    if not chars:
+        return False
+    bounds = runs + [len(chars)]
+    spans = []
+    for a, b in zip(bounds, bounds[1:]):
+        if a == b:
+            continue
+        run = chars[a:b]
+        prev = -math.inf
+        for c in run:
+            x = c.x0
+            if x - prev <= 1:
+                return True
+            prev = x
+        tops = [c.top for c in run]
+        spans.append((min(tops), max(tops), run[0].x0, prev))
+    spans.sort()
+    n = len(spans)
+    for k in range(n):
+        t0, t1, x0, x1 = spans[k]
+        for j in range(k + 1, n):
+            u0, u1, y0, y1 = spans[j]
+            if u0 - t1 > 1:
+                break  # this and the later spans start more than 1 pt below the end of this one
+            if y0 - x1 <= 1 and x0 - y1 <= 1:
+                return True
+    return False
 
 
 # =============================================================================================
