@@ -23,6 +23,12 @@ def terms(text):
         ("UCMSCs 治疗白塞病", [("CELL_SOURCE", "UCMSCs", "umbilical_cord"), ("CELL_TYPE", "UCMSCs", "MSC"), ("DISEASE", "白塞病", "BD")]),
         ("重症肌无力与大动脉炎", [("DISEASE", "重症肌无力", "MG"), ("DISEASE", "大动脉炎", "VAS")]),
         ("MG患者", []),  # MG is also milligram: only the Chinese name counts
+        ("存在于骨髓、脂肪、肌肉、肝脏等组织中", [("CELL_SOURCE", "骨髓", "bone_marrow"), ("CELL_SOURCE", "脂肪", "adipose"),
+                                     ("CELL_SOURCE", "肌肉", "other"), ("CELL_SOURCE", "肝脏", "other")]),  # 000: a list of sources
+        ("患者肌肉无力", []),  # a listed word outside a list is no source
+        ("可分化为骨、软骨、肌肉、脂肪等多种细胞", []),  # 000: what cells become is no source
+        ("异基因 BM 或 UC-MSCs", [("DONOR", "异基因", "allogeneic"), ("CELL_SOURCE", "BM", "bone_marrow"), ("CELL_SOURCE", "UC", "umbilical_cord"),
+                              ("CELL_TYPE", "MSCs", "MSC")]),  # 001: BM coordinated with a glued UC
         ("臍帶間充質幹細胞治療系統性紅斑狼瘡", [("CELL_SOURCE", "臍帶", "umbilical_cord"), ("CELL_TYPE", "間充質幹細胞", "MSC"), ("DISEASE", "系統性紅斑狼瘡", "SLE")]),
         ("UC-MSCs", [("CELL_SOURCE", "UC", "umbilical_cord"), ("CELL_TYPE", "MSCs", "MSC")]),
         ("自体 BM-MSCs", [("DONOR", "自体", "autologous"), ("CELL_SOURCE", "BM", "bone_marrow"), ("CELL_TYPE", "MSCs", "MSC")]),

@@ -23,7 +23,7 @@ LEXICON_FILES: dict[str, tuple[str, str]] = {
     "outcome": ("OUTCOME_MEASURE", "outcome"),
     "adverse_event": ("ADVERSE_EVENT_TERM", "adverse_event"),
 }
-KINDS = ("name", "abbr", "ambiguous", "stop")
+KINDS = ("name", "abbr", "ambiguous", "listed", "stop")
 
 
 @dataclass(frozen=True)

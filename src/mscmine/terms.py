@@ -22,6 +22,12 @@ TERM_LEXICONS = ("disease", "cell_type", "cell_source", "donor", "route")
 
 # A cell-type abbreviation that a source abbreviation may be glued to: UC-MSCs, BM/AD-MSC.
 _GLUED_TO_CELLS = regex.compile(r"(?:\s?/\s?h?[A-Z]{1,4})*\s?[-‐]?\s?h?(?:MSC|SC|ADSC|SVF)s?(?![a-z])")
+# "BM 或 UC-MSCs", "BM、UC-MSCs": an abbreviation coordinated with one glued to a cell type
+_COORDINATED = regex.compile(r"\s?(?:或|和|、|/|及|与)\s?h?[A-Z]{1,4}\s?[-‐]\s?(?:MSC|SC)s?(?![a-z])")
+# items of one list: "骨髓、脐带、肌肉" (and "及", "和", "或" before the last)
+_LIST_SEPARATOR = regex.compile(r"\s?(?:、|及|和|或|以及|,|，)\s?")
+# what cells become is no source: "可分化为骨、软骨、肌肉、脂肪等多种细胞"
+_DIFFERENTIATES_INTO = regex.compile(r"分化(?:为|成)[^。;；,，]{0,24}$")
 # "FULL (english words, ABBR)" or "FULL(ABBR)" right after a matched full form
 _DEFINITION = regex.compile(
     r"\s?[(（]\s?(?:[^()（）\n]{0,80}?[,，;；]\s?)?(?P<abbr>[A-Za-z][A-Za-z0-9\-]{0,9})\s?[)）,，;；]"
@@ -102,6 +108,31 @@ def _entry_for(comp: _CompiledLexicon, surface: str) -> LexiconEntry | None:
     return comp.by_form.get(surface) or comp.by_folded.get(surface.casefold())
 
 
+def _listed_in_lists(text: str, kept: list[Mention]) -> list[Mention]:
+    """Keep a `listed` term only where a list separator joins it to another term of the lexicon."""
+    listed = [k for k in kept if k.attrs.get("listed")]
+    if not listed:
+        return kept
+    # a listed word joined only to other listed words still counts when the list holds a plain term
+    good = {(k.start, k.end) for k in kept if not k.attrs.get("listed")}
+    changed = True
+    out_listed: set[tuple[int, int]] = set()
+    while changed:
+        changed = False
+        for k in listed:
+            key = (k.start, k.end)
+            if key in out_listed:
+                continue
+            neighbours = good | out_listed
+            for s, e in neighbours:
+                gap = text[e : k.start] if e <= k.start else text[k.end : s] if k.end <= s else None
+                if gap is not None and len(gap) <= 4 and _LIST_SEPARATOR.fullmatch(gap):
+                    out_listed.add(key)
+                    changed = True
+                    break
+    return [k for k in kept if not k.attrs.get("listed") or (k.start, k.end) in out_listed]
+
+
 def find_terms(text: str, names: tuple[str, ...] = TERM_LEXICONS) -> list[Mention]:
     """All term mentions in `text` (normalised text), sorted by position."""
     found: list[Mention] = []
@@ -124,13 +155,17 @@ def find_terms(text: str, names: tuple[str, ...] = TERM_LEXICONS) -> list[Mentio
         for start, end, entry in matches:
             if entry.kind == "ambiguous":
                 code = defined.get(entry.form)
-                if code is None and label == "CELL_SOURCE" and _GLUED_TO_CELLS.match(text, end):
+                if code is None and label == "CELL_SOURCE" and (_GLUED_TO_CELLS.match(text, end) or _COORDINATED.match(text, end)):
                     code = entry.code
                 if code is None:
                     continue
                 kept.append(Mention(label, start, end, text[start:end], code))
             else:
-                kept.append(Mention(label, start, end, text[start:end], entry.code))
+                attrs = {"listed": True} if entry.kind == "listed" else {}
+                kept.append(Mention(label, start, end, text[start:end], entry.code, attrs))
+        kept = _listed_in_lists(text, kept)
+        if label == "CELL_SOURCE":
+            kept = [k for k in kept if not _DIFFERENTIATES_INTO.search(text, max(0, k.start - 30), k.start)]
         # defined abbreviations that the lexicon does not list (e.g. "间充质干细胞移植(MSCT)")
         taken = [(k.start, k.end) for k in kept]
         for abbr, code in defined.items():
