@@ -26,6 +26,9 @@ def terms(text):
         ("存在于骨髓、脂肪、肌肉、肝脏等组织中", [("CELL_SOURCE", "骨髓", "bone_marrow"), ("CELL_SOURCE", "脂肪", "adipose"),
                                      ("CELL_SOURCE", "肌肉", "other"), ("CELL_SOURCE", "肝脏", "other")]),  # 000: a list of sources
         ("患者肌肉无力", []),  # a listed word outside a list is no source
+        ("1 (1%) of systemic   sclerosis", [("DISEASE", "systemic   sclerosis", "SSc")]),  # 000: a wrapped English abstract
+        ("arthritis, rheumatoid; polymyositis", [("DISEASE", "arthritis, rheumatoid", "RA"), ("DISEASE", "polymyositis", "PM")]),  # MeSH order
+        ("逃过异体性抗原的识别", []),  # 000: an antigen, not a donor
         ("可分化为骨、软骨、肌肉、脂肪等多种细胞", []),  # 000: what cells become is no source
         ("异基因 BM 或 UC-MSCs", [("DONOR", "异基因", "allogeneic"), ("CELL_SOURCE", "BM", "bone_marrow"), ("CELL_SOURCE", "UC", "umbilical_cord"),
                               ("CELL_TYPE", "MSCs", "MSC")]),  # 001: BM coordinated with a glued UC

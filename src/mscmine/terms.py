@@ -47,6 +47,7 @@ def _alternative(entry: LexiconEntry) -> str:
     form = regex.escape(entry.form)
     if not entry.is_latin:
         return form
+    form = form.replace("\\ ", "\\s+")  # "systemic   sclerosis": a wrapped line's spaces
     left = r"(?<![A-Za-z0-9])" if entry.form[0].isascii() and entry.form[0].isalnum() else ""
     right = ""
     if entry.form[-1].isascii() and entry.form[-1].isalnum():
@@ -105,7 +106,11 @@ def _scan(parts: tuple, text: str):
 
 
 def _entry_for(comp: _CompiledLexicon, surface: str) -> LexiconEntry | None:
-    return comp.by_form.get(surface) or comp.by_folded.get(surface.casefold())
+    entry = comp.by_form.get(surface) or comp.by_folded.get(surface.casefold())
+    if entry is None and regex.search(r"\s", surface):
+        single = regex.sub(r"\s+", " ", surface)
+        entry = comp.by_form.get(single) or comp.by_folded.get(single.casefold())
+    return entry
 
 
 def _listed_in_lists(text: str, kept: list[Mention]) -> list[Mention]:
