@@ -35,6 +35,8 @@ def _run(finder, text):
         ("3例患者发生肺部感染", "3例患者发生肺部感染", False, None, 3),
         ("不良反应发生率两组差异无统计学意义", "不良反应发生率两组差异无统计学意义", False, None, None),
         ("两组不良事件发生率相当", "两组不良事件发生率相当", False, None, None),
+        ("共 5 例(16.7%)发生不良事件", "共 5 例(16.7%)发生不良事件", False, None, 5),  # 不良 is no negation cue
+        ("输注后 2 h 内出现一过性低热", "出现一过性低热", False, None, None),
     ],
 )
 def test_adverse_events(sentence, span, negated, serious, count):
@@ -53,6 +55,7 @@ def test_adverse_events(sentence, span, negated, serious, count):
         ("15例患者出现带状疱疹", ["herpes_zoster"]),  # 001
         ("部分患者出现心慌、头痛、恶心或呕吐等症状", ["palpitation", "headache", "nausea", "vomiting"]),  # 001 style
         ("治疗后无发热、皮疹等不良反应", ["fever", "rash"]),
+        ("不良反应主要为发热(3例)、皮疹(1例)", ["fever", "rash"]),  # counts in parentheses
     ],
 )
 def test_events_are_named(sentence, events):
@@ -67,6 +70,7 @@ def test_events_are_named(sentence, events):
         "无论是否发热",
         "MSCs 可分泌肿瘤坏死因子刺激基因6",
         "14例患者死亡证实与移植无关",  # 001: a mortality count, not an adverse event with events
+        "SLE患者常出现发热、皮疹",  # symptoms of the disease, no treatment before them
     ],
 )
 def test_not_adverse_events(sentence):

@@ -19,6 +19,7 @@ from mscmine.extractors.negation import context_of
         ("提示MSCs对狼疮肾炎有效", "有效", False, True),
         ("尚未观察到远期疗效", "远期疗效", True, False),
         ("然而疗效不明显", "疗效", True, False),  # backward cue
+        ("共 5 例发生不良事件", "不良事件", False, False),  # 不良 is a word, not 不 + 良
     ],
 )
 def test_negation_context(text, target, negated, hedged):

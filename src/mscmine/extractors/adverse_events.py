@@ -28,7 +28,8 @@ def _event_patterns() -> tuple[dict[str, str], dict[str, regex.Pattern]]:
     event = "(?:" + "|".join(regex.escape(f) for f in sorted(code_of, key=lambda f: (-len(f), f))) + ")"
     joiner = r"(?:、|和|及|与|或|,|，|以及)"
     modifier = r"(?:一过性|短暂(?:的)?|轻度|轻微(?:的)?|中度|重度|严重(?:的)?|反复)?"
-    listed = rf"{modifier}{event}(?:\s?{joiner}\s?{modifier}{event})*"
+    count = r"(?:\s?[(（]\s?\d+\s?例(?:次)?\s?[)）])?"  # "发热(3例)"
+    listed = rf"{modifier}{event}{count}(?:\s?{joiner}\s?{modifier}{event}{count})*"
     patterns = {
         # "15例患者出现带状疱疹", "2例发生肺部感染"
         "counted": regex.compile(rf"(?P<n>\d{{1,5}})\s?例(?:患者|病人)?\s?(?:出现|发生)了?\s?(?P<list>{listed})(?:症状|等)?"),
@@ -40,6 +41,10 @@ def _event_patterns() -> tuple[dict[str, str], dict[str, regex.Pattern]]:
         "negated": regex.compile(rf"(?:没有|无|未见|未出现|未发生|未发现|未观察到|均未出现)\s?(?P<list>{listed})"),
         # "出现恶心、呕吐症状"
         "plain": regex.compile(rf"(?:出现|发生)了?\s?(?P<list>{listed})(?:等)?症状"),
+        # after a treatment: "输注后 2 h 内出现一过性低热" (in background prose 出现发热 is a symptom of disease)
+        "after_treatment": regex.compile(
+            rf"(?:输注|移植|注射|回输|治疗)(?:后|过程中|期间)[^。;；,，]{{0,12}}?(?P<v>出现|发生)了?\s?(?P<list>{listed})"
+        ),
     }
     return code_of, patterns
 
@@ -66,7 +71,7 @@ _NEG_CUE = r"(?:未观察到|未发现|未出现|未见|未报告|未涉及|没�
 
 _NEGATED = regex.compile(rf"(?P<cue>{_NEG_CUE})(?P<mid>[^。;,，]{{0,16}}?)(?P<ae>{_AE_WORD})")
 _COUNTED = regex.compile(
-    rf"(?P<verb>报告了?|出现了?|发生了?|共有|共)?\s?(?P<n>\d{{1,5}})\s?例(?:患者)?\s?(?:出现|发生)?(?P<mid>[^。;,，\d]{{0,10}}?)(?P<ae>{_AE_WORD})"
+    rf"(?P<verb>报告了?|出现了?|发生了?|共有|共)?\s?(?P<n>\d{{1,5}})\s?例(?:\s?[(（]\s?\d+(?:\.\d+)?\s?%\s?[)）])?(?:患者)?\s?(?:出现|发生)?(?P<mid>[^。;,，\d]{{0,10}}?)(?P<ae>{_AE_WORD})"
 )
 _UNRELATED = regex.compile(rf"(?P<ae>(?:所有|全部)?{_AE_WORD})[^。;,，]{{0,16}}?(?:与[^。;,，]{{0,12}}?无关)")
 # arms compared: "不良反应发生率两组差异无统计学意义", "两组不良事件发生率相当"
@@ -130,14 +135,14 @@ def find_adverse_events(text: str) -> list[AdverseEventMatch]:
     for m in _ENGLISH_NEGATED.finditer(text):
         add(AdverseEventMatch(m.start(), m.end(), True, True if m.group("sev") else None, None))
     _, named = _event_patterns()
-    for kind in ("counted", "listing", "negated", "plain"):
+    for kind in ("counted", "listing", "negated", "plain", "after_treatment"):
         for m in named[kind].finditer(text):
             events = tuple(_events_in(m.group("list")))
             if kind == "counted" and events[:1] == ("death",):
                 continue  # "14例患者死亡" is a mortality outcome
             serious = True if SERIOUS_EVENTS & set(events) else None
             count = int(m.group("n")) if kind == "counted" else None
-            add(AdverseEventMatch(m.start(), m.end(), kind == "negated", serious, count, events=events))
+            add(AdverseEventMatch(m.start("v") if kind == "after_treatment" else m.start(), m.end(), kind == "negated", serious, count, events=events))
     cues = find_cues(text)
     for m in _PLAIN.finditer(text):
         neg = context_of(text, m.start(), m.end(), cues)["negated"]

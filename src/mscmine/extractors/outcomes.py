@@ -133,7 +133,7 @@ def _measure_in(text: str, start: int, end: int, default: str = "other") -> str:
 
 _RATE = regex.compile(
     # "ACR20 达标率为 53.3%": a rate word the lexicon leaves to the measure before it
-    rf"\s?(?:达标率|应答率|反应率|改善率)?\s?(?:的)?\s?(?:分别)?(?:达到|达|为|是|约为|约|可达|仅为|仅|高达|只有|较高|较低|高|低)?\s?(?P<dir>{_UP}|{_DOWN})?(?:了|到|至)?\s?"
+    rf"\s?(?:达标率|应答率|反应率|改善率|发生率)?\s?(?:的)?\s?(?:分别)?(?:达到|达|为|是|约为|约|可达|仅为|仅|高达|只有|较高|较低|高|低)?\s?(?P<dir>{_UP}|{_DOWN})?(?:了|到|至)?\s?"
     # a range gives its upper end: "移植相关死亡率高(2%~17%)"
     rf"[(（]?\s?(?:\d+(?:\.\d+)?\s?%?\s?[~～\-–至]\s?)?{_PCT}"
     # two arms: "总有效率分别为 93.33% 和 73.33%" (the first is kept as the value)
