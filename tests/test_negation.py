@@ -20,6 +20,10 @@ from mscmine.extractors.negation import context_of
         ("尚未观察到远期疗效", "远期疗效", True, False),
         ("然而疗效不明显", "疗效", True, False),  # backward cue
         ("共 5 例发生不良事件", "不良事件", False, False),  # 不良 is a word, not 不 + 良
+        ("未成熟树突状细胞减少，有效率为80%", "有效率", False, False),  # a comma ends the scope
+        ("不典型病例中缓解率为50%", "缓解率", False, False),  # 不典型: atypical
+        ("不能耐受者的有效率为40%", "有效率", False, False),
+        ("9例合并肾功能不全患者移植后血肌酐下降", "血肌酐下降", False, False),  # 不全: insufficiency
     ],
 )
 def test_negation_context(text, target, negated, hedged):
