@@ -1056,7 +1056,7 @@ def _drop_ruled_furniture(pd: _PageData, tables: list[_TableBlock], dropped_text
 
 def _drop_furniture(pages: list[_PageData], dropped_text: list[str]) -> int:
     """Remove running headers, footers and page numbers from each page's characters."""
-    candidates: list[list[tuple[str, _Line]]] = []
+    candidates: list[list[tuple[str, _Line, str]]] = []
     counts: Counter = Counter()
     for pd in pages:
         pd.lines = _cluster(pd.chars)
@@ -1070,18 +1070,17 @@ def _drop_furniture(pages: list[_PageData], dropped_text: list[str]) -> int:
                 cands.append(("bottom", ln))
         keyed = []
         for zone, ln in cands:
-            key = zone + ":" + _furniture_key(_line_text(ln))
-            keyed.append((key, ln))
+            text = _line_text(ln)
+            keyed.append((zone + ":" + _furniture_key(text), ln, text))
         candidates.append(keyed)
-        for key in {k for k, _ in keyed}:
+        for key in {k for k, _, _ in keyed}:
             counts[key] += 1
     n = len(pages)
     dropped = 0
     for pd, keyed in zip(pages, candidates):
         remove: set[int] = set()
         gone: set[int] = set()
-        for key, ln in keyed:
-            text = _line_text(ln)
+        for key, ln, text in keyed:
             repeated = counts[key] >= 2 and counts[key] >= FURNITURE_SHARE * n
             if repeated or _PAGE_NUMBER.match(text.strip()):
                 remove.update(id(c) for c in ln.chars)
@@ -1317,7 +1316,8 @@ class _Item:
     table: _TableBlock | None = None
     col_left: float = 0.0
     col_right: float = 0.0
-    lead: float = 0.0  # width of the line's first word (one character for Chinese)
+    line: _Line | None = None  # the line the item reads (for `_lead`)
+    lead_width: float | None = None  # width of the line's first word (one character for Chinese), once asked for
 
 
 def _find_gutter(lines: list[_Line], width: float, found: list | None = None) -> float | None:
@@ -1410,7 +1410,7 @@ def _order_page(pd: _PageData, lines: list[_Line], tables: list[_TableBlock], st
     items: list[_Item] = []
 
     def line_item(ln: _Line, col: str) -> _Item:
-        return _Item("line", pd.number, col, ln.x0, ln.x1, ln.top, ln.bottom, ln.size, text=_line_text(ln, stats), lead=_first_word_width(ln))
+        return _Item("line", pd.number, col, ln.x0, ln.x1, ln.top, ln.bottom, ln.size, text=_line_text(ln, stats), line=ln)
 
     for t in tables:
         col = "full"
@@ -1468,6 +1468,13 @@ def _pitch_limits(items: list[_Item]) -> dict[tuple[int, str], float]:
 _REFERENCE_START = re.compile(r"^\s*(?:\[\d{1,3}\]|\d{1,3}\.\s)")
 
 
+def _lead(it: _Item) -> float:
+    """The width of the item's first word (`_first_word_width` of its line), measured once."""
+    if it.lead_width is None:
+        it.lead_width = _first_word_width(it.line) if it.line is not None else 0.0
+    return it.lead_width
+
+
 def _new_paragraph(prev: _Item, cur: _Item, nxt: _Item | None, pitch: dict[tuple[int, str], float], para_start: str = "") -> bool:
     """Does `cur` start a paragraph, given the line before it (and the one after, for indents)?
 
@@ -1489,7 +1496,9 @@ def _new_paragraph(prev: _Item, cur: _Item, nxt: _Item | None, pitch: dict[tuple
             return True
     # the line before stops short: earlier than wrapping would have made it stop, that is with
     # room left for this line's first word
-    if prev.col_right - prev.x1 > max(cur.lead + 0.3 * size, 1.3 * size):
+    # (the first word is measured only when the gap is wide enough for it to matter)
+    gap = prev.col_right - prev.x1
+    if gap > 1.3 * size and gap > _lead(cur) + 0.3 * size:
         return True
     em = cur.size
     prev_end = prev.text.rstrip("”’\"')）)")[-1:] in _SENTENCE_END
