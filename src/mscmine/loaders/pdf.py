@@ -489,6 +489,9 @@ def _assemble(chars: list[_Char], size: float, base: float, stats: _SupStats | N
     usual = min(max(sorted(gaps)[len(gaps) // 4], -0.1 * size), 0.25 * size) if len(gaps) >= 3 else 0.0
     latin_gap = LATIN_SPACE_GAP * size
     han_gap = 2 * ANY_SPACE_GAP * size
+    # a gap above both limits is a space and one within both is none, whichever characters
+    # border it; only in between does it matter whether both are Chinese
+    low, high = (latin_gap, han_gap) if latin_gap <= han_gap else (han_gap, latin_gap)
 
     out: list[str] = []
     run: list[str] = []
@@ -510,9 +513,9 @@ def _assemble(chars: list[_Char], size: float, base: float, stats: _SupStats | N
             run = []
         if prev is not None:
             extra = c.x0 - prev.x1 - usual
-            if space_pending:
+            if space_pending or extra > high:
                 out.append(" ")
-            else:
+            elif extra > low:
                 o1, o2 = ord(prev.text[-1]), ord(c.text[0])
                 both_cjk = (
                     (0x2E80 <= o1 <= 0x9FFF or 0xF900 <= o1 <= 0xFAFF or 0xFF00 <= o1 <= 0xFFEF or 0x20000 <= o1 <= 0x3FFFF or 0x2460 <= o1 <= 0x24FF)
