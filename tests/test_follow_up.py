@@ -43,6 +43,9 @@ def _run(finder, text):
         ("术后追踪 2 年", "2 年", 24, 24),
         ("中位随访时间 15(6~36)个月", "15(6~36)个月", 6, 36),  # a median and its range
         ("治疗后随访至第 52 周", "52 周", 11.97, 11.97),
+        ("Patients were followed up for 12 months.", "12 months", 12, 12),  # English abstract
+        ("The median follow-up was 24 months.", "24 months", 24, 24),
+        ("with a follow-up of 6-18 months", "6-18 months", 6, 18),
     ],
 )
 def test_follow_up(sentence, span, low, high):

@@ -56,6 +56,9 @@ def _run(finder, text):
         ("总有效率提高(RR=1.35, 95%CI 1.18~1.54)", "response_rate", 1.35, "RR", False),
         ("24 例(80.0%)达到临床缓解", "remission_rate", 80.0, "%", False),
         ("不良事件发生率为 12.5%", "adverse_events", 12.5, "%", False),
+        ("The complete remission rate was 60%.", "remission_rate", 60, "%", False),  # English abstract
+        ("the overall survival rate of 92.5%", "survival_rate", 92.5, "%", False),
+        ("SLEDAI scores decreased significantly", "SLEDAI", None, None, False),
         ("完全缓解 6 例，部分缓解 10 例", "remission_rate", 6, "count", False),
         ("显效 12 例，有效 8 例", "response_rate", 12, "count", False),
         ("SLEDAI 评分降低 (MD = -2.10, 95%CI -3.0~-1.2)", "SLEDAI", -2.1, "MD", False),

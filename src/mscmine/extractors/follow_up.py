@@ -59,6 +59,28 @@ def _number(text: str) -> float | None:
 
 _KEYWORD = regex.compile(r"随访|追踪")
 
+# English abstracts: "were followed up for 12 months", "a median follow-up of 24 (6-36) months"
+_ENGLISH_UNITS = {"day": "天", "week": "周", "month": "个月", "year": "年"}
+_ENGLISH = regex.compile(
+    r"(?:followed(?:\s+up)?|follow-up(?:\s+period)?)\s+(?:was\s+|of\s+|for\s+|lasted\s+)?(?:a\s+(?:median|mean)\s+of\s+|up\s+to\s+)?"
+    r"(?P<span>(?P<lo>\d+(?:\.\d+)?)(?:\s?(?:-|–|to)\s?(?P<hi>\d+(?:\.\d+)?))?\s+(?P<unit>day|week|month|year)s?)\b"
+    r"|(?:median|mean)\s+follow-up\s+(?:was\s+|of\s+)?(?P<span2>(?P<lo2>\d+(?:\.\d+)?)\s+(?P<unit2>day|week|month|year)s?)\b",
+    regex.IGNORECASE,
+)
+
+
+def _english_follow_ups(text: str) -> list["FollowUpMatch"]:
+    out = []
+    for m in _ENGLISH.finditer(text):
+        if m.group("span"):
+            span, lo, hi, unit = m.span("span"), float(m.group("lo")), m.group("hi"), m.group("unit")
+        else:
+            span, lo, hi, unit = m.span("span2"), float(m.group("lo2")), None, m.group("unit2")
+        cn = _ENGLISH_UNITS[unit.lower()]
+        high = to_months(float(hi), cn) if hi else to_months(lo, cn)
+        out.append(FollowUpMatch(span[0], span[1], to_months(lo, cn), high))
+    return out
+
 
 def _windows(text: str, before: int = 50, after: int = 70) -> list[tuple[int, int]]:
     """Merged stretches around every 随访/追踪: every pattern needs one, so only these are searched."""
@@ -93,4 +115,7 @@ def find_follow_ups(text: str) -> list[FollowUpMatch]:
             if m.groupdict().get("list"):
                 low = high  # the longest time point is the follow-up
             found.append(FollowUpMatch(start, end, low, high))
+    for f in _english_follow_ups(text):
+        if not any(x.start < f.end and f.start < x.end for x in found):
+            found.append(f)
     return sorted(found, key=lambda f: f.start)

@@ -159,6 +159,20 @@ _EFFECT = regex.compile(
 )
 # graded responses counted: "完全缓解 6 例，部分缓解 10 例", "显效 12 例"
 _GRADED_RESPONSE = regex.compile(r"(?P<kind>完全缓解|部分缓解|临床缓解|显效|有效)\s?(?P<n>\d{1,5})\s?例")
+# English abstracts: "The remission rate was 60%", "SLEDAI scores decreased significantly"
+_ENGLISH_RATE = regex.compile(
+    r"(?P<m>(?:complete\s+|partial\s+|clinical\s+|overall\s+)?(?:remission|response|survival|relapse|mortality|effective|recurrence))"
+    r"\s+rates?\s+(?:was|were|of|reached|is|at)?\s*(?P<pct>\d+(?:\.\d+)?)\s?%",
+    regex.IGNORECASE,
+)
+_ENGLISH_MEASURES = {"remission": "remission_rate", "response": "response_rate", "effective": "response_rate",
+                     "survival": "survival_rate", "relapse": "relapse", "recurrence": "relapse", "mortality": "mortality"}
+_ENGLISH_CHANGED = regex.compile(
+    r"(?<![A-Za-z])(?P<m>SLEDAI|DAS28|VAS|ESR|CRP|mRSS|HAQ|ESSDAI|proteinuria|anti-dsDNA|creatinine)(?:-?\w+)?"
+    r"(?:\s+(?:scores?|levels?|values?))?\s+(?:were\s+|was\s+)?(?:significantly\s+|markedly\s+|obviously\s+)?"
+    r"(?P<verb>decreased|reduced|declined|improved|increased|elevated)\b",
+    regex.IGNORECASE,
+)
 _DEATHS = regex.compile(r"(?P<n>\d{1,5})\s?例(?:患者)?\s?(?:均)?(?:死亡|病死)")
 _SCORES = regex.compile(
     r"(?:评分)?\s?分别\s?(?:由|从)\s?(?P<before>[\d.]+(?:\s?[和、,]\s?[\d.]+)+)\s?(?:下降|降低|减少|上升|升高)(?:为|至|到)\s?(?P<after>[\d.]+(?:\s?[和、,]\s?[\d.]+)+)"
@@ -338,6 +352,15 @@ def find_outcomes(text: str) -> list[OutcomeMatch]:
         verb = m.group("verb").lower()
         measure = "relapse" if verb == "relapsed" else "mortality" if verb == "died" else "remission_rate" if "remission" in verb else "other"
         add(OutcomeMatch(m.start(), m.end(), measure, float(m.group("pct")), "%", False, None, {"count": int(m.group("n"))}))
+    for m in _ENGLISH_RATE.finditer(text):
+        key = m.group("m").split()[-1].lower()
+        add(OutcomeMatch(m.start(), m.end(), _ENGLISH_MEASURES[key], float(m.group("pct")), "%"))
+    for m in _ENGLISH_CHANGED.finditer(text):
+        code = _code(m.group("m")) if _code(m.group("m")) != "other" else {"proteinuria": "proteinuria", "anti-dsdna": "anti_dsDNA",
+                                                                          "creatinine": "creatinine"}.get(m.group("m").lower(), "other")
+        verb = m.group("verb").lower()
+        add(OutcomeMatch(m.start(), m.end(), code, None, None, False, "up" if verb in ("increased", "elevated") else
+                         "down" if verb != "improved" else None))
     for m in _ENGLISH_DEATHS.finditer(text):
         add(OutcomeMatch(m.start(), m.end(), "mortality", float(m.group("n")), "count"))
     for m in _after_measures(text, measures, _EFFECT):
