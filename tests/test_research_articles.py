@@ -155,3 +155,24 @@ def test_meta_analysis_pools_and_reports_no_study_of_its_own():
     assert doc["n_patients"]["value"] == 523 and [d["code"] for d in doc["disease"]] == ["SLE"]
     effect = next(o for o in doc["outcomes"] if o["unit"] == "RR")
     assert (effect["measure"], effect["value"], effect["direction"]) == ("response_rate", 1.35, "up")
+
+
+@pytest.mark.parametrize(
+    "name, title",
+    [("research_ra_ucmsc.txt", "人脐带间充质干细胞治疗难治性类风湿关节炎的临床研究"),
+     ("trial_ra_traditional.txt", "臍帶間質幹細胞治療類風濕性關節炎之臨床試驗")],
+)
+def test_a_research_articles_study_is_labelled_by_its_title(name, title):
+    assert _study(name)["study"]["label"] == title
+
+
+def test_an_html_articles_date_gives_the_year(tmp_path):
+    page = tmp_path / "a.html"
+    page.write_text(
+        '<html><head><meta name="citation_title" content="脐带间充质干细胞治疗狼疮肾炎">'
+        '<meta name="citation_date" content="2021/03/15"></head><body><article><h1>脐带间充质干细胞治疗狼疮肾炎</h1>'
+        "<p>" + (DATA / "research_ln_bmmsc.txt").read_text(encoding="utf-8").split("\n", 2)[2] + "</p></article></body></html>",
+        encoding="utf-8",
+    )
+    [study] = [r for r in mscmine.extract(page) if r["scope"] == "study"]
+    assert (study["study"]["label"], study["study"]["year"]) == ("脐带间充质干细胞治疗狼疮肾炎", 2021)

@@ -477,7 +477,27 @@ def single_study(analysis: Analysis) -> Study | None:
     if not totals or not treated or not any(m.label == "CELL_TYPE" for m in mentions):
         return None
     end = min([a for a, _ in analysis.excluded] + [len(text)])
-    return Study(("article",), None, (), None, [(0, end)], [], mentions)
+    return Study(("article",), _article_title(analysis.doc), (), _article_year(analysis.doc), [(0, end)], [], mentions)
+
+
+def _article_title(doc) -> str | None:
+    """The article's title: the loader's metadata, else a short first line that ends no sentence."""
+    title = (doc.meta or {}).get("title")
+    if title:
+        return str(title).strip() or None
+    first = next((line.strip() for line in doc.text.splitlines() if line.strip()), "")
+    if 4 <= len(first) <= 80 and not regex.search(r"[。；;:：]$|^(?:摘要|目的|Abstract)", first):
+        return first
+    return None
+
+
+def _article_year(doc) -> int | None:
+    """The publication year from the loader's metadata (citation_date, DC.date…), when given."""
+    for key in ("year", "date", "publication_date"):
+        y = regex.search(r"(?:19|20)\d{2}", str((doc.meta or {}).get(key) or ""))
+        if y:
+            return int(y.group())
+    return None
 
 
 # --- 3. to 5. what other places add to the studies found
