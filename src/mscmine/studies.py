@@ -40,6 +40,7 @@ from .mention import Mention
 from .mentions import ANIMAL, Analysis
 from .normalize import parse_citation_numbers, to_simplified_chars
 from .references import parse_references
+from .sentences import cited_clauses, sentence_bounds
 from .tables import OutcomeRow, OutcomeTable, read_outcome_tables, read_tables
 
 _AUTHOR = r"(?P<author>[A-Z][A-Za-z\-']+(?:\s[A-Z][A-Za-z\-']+)?|[\p{Han}]{2,4}?)\s?(?:等|团队|课题组)"
@@ -126,13 +127,13 @@ def find_studies(analysis: Analysis) -> StudyFinding:
     """The studies an article reports, in text order, and what the records need besides (steps
     in the module docstring)."""
     sections = _sections(analysis)
-    cited_clauses = _cited_clauses(analysis)
+    clauses = _cited_clauses(analysis)
     found = _Found()
     tabled, table_spans = table_studies(analysis)  # 1
     for st in tabled:
         found.add(st)
-    from_anchors = add_anchored_studies(analysis, sections, cited_clauses, found)  # 2
-    for st in clause_cited_studies(analysis, sections, cited_clauses, found.by_key):  # 2a
+    from_anchors = add_anchored_studies(analysis, sections, clauses, found)  # 2
+    for st in clause_cited_studies(analysis, sections, clauses, found.by_key):  # 2a
         found.add(st)
     covered = [span for st in found.by_key.values() for span in st.spans] + table_spans
     for st in uncited_studies(analysis, covered, sections):  # 2b
@@ -181,9 +182,9 @@ def _section_disease_at(sections, offset: int) -> list[Mention]:
 
 
 def _sentence_bounds(text: str, pos: int) -> tuple[int, int]:
-    start = max(text.rfind(c, 0, pos) for c in "。;；\n") + 1
-    ends = [i for i in (text.find(c, pos) for c in "。;；\n") if i != -1]
-    return start, (min(ends) + 1 if ends else len(text))
+    """The sentence at `pos`, its stop included."""
+    start, stop = sentence_bounds(text, pos)
+    return start, min(stop + 1, len(text))
 
 
 def _cited_clauses(analysis: Analysis) -> list[tuple[int, int, tuple[int, ...]]]:
@@ -191,10 +192,7 @@ def _cited_clauses(analysis: Analysis) -> list[tuple[int, int, tuple[int, ...]]]
     clause a mark closes runs from its sentence start or the previous mark."""
     norm = analysis.normalized
     out = []
-    prev_end = 0
-    for cit in norm.citations:
-        clause_start = max([norm.text.rfind(c, 0, cit.start) + 1 for c in "。;；\n"] + [prev_end])
-        prev_end = cit.end
+    for clause_start, cit in cited_clauses(norm.text, norm.citations):
         a, b = norm.to_original(clause_start, cit.start)
         out.append((a, b, cit.numbers))
     return out
@@ -293,9 +291,7 @@ def _anchors(analysis: Analysis) -> list[dict]:
             if cit is None:
                 continue
             a, _ = norm.to_original(m.start(), m.end())
-            sent_start = max(text.rfind(c, 0, m.start()) for c in "。;\n") + 1
-            sent_end_candidates = [i for i in (text.find(c, m.end()) for c in "。;\n") if i != -1]
-            sent_end = min(sent_end_candidates) if sent_end_candidates else len(text)
+            sent_start, sent_end = sentence_bounds(text, m.start(), m.end())
             year = None
             y = _YEAR.search(text, sent_start, sent_end)
             if y:
@@ -318,7 +314,7 @@ def _anchors(analysis: Analysis) -> list[dict]:
     return unique
 
 
-def add_anchored_studies(analysis: Analysis, sections, cited_clauses, found: _Found) -> list[dict]:
+def add_anchored_studies(analysis: Analysis, sections, clauses, found: _Found) -> list[dict]:
     """Step 2: a study for each citation anchor with a patient fact, merged into a known study of
     its citation (a table row, an earlier anchor) unless it is another disease cohort. Returns
     the anchored studies in animals or in vitro."""
@@ -337,7 +333,7 @@ def add_anchored_studies(analysis: Analysis, sections, cited_clauses, found: _Fo
             if start < h < end:
                 end = h
         # a later clause closed by another citation is that study's statement, not this one's
-        for clause_start, cit_start, numbers in cited_clauses:
+        for clause_start, cit_start, numbers in clauses:
             if anc["anchor"] < clause_start and cit_start < end and anc["citation"][0] not in numbers:
                 end = clause_start
                 break
@@ -382,14 +378,14 @@ def add_anchored_studies(analysis: Analysis, sections, cited_clauses, found: _Fo
 # --- 2a. clauses closed by their own citation
 
 
-def clause_cited_studies(analysis: Analysis, sections, cited_clauses, known: dict[tuple, Study]) -> list[Study]:
+def clause_cited_studies(analysis: Analysis, sections, clauses, known: dict[tuple, Study]) -> list[Study]:
     """Step 2a: a clause that states a result in patients with a cell type and closes with its own
     citation, no author named (``自体 MSCs 移植不能改善 SLE 疾病活动性^[22]``), for a citation
     that is no study in `known` yet."""
     mentions = analysis.mentions
     simple = _simplified(analysis.doc.text)
     out: dict[tuple, Study] = {}
-    for clause_start, cit_start, numbers in cited_clauses:
+    for clause_start, cit_start, numbers in clauses:
         if len(numbers) != 1 or ("cit", numbers[0]) in known or ("cit", numbers[0]) in out:
             continue
         if any(a <= clause_start < b for a, b in analysis.excluded):
@@ -606,10 +602,7 @@ def animal_studies(analysis: Analysis, from_anchors: list[dict], known: Iterable
     norm = analysis.normalized
     text = analysis.doc.text
     out = list(from_anchors)
-    prev_end = 0
-    for cit in norm.citations:  # the text a citation closes: from its sentence start or the previous mark
-        clause_start = max([norm.text.rfind(c, 0, cit.start) + 1 for c in "。;；\n"] + [prev_end])
-        prev_end = cit.end
+    for clause_start, cit in cited_clauses(norm.text, norm.citations):
         animal = _ANIMAL.search(norm.text, clause_start, cit.start)
         label = "[" + ",".join(map(str, cit.numbers)) + "]"
         if animal and not any(a["citation"] == label for a in out):

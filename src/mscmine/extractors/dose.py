@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import regex
 
+from ..sentences import sentence_bounds
 from .numbers import parse_int
 
 # A power of ten: 10^6, 10^{6}, flattened 107 / 10 7 (only 5-11), or E-notation.
@@ -142,12 +143,6 @@ def _times_interval(sentence: str) -> tuple[int | None, str | None]:
     return times, interval
 
 
-def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    left = max(text.rfind(c, 0, start) for c in "。;\n") + 1
-    rights = [i for i in (text.find(c, end) for c in "。;\n") if i != -1]
-    return left, min(rights) if rights else len(text)
-
-
 def find_doses(text: str) -> list[DoseMatch]:
     """Every cell dose in normalised `text`, one `DoseMatch` per dose level."""
     raw = []
@@ -196,7 +191,7 @@ def find_doses(text: str) -> list[DoseMatch]:
     for start, end, low, high, unit, m in raw:
         if unit is None:
             continue
-        s0, s1 = _sentence_bounds(text, start, end)
+        s0, s1 = sentence_bounds(text, start, end)
         times, interval = _times_interval(text[s0:s1])
         out.append(DoseMatch(start, end, Dose(low, high, unit, times, interval)))
     return out
