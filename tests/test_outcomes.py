@@ -32,6 +32,7 @@ def _run(finder, text):
         ("9例合并肾功能不全患者移植后血肌酐下降", "creatinine", 9, "count", False),  # 000
         ("其中1例实现长期缓解", "remission_rate", 1, "count", False),  # 002
         ("3 例肢端坏死明显减轻", "other", 3, "count", False),  # 001
+        ("2例神经精神狼疮患者移植后未再有癫痫发作，", "other", 2, "count", False),  # 000: 神经 is no 经 route
         ("治疗后12例患者蛋白尿消失", "proteinuria", 12, "count", False),
         ("ACR50应答率为40%", "ACR50", 40, "%", False),
         ("28 个关节疾病活动度评分显著下降", "DAS28", None, None, False),

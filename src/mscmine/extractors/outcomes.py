@@ -21,6 +21,7 @@ from functools import lru_cache
 import regex
 
 from ..lexicon import load_lexicons
+from .cues import ALL_OF_THEM, ENROL_VERB
 from .negation import context_of, find_cues
 
 _PCT = r"(?P<pct>\d+(?:\.\d+)?)\s?%"
@@ -200,9 +201,6 @@ _COUNT_RESULT = regex.compile(
     r"(?<![\d.])(?P<n>\d{1,5})\s?(?:例|名|位)(?!\s?次)\s?(?P<what>[^。;；,，:：例%()（）]{0,30}?)"
     r"(?P<verb>(?:实现|达到|获得)(?:了)?\s?ACR\s?(?:20|50|70)\s?(?:反应|应答|改善)?|(?:实现|达到|获得)(?:了)?(?:长期|完全|临床|部分)?缓解|复发|好转|改善|缓解|下降|上升|升高|降低|减轻|愈合|消失|恢复正常|恢复|加重|进展"
     r"|未再(?:有|出现)?[^。;；,，]{1,8}?(?=[。;；,，]))"
-)
-_ENROL_BEFORE_RESULT = regex.compile(
-    r"接受|纳入|入组|入选|参与|参加|随机|分为|给予|予以|采用|应用|使用|进行|输注|注射|招募|(?:治疗|移植)(?!后|前|\d)|均|都|全部"
 )
 _AE_IN_RESULT = regex.compile(r"不良|副作用|并发症|出现|发生")
 # English abstracts: "7 (9%) of the 76 patients relapsed", "including 1 death"
@@ -386,7 +384,7 @@ def find_outcomes(text: str) -> list[OutcomeMatch]:
         add(OutcomeMatch(m.start(), m.end(), "mortality", float(m.group("n")), "count"))
     for m in _COUNT_RESULT.finditer(text):
         what, verb = m.group("what"), m.group("verb")
-        if _ENROL_BEFORE_RESULT.search(what) or _AE_IN_RESULT.search(what + verb):
+        if ENROL_VERB.search(what) or ALL_OF_THEM.search(what) or _AE_IN_RESULT.search(what + verb):
             continue
         if "复发" in verb or "复发" in what:
             measure = "relapse"

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import regex
 
+from .cues import ALL_OF_THEM, ENROL_VERB
 from .numbers import parse_chinese_int
 
 _COUNT = regex.compile(
@@ -61,11 +62,6 @@ _EVENTS_BEFORE = regex.compile(r"(?:不良事件|不良反应|副作用|并发�
 _RESULT_VERB = regex.compile(
     r"复发|死亡|病死|好转|改善|缓解|下降|上升|升高|降低|减轻|愈合|消失|稳定|恢复|无效|有效|达到|实现|出现|发生|加重|进展"
 )
-# what is done to patients who make up a study: "17例患者接受…", "46名患者随机分为3组"
-_ENROL_VERB = regex.compile(
-    r"接受|纳入|入组|入选|参与|参加|随机|分为|分成|给予|予以|采用|应用|使用|进行|行(?!走)|经|输注|注射|招募|符合|"
-    r"(?:治疗|移植)(?!后|前|\d)"
-)
 
 
 @dataclass(frozen=True)
@@ -97,7 +93,7 @@ def _reports_a_result(after: str) -> bool:
     if not verb:
         return False
     # "76例患者移植后…均有改善": all of them, so the count is the cohort itself
-    return not _ENROL_VERB.search(clause[: verb.start()]) and not regex.search(r"均|都|全部|皆", clause[: verb.start()])
+    return not ENROL_VERB.search(clause[: verb.start()]) and not ALL_OF_THEM.search(clause[: verb.start()])
 
 
 def classify_count(text: str, start: int, end: int) -> str:

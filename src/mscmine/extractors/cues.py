@@ -1,0 +1,16 @@
+"""Clause cues shared by the sample-size and outcome extractors, so both read a count the same way:
+"17例患者接受…" counts the patients of a study; "9 名患者症状好转" counts a result."""
+
+from __future__ import annotations
+
+import regex
+
+# what is done to the patients who make up a study: "17例患者接受…", "46名患者随机分为3组"
+ENROL_VERB = regex.compile(
+    # 经 only as a route ("经静脉…"): 神经精神狼疮 names a disease
+    r"接受|纳入|入组|入选|参与|参加|随机|分为|分成|给予|予以|采用|应用|使用|进行|行(?!走)|经(?=\s?(?:静脉|动脉|外周|肘|股|导管|关节|鞘|腰|皮))|"
+    r"输注|注射|招募|符合|"
+    r"(?:治疗|移植)(?!后|前|\d)"
+)
+# "76例患者移植后…均有改善": all of them, so the count is the cohort itself, not a result's count
+ALL_OF_THEM = regex.compile(r"均|都|全部|皆")
