@@ -143,5 +143,9 @@ def test_cli_picks_the_format_by_extension(name, start, tmp_path, capsys):
     assert page.startswith(start)
     if start.startswith("<!"):
         assert '<h2 id="split-dev">' in page and '<h2 id="split-test">' in page
-        assert page.count('class="err ') > 10
+        from mscmine.evaluation.scorer import evaluate
+
+        report = evaluate(ROOT / "annotations" / "gold", corpus_dir=ROOT / "corpus" / "seeds")
+        errors = sum(len(report["splits"][split]["value"]["errors"]) for split in ("dev", "test"))
+        assert page.count('class="err ') == errors  # every false positive and negative, once
     assert f"error report written to {out}" in capsys.readouterr().out
