@@ -275,3 +275,10 @@ def test_seed000_pooled_studies_reconcile_with_the_stated_totals(tmp_path, ext):
     stated = {row.item: (row.stated, row.from_studies) for row in table.itertuples() if row.stated is not pd.NA}
     assert stated == {"patients": (76, 76), "disease SLE": (46, 46), "disease RA": (21, 21), "disease PM/DM": (8, 8),
                       "disease SSc": (1, 1), "cell_source umbilical_cord": (60, 60), "cell_source bone_marrow": (16, 16)}
+
+
+def test_summarize_names_the_bad_line(tmp_path, capsys):
+    bad = tmp_path / "out.jsonl"
+    bad.write_text('{"scope": "document"}\nnot json\n', encoding="utf-8")
+    assert main(["summarize", str(bad)]) == 2
+    assert f"{bad}: line 2 is not a JSON record" in capsys.readouterr().err

@@ -262,7 +262,15 @@ def read_records(path: str | os.PathLike) -> list[dict]:
     ext = path.suffix.lower()
     if ext == ".jsonl":
         with open(path, encoding="utf-8") as fh:
-            return [json.loads(line) for line in fh if line.strip()]
+            records = []
+            for number, line in enumerate(fh, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    records.append(json.loads(line))
+                except json.JSONDecodeError as exc:
+                    raise ValueError(f"line {number} is not a JSON record ({exc.msg}); is this a file mscmine extract wrote?") from None
+            return records
     import pandas as pd
 
     if ext == ".csv":
