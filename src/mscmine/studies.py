@@ -56,7 +56,7 @@ _ANCHORS = [
 _UNCITED_ANCHORS: tuple[tuple[str, regex.Pattern], ...] = (
     # a registered trial: NCT01663116, ChiCTR-IIR-16009013
     ("registry", regex.compile(r"(?P<label>NCT\d{8}|ChiCTR[-A-Za-z]*\d{6,12})")),
-    # who reported it: "欧洲学者报道", "徐建军团队发现", "该团队成功应用", "研究人员观察到"
+    # who reported it: "欧洲学者报道", "某某团队发现", "该团队成功应用", "研究人员观察到"
     # (the name is read behind the keyword, so the search starts from the keyword: fast)
     ("reporter", regex.compile(
         r"(?<=(?P<pre>[\p{Han}A-Za-z]{0,6}))(?P<kw>学者|团队|课题组|研究组|研究者|研究人员|医生)(?:的研究)?\s?[^。;,，:：]{0,6}?"
