@@ -27,7 +27,7 @@ and are blanked in `.masked`, so no extractor ever reads a reference number as a
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import regex
 
@@ -57,6 +57,7 @@ def _char_table() -> dict[int, str]:
 
 
 _CHAR_TABLE = _char_table()
+_CHAR_TABLE_CHARS = frozenset(map(chr, _CHAR_TABLE))
 
 
 @lru_cache(maxsize=1)
@@ -71,26 +72,31 @@ def _t2s_converter():
 _T2S_CACHE: dict[str, str] = {}
 
 
-def to_simplified_chars(text: str) -> str:
+def to_simplified_chars(text: str, chars: set[str] | None = None) -> str:
     """Traditional → Simplified, one character for one character, so offsets do not move.
 
     OpenCC converts phrases; here each Han character is converted on its own and kept only
     when the result is a single character (the rare one-to-many mappings are left alone).
-    Characters are converted once per process and then applied with ``str.translate``.
+    Characters are converted once per process and then applied with ``str.translate``, and
+    only to a text that has any (most texts are Simplified already). `chars`: `set(text)`, if
+    the caller has it.
     """
     conv = _t2s_converter()
     if conv is None:
         return text
-    new = {ch for ch in set(text) if ch >= "\u3400" and ch not in _T2S_CACHE}
-    for ch in new:
-        simp = conv.convert(ch)
-        _T2S_CACHE[ch] = simp if len(simp) == 1 else ch
-        if _T2S_CACHE[ch] != ch:
-            _T2S_TABLE[ord(ch)] = _T2S_CACHE[ch]
-    return text.translate(_T2S_TABLE) if _T2S_TABLE else text
+    chars = set(text) if chars is None else chars
+    for ch in chars:
+        if ch >= "\u3400" and ch not in _T2S_CACHE:
+            simp = conv.convert(ch)
+            _T2S_CACHE[ch] = simp if len(simp) == 1 else ch
+            if _T2S_CACHE[ch] != ch:
+                _T2S_TABLE[ord(ch)] = _T2S_CACHE[ch]
+                _T2S_CHARS.add(ch)
+    return text if _T2S_CHARS.isdisjoint(chars) else text.translate(_T2S_TABLE)
 
 
 _T2S_TABLE: dict[int, str] = {}
+_T2S_CHARS: set[str] = set()  # the characters `_T2S_TABLE` changes
 
 
 # ---------------------------------------------------------------------------------------------
@@ -382,28 +388,29 @@ def _drop_overlaps(edits: list[Edit]) -> list[Edit]:
 
 
 def _apply(text: str, edits: list[Edit]) -> tuple[str, list[int], list[int]]:
-    """Apply sorted, non-overlapping edits; return the new text and its map into `text`."""
+    """Apply sorted, non-overlapping edits; return the new text and its map into `text`: for
+    each new character the index of the first and of the last old character it comes from."""
     out: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
+    firsts: list[int] = []
+    lasts: list[int] = []
     pos = 0
     for a, b, repl in edits:
         if a < pos:
             continue
         out.append(text[pos:a])
-        starts.extend(range(pos, a))
-        ends.extend(range(pos + 1, a + 1))
+        firsts.extend(range(pos, a))
+        lasts.extend(range(pos, a))
         if repl:
             if a == b:  # an insertion borrows the next character's range
                 b = min(a + 1, len(text))
             out.append(repl)
-            starts.extend([a] * len(repl))
-            ends.extend([b] * len(repl))
+            firsts.extend([a] * len(repl))
+            lasts.extend([b - 1] * len(repl))
         pos = max(b, pos)
     out.append(text[pos:])
-    starts.extend(range(pos, len(text)))
-    ends.extend(range(pos + 1, len(text) + 1))
-    return "".join(out), starts, ends
+    firsts.extend(range(pos, len(text)))
+    lasts.extend(range(pos, len(text)))
+    return "".join(out), firsts, lasts
 
 
 @dataclass(frozen=True)
@@ -440,7 +447,7 @@ class NormalizedText:
 
         return bisect.bisect_left(self.starts, offset)
 
-    @property
+    @cached_property
     def masked(self) -> str:
         """`text` with every citation mark replaced by spaces (same length, same offsets)."""
         return _mask(self.text, self.citations)
@@ -475,7 +482,13 @@ def find_citations(text: str) -> tuple[Citation, ...]:
 
 def normalize(text: str, join_wraps: bool = True) -> NormalizedText:
     """Build the normalised view of `text` (see the module docstring for what changes)."""
-    current = to_simplified_chars(text.translate(_CHAR_TABLE))
+    chars = set(text)
+    if not _CHAR_TABLE_CHARS.isdisjoint(chars):
+        current = text.translate(_CHAR_TABLE)
+        chars = set(current)
+    else:
+        current = text
+    current = to_simplified_chars(current, chars)
     starts = list(range(len(text)))
     ends = list(range(1, len(text) + 1))
     passes = [_markup_edits, _superscript_edits, _latex_edits, _times_edits]
@@ -485,7 +498,7 @@ def normalize(text: str, join_wraps: bool = True) -> NormalizedText:
         edits = make_edits(current)
         if not edits:
             continue
-        current, s2, e2 = _apply(current, edits)
-        starts = [starts[i] for i in s2]
-        ends = [ends[j - 1] for j in e2]
+        current, firsts, lasts = _apply(current, edits)
+        starts = list(map(starts.__getitem__, firsts))
+        ends = list(map(ends.__getitem__, lasts))
     return NormalizedText(current, text, starts, ends, find_citations(current))
