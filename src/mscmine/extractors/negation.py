@@ -9,9 +9,8 @@ longer word that contains a cue and means nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass
+import re
 from functools import lru_cache
-
-import regex
 
 from ..errors import LexiconError
 
@@ -57,9 +56,11 @@ def load_rules() -> tuple[ContextRule, ...]:
 
 
 @lru_cache(maxsize=1)
-def _cue_pattern() -> tuple[regex.Pattern, dict[str, ContextRule]]:
+def _cue_pattern() -> tuple[re.Pattern, dict[str, ContextRule]]:
+    # plain literals, longest first: the standard library's engine scans such an alternation
+    # several times faster than `regex`, with the same leftmost-longest result
     rules = sorted(load_rules(), key=lambda r: -len(r.literal))
-    return regex.compile("|".join(regex.escape(r.literal) for r in rules)), {r.literal: r for r in rules}
+    return re.compile("|".join(re.escape(r.literal) for r in rules)), {r.literal: r for r in rules}
 
 
 @dataclass(frozen=True)
@@ -69,12 +70,19 @@ class Cue:
     rule: ContextRule
 
 
-def find_cues(text: str) -> list[Cue]:
+def find_cues(text: str) -> tuple[Cue, ...]:
+    """Every cue in `text`, in order (remembered for the last few texts: several extractors ask
+    for the same document's cues)."""
+    return _find_cues(text)
+
+
+@lru_cache(maxsize=4)
+def _find_cues(text: str) -> tuple[Cue, ...]:
     pattern, by_literal = _cue_pattern()
-    return [Cue(m.start(), m.end(), by_literal[m.group()]) for m in pattern.finditer(text)]
+    return tuple(Cue(m.start(), m.end(), by_literal[m.group()]) for m in pattern.finditer(text))
 
 
-def context_of(text: str, start: int, end: int, cues: list[Cue] | None = None) -> dict[str, bool]:
+def context_of(text: str, start: int, end: int, cues: tuple[Cue, ...] | None = None) -> dict[str, bool]:
     """{"negated": …, "hedged": …} for the target text[start:end]."""
     cues = find_cues(text) if cues is None else cues
     negated = hedged = False
