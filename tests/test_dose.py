@@ -127,3 +127,19 @@ def test_any_notation_parses_back(mant, exp, unit, notation):
     assert d is not None, text
     assert d.low == pytest.approx(float(mant) * 10**exp)
     assert d.unit == (CELLS_KG if "kg" in unit else CELLS)
+
+
+# `find_doses` searches only near "×", "^", 万, 亿 and E-notation; it must find exactly what a
+# scan of the whole text finds, wherever the pieces fall.
+_PIECES = ["1×10^6/kg", "(0.5~2)×10^7个细胞", "2.5×10^7、5×10^7, 1×10^8/人次", "4000万个细胞", "1E6 cells/kg",
+           "10^6", "20×10^9/L", "不少于", "每公斤体重", " ", "，", "。", "患者", "1", "23", "×", "^", "万", "e5", "x" * 40,
+           "静脉输注", "1×107/kg", "10 7个", "(2.0±0.5)×10^6/kg", "\n"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=40))
+def test_windowed_dose_search_finds_what_a_full_scan_finds(pieces):
+    from mscmine.extractors.dose import _DOSE, _dose_matches
+
+    text = "".join(pieces)
+    assert [m.span() for m in _dose_matches(text)] == [m.span() for m in _DOSE.finditer(text)]

@@ -91,6 +91,13 @@ def _scan(parts: tuple, text: str):
         for m in parts[0].finditer(text):
             yield m.start(), m.end(), m.group()
         return
+    # Usually no match of one half overlaps a match of the other: then the two scans, merged by
+    # position, are the answer (an overlap between the halves would show up between neighbours).
+    found = sorted((m for p in parts for m in p.finditer(text)), key=lambda m: m.start())
+    if all(a.end() <= b.start() for a, b in zip(found, found[1:])):
+        for m in found:
+            yield m.start(), m.end(), m.group()
+        return
     nxt = [p.search(text) for p in parts]
     pos = 0
     while True:
