@@ -72,6 +72,9 @@ class StudyRecord:
         out.update(self.extra)
         return out
 
+_DOWN_WORDS = regex.compile(r"下降|降低|减少|降至")
+_UP_WORDS = regex.compile(r"上升|升高|增加")
+
 
 def _evidence(doc: Document, m: Mention, **value) -> dict:
     ev = dict(value)
@@ -132,8 +135,8 @@ def _table_outcomes(doc: Document, norm, table, row) -> list[dict]:
             measure = "mortality"
         else:
             measure = _measure_in(column, 0, len(column))
-        direction = ("down" if regex.search(r"下降|降低|减少|降至", column) else
-                     "up" if regex.search(r"上升|升高|增加", column) else None)
+        direction = ("down" if _DOWN_WORDS.search(column) else
+                     "up" if _UP_WORDS.search(column) else None)
         ev = _span_evidence(doc, doc.text[a:b], a, b, measure=measure, value=cell.value, unit="count", negated=False,
                             column=column, of=row.n, table=table.caption)
         if direction:

@@ -79,6 +79,9 @@ _HEADING = regex.compile(r"^\s*(?:\d+(?:\.\d+)*\s+|[一二三四五六七八九�
 #: what stands before a pooled total ("12篇文献共报道", "实验共纳入", "总体"): the 30 characters before the count
 POOLED_BEFORE = regex.compile(r"(?:篇|文献|项研究|项试验)[^。]{0,20}?(?:共|总计|合计|累计)|总体|实验共纳入|共纳入|累计纳入")
 _ALL_PATIENTS = regex.compile(r"所有\s?\d*\s?例?患者(?:均|都)?")
+_PATIENTS_AFTER = regex.compile(r"\s?(?:患者|病人|患儿)")
+_SLASH_OR_COMMA = regex.compile(r"\s?[/、]\s?")
+_PARAGRAPH_BREAK = regex.compile(r"\n\s*\n")
 
 
 @dataclass
@@ -231,11 +234,11 @@ def pick_diseases(mentions: list[Mention], doc_text: str) -> list[Mention]:
     diseases = [m for m in mentions if m.label == "DISEASE" and m.value not in ("AID", "RD")]
     totals = [m for m in mentions if m.label == "N_PATIENTS" and m.value.get("role") in ("total", "group")]
     with_count = [d for d in diseases if any(0 <= d.start - t.end <= 12 for t in totals)]
-    near_patients = [m for m in diseases if regex.match(r"\s?(?:患者|病人|患儿)", doc_text[m.end : m.end + 4])]
+    near_patients = [m for m in diseases if _PATIENTS_AFTER.match(doc_text[m.end : m.end + 4])]
     chosen = with_count or near_patients or diseases
     # "PM/DM患者", "多发性肌炎/皮肌炎患者": the partner before the slash belongs too
     for d in diseases:
-        if d not in chosen and any(regex.fullmatch(r"\s?[/、]\s?", doc_text[d.end : c.start]) for c in chosen if c.start > d.end):
+        if d not in chosen and any(_SLASH_OR_COMMA.fullmatch(doc_text[d.end : c.start]) for c in chosen if c.start > d.end):
             chosen.append(d)
     chosen.sort(key=lambda m: m.start)
     out, seen = [], set()
@@ -299,7 +302,7 @@ def _anchors(analysis: Analysis) -> list[dict]:
             label = None
             if m.groupdict().get("author"):
                 label = regex.sub(r"\s", "", m.group("author")) + "等"
-            para = regex.compile(r"\n\s*\n").search(text, m.end())
+            para = _PARAGRAPH_BREAK.search(text, m.end())
             para_end = norm.to_original(para.start(), para.start())[0] if para else len(norm.original)
             found.append({"pos": norm.to_original(sent_start, sent_start + 1)[0] if sent_start < len(text) else a,
                           "anchor": a, "para_end": para_end, "label": label, "citation": cit.numbers, "year": year})

@@ -27,6 +27,9 @@ from .negation import context_of, find_cues
 _PCT = r"(?P<pct>\d+(?:\.\d+)?)\s?%"
 _UP = r"提升|提高|上升|升高|增加|增至|升至"
 _DOWN = r"下降|降低|减少|降至|减至"
+_UP_RE = regex.compile(_UP)
+_DOWN_RE = regex.compile(_DOWN)
+_NUMBER_CHARS = regex.compile(r"[\d.]+")
 _CHANGE_VERB = r"下降|上升|升高|降低|改善|好转|缓解|降至正常|降至|复发|死亡|减轻|愈合|消失|恢复正常|恢复|增加|减少"
 
 
@@ -214,6 +217,7 @@ _VERB_FIRST = regex.compile(rf"(?P<verb>{_DOWN}|{_UP}|改善|减轻)了\s?")
 _LIST_FILLER = regex.compile(r"\s?(?:、|,|，|和|及|与|以及|或|水平|评分|积分|指标|指数)\s?")
 _UNKNOWN_ITEM = regex.compile(r"[\p{Han}A-Za-z0-9\-]{1,10}(?=[(（])")
 _NO_CHANGE = r"无(?:显著|明显)?(?:变化|差异|改变)|未见(?:明显)?(?:升高|降低|变化|增加)|未(?:增加|升高|降低)"
+_NO_CHANGE_RE = regex.compile(_NO_CHANGE)
 _LIST_VERB = regex.compile(rf"\s?(?:均|也)?\s?(?:显著|明显|有所|逐渐|均)?\s?(?P<verb>{_NO_CHANGE}|{_DOWN}|{_UP}|改善)")
 # a named substance's level changed, where the lexicon has no measure for it:
 # "BAFF 和 APRIL 的血浆水平显著下降", "IFN- γ 水平升高", "IL-4水平显著降低"
@@ -325,15 +329,15 @@ def find_outcomes(text: str) -> list[OutcomeMatch]:
     for m in _after_measures(text, measures, _FROM_TO):
         d = m.group("dir") or ""
         add(OutcomeMatch(m.start(), m.end(), _code(m.group("m")), float(m.group("pct")), "%", False,
-                         "up" if regex.match(_UP, d) else "down" if d else None, {"before": float(m.group("before"))}))
+                         "up" if _UP_RE.match(d) else "down" if d else None, {"before": float(m.group("before"))}))
     for m in _after_measures(text, measures, _SCORE_FROM_TO):
         before, after = float(m.group("before")), float(m.group("after"))
         unit = m.group("after_unit") or m.group("before_unit")
         add(OutcomeMatch(m.start(), m.end(), _code(m.group("m")), after, "score" if unit in (None, "分") else unit, False,
                          "down" if after < before else "up" if after > before else None, {"before": before}))
     for m in _after_measures(text, measures, _SCORES):
-        before = [float(x) for x in regex.findall(r"[\d.]+", m.group("before"))]
-        after = [float(x) for x in regex.findall(r"[\d.]+", m.group("after"))]
+        before = [float(x) for x in _NUMBER_CHARS.findall(m.group("before"))]
+        after = [float(x) for x in _NUMBER_CHARS.findall(m.group("after"))]
         add(OutcomeMatch(m.start(), m.end(), _code(m.group("m")), None, "score", False, "down" if after < before else "up",
                          {"before": before, "after": after}))
     for m in _COUNT_PCT.finditer(text):
@@ -341,7 +345,7 @@ def find_outcomes(text: str) -> list[OutcomeMatch]:
         what = m.group("what") + verb
         measure = ("relapse" if "复发" in what else "mortality" if "死亡" in what
                    else "remission_rate" if "缓解" in verb and regex.search(r"达到|获得|实现|完全|临床|部分", what) else _measure_in(what, 0, len(what)))
-        direction = "down" if regex.search(_DOWN, verb) or verb.startswith("<") else "up" if regex.search(_UP, verb) else None
+        direction = "down" if _DOWN_RE.search(verb) or verb.startswith("<") else "up" if _UP_RE.search(verb) else None
         extra = {"count": int(m.group("n"))}
         if verb.startswith("<"):
             extra["threshold"] = verb
@@ -364,7 +368,7 @@ def find_outcomes(text: str) -> list[OutcomeMatch]:
     for m in _after_measures(text, measures, _EFFECT):
         d = m.group("dir") or ""
         add(OutcomeMatch(m.start(), m.end(), _code(m.group("m")), float(m.group("v")), m.group("stat").upper(), False,
-                         "up" if regex.match(_UP, d) else "down" if d else None))
+                         "up" if _UP_RE.match(d) else "down" if d else None))
     for m in _after_measures(text, measures, _RATE):
         d = m.group("dir") or ""
         start, code = m.start(), _code(m.group("m"))
@@ -375,7 +379,7 @@ def find_outcomes(text: str) -> list[OutcomeMatch]:
         extra = {"values": [float(m.group("pct")), float(m.group("pct2"))]} if m.group("pct2") else {}
         add(OutcomeMatch(start, m.end(), code, float(m.group("pct")), "%",
                          context_of(text, m.start(), m.end(), cues)["negated"],
-                         "up" if regex.match(_UP, d) else "down" if d else None, extra))
+                         "up" if _UP_RE.match(d) else "down" if d else None, extra))
     for m in _GRADED_RESPONSE.finditer(text):
         kind = m.group("kind")
         measure = "remission_rate" if "缓解" in kind else "response_rate"
@@ -394,7 +398,7 @@ def find_outcomes(text: str) -> list[OutcomeMatch]:
             measure = _measure_in(what + verb, 0, len(what + verb))
             if measure in ("relapse", "remission_rate", "response_rate", "adverse_events"):
                 measure = "other"
-        direction = "down" if regex.search(_DOWN, verb) else "up" if regex.search(_UP, verb) else None
+        direction = "down" if _DOWN_RE.search(verb) else "up" if _UP_RE.search(verb) else None
         add(OutcomeMatch(m.start(), m.end(), measure, float(m.group("n")), "count", False, direction))
     for m in _NOT_ACHIEVED.finditer(text):
         what = m.group("what")
@@ -415,7 +419,7 @@ def find_outcomes(text: str) -> list[OutcomeMatch]:
             continue  # "可能改善肾功能": a possibility, not a result
         what = text[start : t.start()]
         add(OutcomeMatch(start, end, _measure_in(what, 0, len(what)), None, None, context_of(text, start, end, cues)["negated"],
-                         "down" if regex.match(_DOWN, t.group("verb")) else "up"))
+                         "down" if _DOWN_RE.match(t.group("verb")) else "up"))
     listed = []
     for start, end, code, verb in _listed_measures_changed(text, measures) + _verb_then_measures(text, measures):
         if code in ("adverse_events", "relapse", "mortality", "survival_rate", "response_rate", "remission_rate"):
@@ -424,23 +428,23 @@ def find_outcomes(text: str) -> list[OutcomeMatch]:
             continue
         if any(x.measure == code and x.end == end and x.start < start for x in listed):
             continue  # "C3、C4 无显著变化": one result for the one measure the list names twice
-        neg = context_of(text, start, end, cues)["negated"] or bool(regex.match(_NO_CHANGE, verb))
+        neg = context_of(text, start, end, cues)["negated"] or bool(_NO_CHANGE_RE.match(verb))
         # measures listed before one verb share its end: their spans nest, as the results do
-        listed.append(OutcomeMatch(start, end, code, None, None, neg, "down" if regex.match(_DOWN, verb) else "up" if regex.match(_UP, verb) else None))
+        listed.append(OutcomeMatch(start, end, code, None, None, neg, "down" if _DOWN_RE.match(verb) else "up" if _UP_RE.match(verb) else None))
     out.extend(listed)
     for m in _level_changes(text):
         if any(x.start <= m.start() < x.end for x in out):
             continue
         verb = m.group("verb")
         add(OutcomeMatch(m.start(), m.end(), "other", None, None, context_of(text, m.start(), m.end(), cues)["negated"],
-                         "down" if regex.match(_DOWN, verb) else "up"))
+                         "down" if _DOWN_RE.match(verb) else "up"))
     for m in _after_measures(text, measures, _CHANGED):
         code = _code(m.group("m"))
         if code not in _NUMERIC_MEASURES:
             continue
         verb = m.group("verb")
         neg = context_of(text, m.start(), m.end(), cues)["negated"]
-        direction = "down" if regex.match(_DOWN, verb) else "up" if regex.match(_UP, verb) else None
+        direction = "down" if _DOWN_RE.match(verb) else "up" if _UP_RE.match(verb) else None
         extra = {}
         if m.group("delta"):
             delta = float(m.group("delta"))

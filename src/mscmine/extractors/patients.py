@@ -75,6 +75,10 @@ class CountMatch:
     def is_sample_size(self) -> bool:
         return self.role in ("total", "group", "subgroup")
 
+_CLAUSE_END = regex.compile(r"[,，。;；:：]")
+_AMONG = regex.compile(r"^\s?(?:患者|病人)?\s?中")  # "(46例)患者中…"
+_AMONG_N_BEFORE = regex.compile(r"\d+\s?(?:例|名)\s?(?:患者)?中\s?$")  # "46例患者中(42例)"
+
 
 def _clause_before(text: str, start: int, width: int = 30) -> str:
     """Up to `width` characters before `start`, within the sentence; a wide gap ("安全性评估  5例",
@@ -86,8 +90,8 @@ def _clause_before(text: str, start: int, width: int = 30) -> str:
 
 def _reports_a_result(after: str) -> bool:
     """The count's own clause says what happened to the patients, and nothing done to them."""
-    clause = regex.split(r"[,，。;；:：]", after, maxsplit=1)[0]
-    if _FEATURE_AFTER.match(clause) or regex.match(r"^\s?(?:患者|病人)?\s?中", clause):
+    clause = _CLAUSE_END.split(after, maxsplit=1)[0]
+    if _FEATURE_AFTER.match(clause) or _AMONG.match(clause):
         return False  # "9例合并肾功能不全患者…", "46例患者中42例…": a subgroup, a denominator
     verb = _RESULT_VERB.search(clause)
     if not verb:
@@ -110,7 +114,7 @@ def classify_count(text: str, start: int, end: int) -> str:
         return "outcome"
     if _PERCENT_AFTER.match(after) and _OUTCOME_AFTER.match(after):
         return "outcome"
-    if regex.search(r"\d+\s?(?:例|名)\s?(?:患者)?中\s?$", before):
+    if _AMONG_N_BEFORE.search(before):
         return "outcome"  # "46例患者中42例…"
     if _EVENTS_BEFORE.search(before):
         return "outcome"
