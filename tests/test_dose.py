@@ -139,7 +139,9 @@ _PIECES = ["1×10^6/kg", "(0.5~2)×10^7个细胞", "2.5×10^7、5×10^7, 1×10^8
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(_PIECES), max_size=40))
 def test_windowed_dose_search_finds_what_a_full_scan_finds(pieces):
-    from mscmine.extractors.dose import _DOSE, _dose_matches
+    from mscmine.extractors import dose
+    from mscmine.scan import finditer_near
 
     text = "".join(pieces)
-    assert [m.span() for m in _dose_matches(text)] == [m.span() for m in _DOSE.finditer(text)]
+    near = finditer_near(dose._DOSE, text, dose._ANCHOR, dose._BEFORE_ANCHOR, dose._AFTER_ANCHOR)
+    assert [m.span() for m in near] == [m.span() for m in dose._DOSE.finditer(text)]

@@ -30,6 +30,7 @@ the cited studies in animals or in vitro.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import Any, Iterable
@@ -40,11 +41,15 @@ from .mention import Mention
 from .mentions import ANIMAL, Analysis
 from .normalize import parse_citation_numbers, to_simplified_chars
 from .references import parse_references
+from .scan import finditer_near
 from .sentences import cited_clauses, sentence_bounds
 from .tables import OutcomeRow, OutcomeTable, read_outcome_tables, read_tables
 
 _AUTHOR = r"(?P<author>[A-Z][A-Za-z\-']+(?:\s[A-Z][A-Za-z\-']+)?|[\p{Han}]{2,4}?)\s?(?:等|团队|课题组)"
 _CIT = r"\s?(?P<cit>\^?\[\s?\d{1,3}(?:\s?[,，\-~]\s?\d{1,3})*\s?\])"
+# "张三等[3]" starts with a name of any Han characters, so the engine would try it at every
+# position: it is searched only near "等[" / "团队[" (see `mscmine.scan`)
+_AUTHOR_ANCHOR = re.compile(r"(?:等|团队|课题组)\s?\^?\[")
 _ANCHORS = [
     regex.compile(_AUTHOR + _CIT),
     regex.compile(r"(?P<backref>该(?:课题组|团队|研究组|小组|研究团队))[^。;\n]{0,120}?" + _CIT),
@@ -289,7 +294,8 @@ def _anchors(analysis: Analysis) -> list[dict]:
     text = norm.text
     found = []
     for pattern in _ANCHORS:
-        for m in pattern.finditer(text):
+        matches = finditer_near(pattern, text, _AUTHOR_ANCHOR, 64, 64) if pattern is _ANCHORS[0] else pattern.finditer(text)
+        for m in matches:
             cit = norm.citation_at(m.start("cit"), m.end("cit"))
             if cit is None:
                 continue

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import regex
 
+from ..scan import finditer_near
 from ..sentences import sentence_bounds
 from .numbers import parse_int
 
@@ -61,7 +62,7 @@ _DOSE = regex.compile(
 )
 
 # Every dose holds one of these (a power's "×" or "^", a Chinese 万/亿, an E-notation "e"): the
-# dose pattern is tried only near them (`_dose_matches`), which is several times faster than
+# dose pattern is tried only near them (`mscmine.scan.finditer_near`), which is several times faster than
 # scanning the whole text and finds the same matches.
 _ANCHOR = re.compile(r"[×万亿^]|\d\s?[eE]")
 _BEFORE_ANCHOR = 48  # the most a dose reaches before its first anchor ("不少于 (0.25 ~ 1.85) ×")
@@ -151,33 +152,10 @@ def _times_interval(sentence: str) -> tuple[int | None, str | None]:
     return times, interval
 
 
-def _dose_matches(text: str):
-    """What `_DOSE.finditer(text)` gives, searched only in windows around the anchors."""
-    windows: list[list[int]] = []
-    for a in _ANCHOR.finditer(text):
-        lo, hi = max(0, a.start() - _BEFORE_ANCHOR), a.end() + _AFTER_ANCHOR
-        if windows and lo <= windows[-1][1]:
-            windows[-1][1] = hi
-        else:
-            windows.append([lo, hi])
-    for lo, hi in windows:
-        pos = lo
-        while True:
-            m = _DOSE.search(text, pos, hi)
-            if m is None:
-                break
-            if m.end() >= hi - 8:  # near the window's end, where the cut could change it
-                m = _DOSE.search(text, pos, hi + _AFTER_ANCHOR)
-                if m is None:
-                    break
-            yield m
-            pos = m.end() if m.end() > m.start() else m.end() + 1
-
-
 def find_doses(text: str) -> list[DoseMatch]:
     """Every cell dose in normalised `text`, one `DoseMatch` per dose level."""
     raw = []
-    for m in _dose_matches(text):
+    for m in finditer_near(_DOSE, text, _ANCHOR, _BEFORE_ANCHOR, _AFTER_ANCHOR):
         unit_text = m.group("unit")
         end = m.end()
         if _is_lab(text, m.end("v2") if m.group("v2") else m.end("v1")):

@@ -1,0 +1,29 @@
+"""`finditer_near` gives what a scan of the whole text gives, for the patterns that use it."""
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mscmine import studies
+from mscmine.scan import finditer_near
+
+_PIECES = ["张三", "李四等", "王某某团队", "课题组", "Smith", " Jones", "Liang", "等", "[1]", "^[2,3]", "[4-6]", "[7~9, 12]",
+           " ", "，", "。", "\n", "报道", "研究发现", "x" * 30, "[", "]", "^", "12", "治疗SLE患者", "团队^[10]"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=40))
+def test_cited_author_search_near_its_anchor_finds_what_a_full_scan_finds(pieces):
+    text = "".join(pieces)
+    pattern = studies._ANCHORS[0]
+    near = finditer_near(pattern, text, studies._AUTHOR_ANCHOR, 64, 64)
+    assert [(m.span(), m.group("author")) for m in near] == [(m.span(), m.group("author")) for m in pattern.finditer(text)]
+
+
+def test_a_match_longer_than_its_window_is_not_cut():
+    import re
+    import regex
+
+    pattern = regex.compile(r"a+b\d+")
+    text = "x" * 10 + "ab" + "1" * 50 + " ab2"
+    near = finditer_near(pattern, text, re.compile("b"), 4, 4)
+    assert [m.span() for m in near] == [m.span() for m in pattern.finditer(text)] == [(10, 62), (63, 66)]
