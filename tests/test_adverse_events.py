@@ -53,6 +53,9 @@ def test_adverse_events(sentence, span, negated, serious, count):
          ["fever", "infection", "headache", "nausea", "arthralgia", "fatigue", "malaise"]),
         ("没有恶性肿瘤、血栓栓塞事件或死亡的报道", ["malignancy", "thromboembolism", "death"]),  # 001
         ("15例患者出现带状疱疹", ["herpes_zoster"]),  # 001
+        ("3例于输注当天出现一过性低热", ["fever"]),  # written for this test: when, between count and verb
+        ("有2例患者在第二次输注后出现皮疹", ["rash"]),
+        ("回输当日出现轻度头痛", ["headache"]),
         ("部分患者出现心慌、头痛、恶心或呕吐等症状", ["palpitation", "headache", "nausea", "vomiting"]),  # 001 style
         ("治疗后无发热、皮疹等不良反应", ["fever", "rash"]),
         ("不良反应主要为发热(3例)、皮疹(1例)", ["fever", "rash"]),  # counts in parentheses

@@ -24,6 +24,11 @@ def _run(finder, text):
         ("复发率25%", "relapse", 25, "%", False),  # 002
         ("随访5年死亡率下降29%", "mortality", 29, "%", False),  # 002
         ("13例(62%)C-反应蛋白降至正常", "CRP", 62, "%", False),  # 000
+        # written for these tests: a mean before "由", units other than 分, the usual scores of other diseases
+        ("12例患者的BASDAI评分平均由5.6分降至3.1分", "BASDAI", 3.1, "score", False),
+        ("非刺激唾液流率均值从0.04 mL/min提高到0.09 mL/min", "salivary_flow", 0.09, "mL/min", False),
+        ("糖化血红蛋白由基线的8.4%降至7.1%", "HbA1c", 7.1, "%", False),
+        ("EDSS评分中位数由4.5分降至4.0分", "EDSS", 4.0, "score", False),
         ("结果显示,未能诱导病情缓解", "remission_rate", None, None, True),  # 001
         ("ACR20缓解率为53.3%", "ACR20", 53.3, "%", False),  # 003
         ("治疗SLE有效率为60%", "response_rate", 60, "%", False),  # 002

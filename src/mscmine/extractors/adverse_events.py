@@ -31,8 +31,8 @@ def _event_patterns() -> tuple[dict[str, str], dict[str, regex.Pattern]]:
     count = r"(?:\s?[(（]\s?\d+\s?例(?:次)?\s?[)）])?"  # "发热(3例)"
     listed = rf"{modifier}{event}{count}(?:\s?{joiner}\s?{modifier}{event}{count})*"
     patterns = {
-        # "15例患者出现带状疱疹", "2例发生肺部感染"
-        "counted": regex.compile(rf"(?P<n>\d{{1,5}})\s?例(?:患者|病人)?\s?(?:出现|发生)了?\s?(?P<list>{listed})(?:症状|等)?"),
+        # "15例患者出现带状疱疹", "2例发生肺部感染", "3例于输注当天出现发热"
+        "counted": regex.compile(rf"(?P<n>\d{{1,5}})\s?例(?:患者|病人)?[^。;；,，例]{{0,12}}?(?:出现|发生)了?\s?(?P<list>{listed})(?:症状|等)?"),
         # "最常见的不良事件为发烧、呼吸道感染…和不适", "不良反应包括发热和头痛"
         "listing": regex.compile(
             rf"(?:最常见的|常见的|主要的?)?(?:不良事件|不良反应|副作用)(?:主要)?(?:为|是|包括|有|表现为)\s?(?P<list>{listed})"
@@ -43,7 +43,7 @@ def _event_patterns() -> tuple[dict[str, str], dict[str, regex.Pattern]]:
         "plain": regex.compile(rf"(?:出现|发生)了?\s?(?P<list>{listed})(?:等)?症状"),
         # after a treatment: "输注后 2 h 内出现一过性低热" (in background prose 出现发热 is a symptom of disease)
         "after_treatment": regex.compile(
-            rf"(?:输注|移植|注射|回输|治疗)(?:后|过程中|期间)[^。;；,，]{{0,12}}?(?P<v>出现|发生)了?\s?(?P<list>{listed})"
+            rf"(?:输注|移植|注射|回输|治疗)(?:后|过程中|期间|当天|当日|次日)[^。;；,，]{{0,12}}?(?P<v>出现|发生)了?\s?(?P<list>{listed})"
         ),
     }
     return code_of, patterns

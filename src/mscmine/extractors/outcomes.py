@@ -151,9 +151,10 @@ _COUNT_PCT = regex.compile(
 )
 # one score before and after: "DAS28评分由(5.8±0.7)分降至(3.2±0.6)分" (means; the SD is dropped)
 _MEAN = (r"[(（]?\s?(?P<{g}>\d+(?:\.\d+)?)(?:\s?±\s?\d+(?:\.\d+)?)?\s?[)）]?\s?"
-         r"(?P<{g}_unit>分|g/24\s?h|g/d|mg/24\s?h|g|mg/dl|mg/dL|mg/L|μmol/L|umol/L|mmol/L|mm/h|U/L)?")
+         r"(?P<{g}_unit>分|g/24\s?h|g/d|mg/24\s?h|mL/min|ml/min|mg/dl|mg/dL|mg/L|ng/mL|ng/ml|pg/mL|pg/ml|μmol/L|umol/L|mmol/L|mm/h|U/L|IU/mL|mm|cm|g|%)?")
 _SCORE_FROM_TO = regex.compile(
-    r"\s?(?:评分|积分|指数|分值|分数|得分)?\s?(?:由|从)\s?" + _MEAN.format(g="before")
+    # "(平均)由 6.4 分降至 3.9 分", "中位数从 … 提高到 …"
+    r"\s?(?:评分|积分|指数|分值|分数|得分)?\s?(?:平均|均值?|中位数?)?\s?(?:由|从)\s?(?:基线(?:时)?的?|治疗前的?)?\s?" + _MEAN.format(g="before")
     + rf"\s?(?:显著|明显)?(?P<dir>{_DOWN}|{_UP})(?:至|到|为)?\s?" + _MEAN.format(g="after")
 )
 # a pooled effect: "总有效率提高(RR=1.35, 95%CI 1.18~1.54)", "SLEDAI 评分降低 (MD = -2.1 …)"
@@ -227,7 +228,9 @@ _LEVEL_CHANGED = regex.compile(
     rf"\s?(?:均|也)?(?:显著|明显|有所)?\s?(?P<verb>{_UP}|{_DOWN})"
 )
 
-_NUMERIC_MEASURES = {"DAS28", "VAS", "ESR", "CRP", "SLEDAI", "mRSS", "HAQ", "ESSDAI", "RF", "anti_CCP", "anti_dsDNA", "proteinuria", "creatinine", "complement", "ACR20", "ACR50", "ACR70"}
+_NUMERIC_MEASURES = {"DAS28", "VAS", "ESR", "CRP", "SLEDAI", "mRSS", "HAQ", "ESSDAI", "RF", "anti_CCP", "anti_dsDNA", "proteinuria", "creatinine", "complement", "ACR20", "ACR50", "ACR70",
+                      "ASDAS", "BASDAI", "BASFI", "BILAG", "CDAI", "C_peptide", "DLCO", "EDSS", "ESSPRI", "FVC", "HbA1c", "hemoglobin", "insulin_dose",
+                      "KOOS", "Lysholm", "Mayo", "MMT8", "PASI", "PDAI", "salivary_flow", "Schirmer", "WOMAC"}
 
 
 def _code(surface: str) -> str:
