@@ -176,3 +176,48 @@ def test_an_html_articles_date_gives_the_year(tmp_path):
     )
     [study] = [r for r in mscmine.extract(page) if r["scope"] == "study"]
     assert (study["study"]["label"], study["study"]["year"]) == ("脐带间充质干细胞治疗狼疮肾炎", 2021)
+
+
+def test_a_research_article_that_discusses_other_studies_still_reports_its_own():
+    """Written for this test: a structured abstract and a methods section make the article's own
+    study a record although its discussion cites another; the premedication's routes
+    (静脉推注 of a steroid, 肌内注射 of an antihistamine) are not the cells' route; the mouse model
+    in the discussion gives no cell source."""
+    records = mscmine.extract(DATA / "research_ssc_full.txt")
+    studies = [r for r in records if r["scope"] == "study"]
+    own = studies[0]
+    assert own["study"]["citation"] is None
+    assert [d["code"] for d in own["disease"]] == ["SSc"]
+    assert [c["code"] for c in own["cell_source"]] == ["umbilical_cord"]
+    assert [r["code"] for r in own["route"]] == ["intravenous"]
+    assert own["n_patients"]["value"] == 30
+    assert [(d["low"], d["unit"]) for d in own["dose"]][:1] == [(1e6, "cells/kg")]
+    cited = [r for r in studies if r["study"]["citation"] == "[5]"]
+    assert len(cited) == 1 and cited[0]["n_patients"]["value"] == 12
+    assert [c["code"] for c in cited[0]["cell_source"]] == ["adipose"]
+
+
+def test_a_meta_analysis_reports_no_study_of_its_own():
+    """Written for this test: the pooled trials' patients are no cohort of the article's."""
+    records = mscmine.extract(DATA / "meta_cd_fistula.txt")
+    assert [r["scope"] for r in records] == ["document"]
+    assert records[0]["n_patients"]["value"] == 480
+
+
+@pytest.mark.parametrize(
+    "text, own, pooled",
+    [  # written for this test: how an article says it reports a study of its own, or pools others'
+        ("【摘要】 目的 观察脐带间充质干细胞治疗狼疮肾炎的疗效。 方法 选取本院收治的患者40例。 结果 缓解率为70%。", True, False),
+        ("1 资料与方法\n1.1 研究对象\n", True, False),
+        ("1 病例资料\n例1 女，38岁。", True, False),
+        ("摘要：目的：综述间充质干细胞治疗类风湿关节炎的研究进展。", False, False),  # a review's abstract
+        ("间充质干细胞治疗系统性硬化症3例报告并文献复习", False, False),  # a case report, not a pooled analysis
+        ("间充质干细胞治疗克罗恩病肛瘘的Meta分析", False, True),
+        ("摘要 目的 分析已发表病例。方法 检索中国知网和万方数据库", False, True),
+        ("12篇文献共报道76例风湿性疾病患者", False, True),
+    ],
+)
+def test_own_study_and_pooled_literature_markers(text, own, pooled):
+    from mscmine.studies import _is_meta_analysis, _reports_own_study
+
+    assert (_reports_own_study(text), _is_meta_analysis(text)) == (own, pooled)

@@ -63,6 +63,7 @@ class Analysis:
     normalized: NormalizedText
     mentions: list[Mention]  # original offsets
     excluded: list[tuple[int, int]]  # original ranges not analysed (references)
+    animal: list[tuple[int, int]] = field(default_factory=list)  # original ranges of animal / in-vitro sentences
 
 
 def excluded_ranges(text: str) -> list[tuple[int, int]]:
@@ -205,4 +206,5 @@ def analyse(doc: Document, stages: Iterable[str] = tuple(STAGES)) -> Analysis:
     for name in stages:
         run_stage(ctx, name)
     mentions = sorted(ctx.mentions, key=lambda m: (m.start, m.end, m.label))
-    return Analysis(doc, ctx.norm, mentions, ctx.excluded)
+    animal = [ctx.norm.to_original(a, b) for a, b in ctx.animal]
+    return Analysis(doc, ctx.norm, mentions, ctx.excluded, animal)

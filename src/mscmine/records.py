@@ -155,6 +155,27 @@ def _unique_by_value(mentions: list[Mention]) -> list[Mention]:
     return out
 
 
+_CLAUSE_END = regex.compile(r"[。；;！？!?\n]")
+_CELLS = regex.compile(r"细胞|MSC|cells?\b", regex.IGNORECASE)
+
+
+def _cell_routes(mentions: list[Mention], text: str) -> list[Mention]:
+    """The study's routes, those of the cells where the text tells: a route whose sentence names
+    no cells ("环磷酰胺 0.75 g/m² 静脉滴注", "异丙嗪 25 mg 肌内注射" before an infusion) gives
+    the route of another drug when some other route's sentence does name the cells."""
+    routes = [m for m in mentions if m.label == "ROUTE"]
+    if len(routes) < 2:
+        return routes
+    with_cells = []
+    for m in routes:
+        before = [e.end() for e in _CLAUSE_END.finditer(text, max(0, m.start - 120), m.start)]
+        start = before[-1] if before else max(0, m.start - 120)
+        after = _CLAUSE_END.search(text, m.end, m.end + 120)
+        if _CELLS.search(text, start, after.start() if after else min(len(text), m.end + 120)):
+            with_cells.append(m)
+    return with_cells or routes
+
+
 def _to_record(analysis: Analysis, st: Study, n: int) -> StudyRecord:
     """The record of `st`, the article's `n`th."""
     from .lexicon import mesh_of
@@ -184,7 +205,7 @@ def _to_record(analysis: Analysis, st: Study, n: int) -> StudyRecord:
     donors = [m for m in ms if m.label == "DONOR"]
     if donors:
         rec.donor = _evidence(doc, donors[0], code=donors[0].value)
-    rec.route = [_evidence(doc, m, code=m.value) for m in _unique_by_value([m for m in ms if m.label == "ROUTE"])]
+    rec.route = [_evidence(doc, m, code=m.value) for m in _unique_by_value(_cell_routes(ms, doc.text))]
     rec.dose = [_evidence(doc, m, **m.value) for m in _unique_by_value([m for m in ms if m.label == "DOSE"])]
     totals = [m for m in ms if m.label == "N_PATIENTS" and m.value["role"] == "total"]
     groups = [m for m in ms if m.label == "N_PATIENTS" and m.value["role"] == "group"]

@@ -146,8 +146,8 @@ def find_studies(analysis: Analysis) -> StudyFinding:
     covered = [span for st in found.by_key.values() for span in st.spans] + table_spans
     for st in uncited_studies(analysis, covered, sections):  # 2b
         found.add(st)
-    if not found.by_key:  # 2c
-        own = single_study(analysis)
+    if not _is_meta_analysis(analysis.doc.text) and (not found.by_key or _reports_own_study(analysis.doc.text)):  # 2c
+        own = single_study(analysis, covered=[span for st in found.by_key.values() for span in st.spans] + table_spans)
         if own is not None:
             found.add(own)
     found.order.sort(key=lambda k: found.by_key[k].spans[0][0])  # records in text order
@@ -470,18 +470,55 @@ def uncited_studies(analysis: Analysis, covered: list[tuple[int, int]], sections
 # --- 2c. the article's own study
 
 
-def single_study(analysis: Analysis) -> Study | None:
+# An article that reports a study of its own says so in its structure: a structured abstract,
+# a methods section, case descriptions. Its discussion may cite other studies (records of their
+# own), but the article's study is still there.
+_OWN_STUDY = regex.compile(
+    r"(?m)^\s*(?:\d(?:\.\d)?\s*)?(?:资料与方法|对象与方法|材料与方法|研究对象与方法|病例与方法|临床资料与方法|病例资料|病例报告|病例介绍)\s*$"
+    # a structured abstract: 目的 … 方法 … 结果 (a review's abstract has no 方法 of patients)
+    r"|(?:【摘要】|摘要)\s*[:：]?\s*(?:\[\s*)?目的\s*(?:\]\s*)?[:：]?[^\n]{10,400}?[\s。](?:\[\s*)?方法\s*(?:\]\s*)?[:：]?[^\n]{10,400}?[\s。](?:\[\s*)?结果"
+)
+# ... and a meta-analysis or systematic review pools other studies: its totals are no study of
+# its own (its pooled figures go to the document record)
+_META_ANALYSIS = regex.compile(r"Meta\s?分析|荟萃分析|系统评价|系统综述|meta-analysis|systematic review", regex.IGNORECASE)
+
+
+_DISCUSSION = regex.compile(r"(?m)^\s*(?:\d\s*)?(?:讨论|分析与讨论|Discussion)\s*$")
+
+
+def _reports_own_study(text: str) -> bool:
+    return _OWN_STUDY.search(text) is not None
+
+
+# a pooled analysis of published cases says where they came from, early: "检索 … 数据库",
+# "12篇文献共报道 76例"
+_LITERATURE_POOL = regex.compile(r"检索|数据库|\d+\s?篇(?:相关)?(?:文献|报道|研究|论文)|文献(?:资料)?分析")  # not 文献复习: "3例报告并文献复习" is a case report
+
+
+def _is_meta_analysis(text: str) -> bool:
+    """The title or the first lines name it a meta-analysis or systematic review, or the
+    abstract pools published cases."""
+    return (_META_ANALYSIS.search(text, 0, min(len(text), 300)) is not None
+            or _LITERATURE_POOL.search(text, 0, min(len(text), 1500)) is not None)
+
+
+def single_study(analysis: Analysis, covered: list[tuple[int, int]] = ()) -> Study | None:
     """The study a research article reports: its patients (a total that is not a pooled count of
-    other studies' patients) and at least one treatment fact (dose, route, follow-up, a result)."""
+    other studies' patients) and at least one treatment fact (dose, route, follow-up, a result).
+    Mentions inside `covered` (the spans of cited studies the article discusses) are not its."""
     text = analysis.doc.text
-    mentions = [m for m in analysis.mentions if not any(a <= m.start < b for a, b in analysis.excluded)]
+    end = min([a for a, _ in analysis.excluded] + [len(text)])
+    discussion = _DISCUSSION.search(text, 0, end)
+    if discussion and _reports_own_study(text[: discussion.start()]):
+        end = discussion.start()  # the discussion weighs others' work against the article's
+    outside = list(analysis.excluded) + list(covered) + list(analysis.animal) + [(end, len(text))]
+    mentions = [m for m in analysis.mentions if not any(a <= m.start < b for a, b in outside)]
     totals = [m for m in mentions if m.label == "N_PATIENTS" and m.value.get("role") in ("total", "group")]
     totals = [m for m in totals if not POOLED_BEFORE.search(text[max(0, m.start - 30) : m.start])]
     treated = any(m.label in ("DOSE", "ROUTE", "FOLLOW_UP") or (m.label == "OUTCOME" and m.value.get("value") is not None)
                   for m in mentions)
     if not totals or not treated or not any(m.label == "CELL_TYPE" for m in mentions):
         return None
-    end = min([a for a, _ in analysis.excluded] + [len(text)])
     return Study(("article",), _article_title(analysis.doc), (), _article_year(analysis.doc), [(0, end)], [], mentions)
 
 
