@@ -221,3 +221,25 @@ def test_own_study_and_pooled_literature_markers(text, own, pooled):
     from mscmine.studies import _is_meta_analysis, _reports_own_study
 
     assert (_reports_own_study(text), _is_meta_analysis(text)) == (own, pooled)
+
+
+def test_a_case_series_gives_one_record_a_case(tmp_path):
+    """Written for this test: three cases, each its own patient, source, route and dose."""
+    path = tmp_path / "cases.txt"
+    path.write_text(
+        "间充质干细胞治疗皮肌炎2例报告\n"
+        "1 病例资料\n"
+        "例1 女，45岁。诊断为皮肌炎合并间质性肺病。经静脉输注异体脐带间充质干细胞，每次1×10^6/kg，每周1次，共4次。随访至12个月，病情稳定。\n"
+        "例2 男，60岁。多发性肌炎病程5年。于股四头肌内注射自体骨髓间充质干细胞，总量2×10^7个。注射后2周肌力改善。\n"
+        "2 讨论\n"
+        "在实验性肌炎小鼠模型中，脂肪间充质干细胞可减轻肌肉炎症。\n",
+        encoding="utf-8",
+    )
+    studies = [r for r in mscmine.extract(path) if r["scope"] == "study"]
+    got = [(r["study"]["label"], [d["code"] for d in r["disease"]], [c["code"] for c in r["cell_source"]],
+            r["donor"]["code"], [x["code"] for x in r["route"]], r["n_patients"]["value"],
+            r["follow_up_months"] and r["follow_up_months"]["high"]) for r in studies]
+    assert got == [
+        ("例1", ["DM", "ILD"], ["umbilical_cord"], "allogeneic", ["intravenous"], 1, 12.0),
+        ("例2", ["PM"], ["bone_marrow"], "autologous", ["intramuscular"], 1, None),
+    ]

@@ -212,6 +212,9 @@ def _to_record(analysis: Analysis, st: Study, n: int) -> StudyRecord:
     chosen = totals[0] if totals else (groups[0] if groups else None)
     if chosen is not None:
         rec.n_patients = _evidence(doc, chosen, value=chosen.value["value"])
+    elif st.patients is not None:  # a case: "例1" is one patient
+        count, a, b = st.patients
+        rec.n_patients = _span_evidence(doc, doc.text[a:b], a, b, value=count)
     fus = [m for m in ms if m.label == "FOLLOW_UP"]
     if fus:
         lows = [m.value["low"] for m in fus if m.value["low"] is not None]

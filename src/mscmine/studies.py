@@ -104,6 +104,7 @@ class Study:
     table_cells: dict[str, Any] = field(default_factory=dict)
     outcome_rows: list[tuple[OutcomeTable, OutcomeRow]] = field(default_factory=list)  # rows of outcome tables
     reference: Any = None  # references.Reference of the study's citation, when the list has it
+    patients: tuple[int, int, int] | None = None  # (count, start, end) the study's kind implies: one patient a case
 
 
 @dataclass
@@ -143,10 +144,13 @@ def find_studies(analysis: Analysis) -> StudyFinding:
     from_anchors = add_anchored_studies(analysis, sections, clauses, found)  # 2
     for st in clause_cited_studies(analysis, sections, clauses, found.by_key):  # 2a
         found.add(st)
+    cases = case_studies(analysis, sections)  # 2a'
+    for st in cases:
+        found.add(st)
     covered = [span for st in found.by_key.values() for span in st.spans] + table_spans
     for st in uncited_studies(analysis, covered, sections):  # 2b
         found.add(st)
-    if not _is_meta_analysis(analysis.doc.text) and (not found.by_key or _reports_own_study(analysis.doc.text)):  # 2c
+    if not cases and not _is_meta_analysis(analysis.doc.text) and (not found.by_key or _reports_own_study(analysis.doc.text)):  # 2c
         own = single_study(analysis, covered=[span for st in found.by_key.values() for span in st.spans] + table_spans)
         if own is not None:
             found.add(own)
@@ -464,6 +468,38 @@ def uncited_studies(analysis: Analysis, covered: list[tuple[int, int]], sections
             out.append(Study(("uncited", start), label, (), int(year) if year else None, [(start, end)],
                              _section_disease_at(sections, start), inside))
     out.sort(key=lambda st: st.spans[0][0])
+    return out
+
+
+# --- 2a'. the cases of a case report or case series
+
+# "例1 女，38岁。", "病例2 患者男…", "患者3，", "Case 1": a case starts a line
+_CASE = regex.compile(r"(?m)^[ \t\u3000]*(?P<label>(?:例|病例|患者|Case)[ \t]?(?:\d{1,2}|[一二三四五六七八九十]))(?=[\s：:，,.、。（(]|$)")
+# where a case's paragraph(s) end: a numbered heading ("2 讨论", "1.2 治疗") or the discussion
+_CASE_END = regex.compile(r"(?m)^[ \t\u3000]*(?:\d+(?:\.\d+)*[ \t\u3000]*)?(?:讨论|分析与讨论|Discussion|小结|结论|结果|治疗(?:方法|经过)?|参考文献)[ \t\u3000]*$|^[ \t\u3000]*\d+(?:\.\d+)*[ \t\u3000]+\S{1,14}[ \t\u3000]*$")
+
+
+def case_studies(analysis: Analysis, sections) -> list[Study]:
+    """One study per case of a case report or series: the lines from "例1" to the next case or
+    heading; one patient each unless the case counts more; animal sentences left out."""
+    text = analysis.doc.text
+    if _is_meta_analysis(text):
+        return []
+    limit = min([a for a, _ in analysis.excluded] + [len(text)])
+    marks = [m for m in _CASE.finditer(text, 0, limit)]
+    out = []
+    for i, m in enumerate(marks):
+        end = marks[i + 1].start() if i + 1 < len(marks) else limit
+        heading = _CASE_END.search(text, m.end(), end)
+        if heading:
+            end = heading.start()
+        mentions = [x for x in analysis.mentions if m.start() <= x.start < end
+                    and not any(a <= x.start < b for a, b in analysis.animal)]
+        if not any(x.label == "CELL_TYPE" for x in mentions) and not PROCEDURE_CELL_TYPE.search(to_simplified_chars(text[m.start():end])):
+            continue  # a case not treated with cells (a control, a differential diagnosis)
+        label = regex.sub(r"\s", "", m.group("label"))
+        out.append(Study(("case", m.start()), label, (), None, [(m.start(), end)], _section_disease_at(sections, m.start()),
+                         mentions, patients=(1, m.start("label"), m.end("label"))))
     return out
 
 

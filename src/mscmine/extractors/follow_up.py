@@ -28,6 +28,8 @@ _QUALIFIER = r"(?:时间|期|期间|时长)?(?:的)?(?:中位数|中位|平均�
 _PATTERNS = [
     # 随访(时间/期)(为/了/长达) 12 个月, 随访时间中位数为 18 个月, 随访≥3个月
     regex.compile(rf"(?:随访|追踪|跟踪随访){_QUALIFIER}\s?(?P<span>{_RANGE})"),
+    # 随访至 18 个月, 随访至注射后第 52 周 (the last visit, counted from the treatment)
+    regex.compile(rf"(?:随访|追踪)(?:至|到)\s?(?:(?:注射|输注|移植|治疗|术|干预|首次输注)后\s?)?(?:第\s?)?(?!(?:19|20)\d{{2}}\s?年)(?P<span>{_RANGE})"),  # not a date: "随访至 2019 年 12 月"
     # 中位随访时间 18 个月, 平均随访 2 年
     regex.compile(rf"(?:中位|平均)随访{_QUALIFIER}\s?(?P<span>{_RANGE})"),
     # 第 4 年随访 / 第12个月随访
