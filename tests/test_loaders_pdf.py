@@ -37,9 +37,24 @@ from loader_fidelity import fixtures_module as _fixtures_module
 mf = _fixtures_module()
 
 
-
 # ---------------------------------------------------------------------------------------------
 # fixtures: the seeds rendered once per session, loaded through the public `load()`
+
+
+@pytest.fixture(autouse=True)
+def fresh_pdf_worker():
+    """Each test starts without a PDF worker process and leaves none behind: a test that
+    patches the module or the threading state then reaches the path it means to test. A parse
+    left running in a daemon thread by the thread fallback (its caller stopped waiting) is
+    waited for: while it runs, the process has two threads and forks no worker."""
+    import threading
+
+    pdf_loader.shutdown_worker()
+    for t in threading.enumerate():
+        if t.name == "mscmine-pdf":
+            t.join(10)
+    yield
+    pdf_loader.shutdown_worker()
 
 
 @pytest.fixture(scope="session")
@@ -455,6 +470,253 @@ def test_random_bytes_after_a_pdf_header_never_escape_as_other_errors():
 
 
 # ---------------------------------------------------------------------------------------------
+# the PDF worker process: reused, replaced after a timeout, a crash or enough documents
+
+
+def _gone(pid: int) -> bool:
+    """The process has exited and been reaped (no zombie left)."""
+    import os
+
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
+def _open_fds() -> set[str]:
+    import os
+
+    return set(os.listdir("/proc/self/fd")) if os.path.isdir("/proc/self/fd") else set()
+
+
+def _parse_unless(trigger: str, action):
+    """A `_parse` that does `action()` for files whose name contains `trigger`, else parses."""
+    real = pdf_loader._parse
+
+    def parse(data, path, doc_id, info):
+        if trigger in Path(path).name:
+            action()
+        return real(data, path, doc_id, info)
+
+    return parse
+
+
+def _exit_now():
+    import os
+
+    os._exit(3)
+
+
+def _segfault():
+    import ctypes
+    import faulthandler
+
+    faulthandler.disable()  # pytest's traceback dump, in the worker: expected here, so kept quiet
+    ctypes.string_at(0)
+
+
+def _good_and(tmp_path, small_pdf_bytes, *names):
+    paths = []
+    for name in ("good.pdf",) + names:
+        paths.append(tmp_path / name)
+        paths[-1].write_bytes(small_pdf_bytes)
+    return paths
+
+
+def test_two_documents_reuse_one_worker(tmp_path, small_pdf_bytes):
+    import os
+
+    good, other = _good_and(tmp_path, small_pdf_bytes, "other.pdf")
+    assert pdf_loader.worker_stats()["pid"] is None
+    first = load(good)
+    pid = pdf_loader.worker_stats()["pid"]
+    assert pid is not None and pid != os.getpid()
+    second = load(other)
+    assert pdf_loader.worker_stats()["pid"] == pid
+    assert first.text == second.text
+    pdf_loader.shutdown_worker()
+    assert pdf_loader.worker_stats()["pid"] is None and _gone(pid)
+
+
+def test_timeout_kills_the_worker_and_the_next_file_loads(tmp_path, small_pdf_bytes, monkeypatch):
+    good, slow = _good_and(tmp_path, small_pdf_bytes, "slow.pdf")
+    before = _open_fds()
+    monkeypatch.setattr(pdf_loader, "_parse", _parse_unless("slow", lambda: time.sleep(30)))
+    load(good, timeout=5)
+    pid = pdf_loader.worker_stats()["pid"]
+    started = time.monotonic()
+    with pytest.raises(errors.LoadTimeoutError, match="slow.pdf: reading the PDF took longer than 0.5 s"):
+        load(slow, timeout=0.5)
+    assert time.monotonic() - started < 5
+    assert pdf_loader.worker_stats()["pid"] is None and _gone(pid), "killed and reaped"
+    doc = load(good, timeout=5)
+    assert "脐带间充质干细胞" in doc.text
+    assert pdf_loader.worker_stats()["pid"] not in (None, pid)
+    pdf_loader.shutdown_worker()
+    assert _open_fds() == before, "no file descriptor left open"
+
+
+@pytest.mark.parametrize("how, code", [(_exit_now, 3), (_segfault, -11)], ids=["os._exit", "segfault"])
+def test_crashed_worker_gives_pdf_error_and_the_next_file_loads(tmp_path, small_pdf_bytes, monkeypatch, how, code):
+    good, bad = _good_and(tmp_path, small_pdf_bytes, "crash.pdf")
+    before = _open_fds()
+    monkeypatch.setattr(pdf_loader, "_parse", _parse_unless("crash", how))
+    load(good)
+    pid = pdf_loader.worker_stats()["pid"]
+    with pytest.raises(errors.PdfError) as info:
+        load(bad)
+    assert type(info.value) is errors.PdfError and info.value.path == str(bad)
+    assert f"the PDF parser stopped abnormally (exit code {code}); the file is probably damaged" in str(info.value)
+    assert pdf_loader.worker_stats()["pid"] is None and _gone(pid)
+    assert "脐带间充质干细胞" in load(good).text
+    pdf_loader.shutdown_worker()
+    assert _open_fds() == before
+
+
+def test_worker_that_died_while_idle_is_replaced(tmp_path, small_pdf_bytes):
+    import os
+    import signal
+
+    good, other = _good_and(tmp_path, small_pdf_bytes, "other.pdf")
+    load(good)
+    pid = pdf_loader.worker_stats()["pid"]
+    os.kill(pid, signal.SIGKILL)
+    time.sleep(0.2)
+    assert "脐带间充质干细胞" in load(other).text, "not blamed on the next file"
+    assert pdf_loader.worker_stats()["pid"] not in (None, pid) and _gone(pid)
+
+
+def test_worker_replaced_after_enough_documents_or_memory(tmp_path, small_pdf_bytes, monkeypatch):
+    good, = _good_and(tmp_path, small_pdf_bytes)
+    monkeypatch.setattr(pdf_loader, "WORKER_MAX_DOCS", 2)
+    stats = pdf_loader.worker_stats()
+    pids = []
+    for _ in range(5):
+        load(good)
+        pids.append(pdf_loader.worker_stats()["pid"])
+    # the count is checked after each answer: a worker goes as soon as it has read its second
+    assert pids[1] is None and pids[3] is None
+    assert None not in (pids[0], pids[2], pids[4]) and len({pids[0], pids[2], pids[4]}) == 3
+    after = pdf_loader.worker_stats()
+    assert after["recycled"] - stats["recycled"] == 2 and after["started"] - stats["started"] == 3
+    assert after["peak_rss_mb"] > 10
+
+    monkeypatch.setattr(pdf_loader, "WORKER_MAX_GROWTH_MB", -1.0)
+    load(good)
+    assert pdf_loader.worker_stats()["pid"] is None, "over the memory bound: replaced"
+
+
+def test_patches_made_after_the_fork_reach_the_worker(tmp_path, small_pdf_bytes, monkeypatch):
+    """A worker forked before a module global was replaced is replaced itself."""
+    good, = _good_and(tmp_path, small_pdf_bytes)
+    load(good)
+    pid = pdf_loader.worker_stats()["pid"]
+
+    def refuse(*args):
+        raise errors.NoTextLayerError("patched", args[1])
+
+    monkeypatch.setattr(pdf_loader, "_parse", refuse)
+    with pytest.raises(errors.NoTextLayerError, match="patched"):
+        load(good)
+    assert pdf_loader.worker_stats()["pid"] not in (None, pid)
+
+
+def test_another_thread_uses_the_existing_worker(tmp_path, small_pdf_bytes):
+    import threading
+
+    good, = _good_and(tmp_path, small_pdf_bytes)
+    load(good)
+    pid = pdf_loader.worker_stats()["pid"]
+    done = pdf_loader.worker_stats()["documents"]
+    out = []
+    t = threading.Thread(target=lambda: out.append(load(good)))
+    t.start()
+    t.join(30)
+    assert out and "脐带间充质干细胞" in out[0].text
+    assert pdf_loader.worker_stats()["pid"] == pid and pdf_loader.worker_stats()["documents"] == done + 1
+
+
+def test_no_worker_forked_while_other_threads_run(tmp_path, small_pdf_bytes, monkeypatch):
+    good, = _good_and(tmp_path, small_pdf_bytes)
+    monkeypatch.setattr(pdf_loader.threading, "active_count", lambda: 2)
+    started = pdf_loader.worker_stats()["started"]
+    assert "脐带间充质干细胞" in load(good).text  # under SIGALRM, in this process
+    assert pdf_loader.worker_stats()["started"] == started and pdf_loader.worker_stats()["pid"] is None
+
+
+_ORPHAN_CHILD = """
+import os, signal, sys
+from mscmine import load
+from mscmine.loaders import pdf
+load(sys.argv[1])
+with open(sys.argv[2], "w") as fh:
+    fh.write(str(pdf.worker_stats()["pid"]))
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+# a subreaper (Linux) between the test and the killed process: the orphaned worker becomes its
+# child, so it sees when the worker exits and reaps it (no zombie left with init)
+_SUBREAPER = """
+import ctypes, os, subprocess, sys, time
+assert ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0) == 0  # PR_SET_CHILD_SUBREAPER
+# no pipes to the child: the worker would inherit them, and waiting for their EOF would wait for it
+subprocess.run([sys.executable, "-c", sys.argv[1], sys.argv[2], sys.argv[3]], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+pid = int(open(sys.argv[3]).read())
+deadline = time.monotonic() + 10
+while time.monotonic() < deadline:
+    got, status = os.waitpid(pid, os.WNOHANG)
+    if got:
+        print("exited")
+        break
+    time.sleep(0.05)
+else:
+    os.kill(pid, 9)
+    os.waitpid(pid, 0)
+    print("outlived its parent")
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="needs PR_SET_CHILD_SUBREAPER")
+def test_worker_exits_when_its_parent_is_killed(tmp_path, small_pdf_bytes):
+    import subprocess
+
+    good, = _good_and(tmp_path, small_pdf_bytes)
+    out = subprocess.run([sys.executable, "-c", _SUBREAPER, _ORPHAN_CHILD, str(good), str(tmp_path / "pid")], capture_output=True, text=True, timeout=60)
+    assert out.stdout.strip() == "exited", out.stdout + out.stderr
+
+
+def test_a_forked_child_does_not_use_its_parents_worker(tmp_path, small_pdf_bytes):
+    import os
+
+    good, = _good_and(tmp_path, small_pdf_bytes)
+    load(good)
+    parent_worker = pdf_loader.worker_stats()["pid"]
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child
+        ok = pdf_loader.worker_stats()["pid"] is None
+        try:
+            ok = ok and "脐带间充质干细胞" in load(good).text and pdf_loader.worker_stats()["pid"] not in (None, parent_worker)
+            pdf_loader.shutdown_worker()
+        finally:
+            os._exit(0 if ok else 1)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert pdf_loader.worker_stats()["pid"] == parent_worker and not _gone(parent_worker)
+    assert "脐带间充质干细胞" in load(good).text
+
+
+def test_batch_workers_each_read_pdfs_in_their_own_worker(tmp_path, small_pdf_bytes):
+    from mscmine import batch
+
+    paths = _good_and(tmp_path, small_pdf_bytes, "a.pdf", "b.pdf", "c.pdf")
+    results = list(batch.iter_results([str(p) for p in paths], workers=2, chunksize=1))
+    assert [r["error"] for r in results] == [None] * 4
+    for path, r in zip(paths, results):
+        assert r["path"] == str(path) and r["records"] and r["records"] == batch.process_file(str(path))["records"]
+
+
+# ---------------------------------------------------------------------------------------------
 # the fast paths give what their plain definitions give
 
 
@@ -530,9 +792,12 @@ def test_box_filters_same_as_inside():
 
 
 def test_forked_parse_reads_as_the_in_process_one(seed_docs):
-    """The time limit's child (pypdfium2 imported before the fork, the parent's objects frozen
-    for the collector) gives the document the parse gives in the calling process."""
-    for stem, (rendered, doc) in list(seed_docs.items())[:2]:
+    """The time limit's worker process (pypdfium2 imported before the fork, the parent's objects
+    frozen for the collector, reused from document to document) gives the document the parse
+    gives in the calling process."""
+    for stem, (rendered, _) in seed_docs.items():
+        doc = load(rendered.path)
+        assert pdf_loader.worker_stats()["pid"] is not None, "read in the worker"
         here = load(rendered.path, timeout=None)
         assert here.text == doc.text, stem
         assert [(p.number, p.start, p.end) for p in here.pages] == [(p.number, p.start, p.end) for p in doc.pages]

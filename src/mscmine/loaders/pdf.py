@@ -29,22 +29,27 @@ interleaves two columns and puts spaces between Chinese characters of justified 
    or the next reference, or the line spacing or font size changes; hard wraps are joined
    (with a space only between Latin words), paragraphs are separated by a blank line.
 
-The whole parse runs under a time limit (`timeout` seconds): in a forked worker process that
-is killed when time is up; under SIGALRM when other threads make forking unsafe; in a daemon
+The whole parse runs under a time limit (`timeout` seconds): in a forked worker process,
+reused from document to document and killed when time is up (`shutdown_worker()` stops it);
+under SIGALRM when other threads make forking unsafe and there is no worker yet; in a daemon
 thread the caller stops waiting for, from a non-main thread of a threaded program. A file that
 makes pdfminer loop cannot hang the caller (jsvine/pdfplumber #681).
 """
 
 from __future__ import annotations
 
+import atexit
 import gc
 import io
 import math
 import multiprocessing
+import os
 import re
 import signal
 import statistics
+import sys
 import threading
+import time
 from collections import Counter, defaultdict
 from operator import attrgetter
 from dataclasses import dataclass, field
@@ -100,6 +105,14 @@ _TITLE_WORDS = re.compile(r"[\u4e00-\u9fff]{2}|[A-Za-z]{3,}\s+[A-Za-z]{2,}")
 # =============================================================================================
 # Entry point and time limit
 
+#: a PDF worker process parses at most this many documents; the next one gets a fresh worker
+WORKER_MAX_DOCS = 250
+#: ... and is replaced sooner once its peak RSS has grown by this many MB since the fork (its RSS
+#: starts at about the parent's: the pages it shares with the parent count); memory stays flat
+WORKER_MAX_GROWTH_MB = 200.0
+#: how often (seconds) an idle worker checks that the process that forked it is still there
+_IDLE_CHECK = 1.0
+
 
 def load_pdf(data: bytes, path: str, doc_id: str, timeout: float | None) -> Document:
     """Read a PDF's bytes into a `Document`; `timeout` (seconds) bounds the whole parse."""
@@ -109,9 +122,9 @@ def load_pdf(data: bytes, path: str, doc_id: str, timeout: float | None) -> Docu
 
 
 def _prepare_parent() -> None:
-    """Import pypdfium2 here, before the parse is forked: a module imported in the child is
-    imported again in every child (about 10 ms a document). pdfplumber (pdfminer) is left to
-    the child: it is needed only for the pages PDFium cannot read, and costs more to import."""
+    """Import pypdfium2 here, before the worker is forked: a module the worker imports itself is
+    imported again by every fresh worker. pdfplumber (pdfminer) is left to the worker: it is
+    needed only for the pages PDFium cannot read, and costs more to import."""
     import pypdfium2  # noqa: F401
     import pypdfium2.raw  # noqa: F401
 
@@ -132,55 +145,306 @@ def _timeout_error(timeout: float, path: str) -> LoadTimeoutError:
     )
 
 
+def _crash_error(code: int | None, path: str) -> PdfError:
+    return PdfError(
+        f"the PDF parser stopped abnormally (exit code {code}); the file is probably damaged, try re-saving it",
+        path,
+    )
+
+
 def _call_with_time_limit(func: Callable[..., Document], args: tuple, timeout: float | None, path: str) -> Document:
+    """Run `func(*args)` under the time limit: in the PDF worker process when there is one or it
+    can be forked; else under SIGALRM (main thread) or in a thread the caller stops waiting for."""
     if timeout is None or timeout <= 0:
         return func(*args)
-    methods = multiprocessing.get_all_start_methods()
-    if "fork" in methods and threading.active_count() == 1:
-        return _in_process(multiprocessing.get_context("fork"), func, args, timeout, path)
+    if _CAN_FORK and globals().get(getattr(func, "__name__", "")) is func and _STATE.lock.acquire(blocking=False):
+        # the worker serves one call at a time: a call from another thread while it is busy
+        # does not queue behind that document (its own time limit would then include the wait)
+        # but takes the fallback below
+        try:
+            worker = _ready_worker()
+            if worker is not None:
+                return _run_in_worker(worker, func.__name__, args, timeout, path)
+        finally:
+            _STATE.lock.release()
     if hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread():
         return _with_alarm(func, args, timeout, path)
     return _in_thread(func, args, timeout, path)
 
 
-def _worker(conn, func, args) -> None:  # pragma: no cover - runs in the child process
-    # the parent's objects go to the collector's permanent generation: a collection in the
-    # child then looks at the child's own objects only, instead of walking (and so copying, page
-    # by page) everything the parent holds
-    gc.freeze()
+# --- the PDF worker process ------------------------------------------------------------------
+#
+# One forked process per process that reads PDFs, reused from document to document: it
+# receives (function name, arguments, time limit) over a socket pair and sends the result back.
+# The parent waits at most `timeout` for the answer; when time is up, or the worker dies (a
+# crash in C code, `os._exit`, EOF on the socket), the worker is killed and reaped, the caller
+# gets LoadTimeoutError or PdfError, and the next document gets a fresh worker. A fresh worker
+# is forked only when the calling process has a single thread (forking a threaded process can
+# copy a lock held by another thread); once it exists, any thread may use it, one at a time.
+#
+# Isolation kept from the fork per document: the parse still runs in another process, so a
+# hang or a crash inside PDFium or pdfminer cannot take the caller down. Shared between
+# documents now: the worker's memory (replaced every WORKER_MAX_DOCS documents or when its
+# peak RSS has grown by WORKER_MAX_GROWTH_MB) and the module as it was at the fork. The worker sees
+# what the module's globals were when it was forked; when any of them has been replaced since
+# (a test's monkeypatch of `_parse`, say), it is replaced before the next document.
+#
+# The worker dies with its parent: an idle worker reads EOF when the parent's end of the
+# socket closes (and checks the parent's pid every second, in case another process inherited
+# that end); a busy one has its own deadline (SIGALRM, default action: exit) of twice the time
+# limit plus 5 s; `atexit` stops it on a normal exit, and a process forked from the parent
+# forgets the parent's worker (`os.register_at_fork`).
+
+_CAN_FORK = hasattr(os, "fork") and "fork" in multiprocessing.get_all_start_methods()
+
+
+class _Worker:
+    __slots__ = ("pid", "conn", "owner", "globals", "docs", "reaped")
+
+    def __init__(self, pid: int, conn, owner: int, snapshot: list) -> None:
+        self.pid = pid
+        self.conn = conn
+        self.owner = owner  # the process that forked it
+        self.globals = snapshot  # the module's global values at the fork
+        self.docs = 0
+        self.reaped = False  # waited for: its pid may belong to another process by now
+
+
+class _State:
+    """The module's worker state, in one object so the module's own globals never change."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.worker: _Worker | None = None
+        self.started = 0  # workers forked by this process
+        self.documents = 0  # documents they parsed
+        self.recycled = 0  # workers replaced for their document count or memory
+        self.peak_rss_mb = 0.0  # the largest peak RSS a worker reported
+        self.growth_mb = 0.0  # the most a worker's peak RSS grew after its fork
+
+
+_STATE = _State()
+
+
+def shutdown_worker() -> None:
+    """Stop this process's PDF worker, if it has one (it is forked again when needed).
+
+    Called at exit. Waits (up to 10 s) for a document another thread is reading in it.
+    """
+    locked = _STATE.lock.acquire(timeout=10)
     try:
-        result: tuple = ("ok", func(*args))
-    except MscmineError as exc:
-        result = ("error", type(exc).__name__, exc.message, exc.path)
-    except BaseException as exc:  # noqa: BLE001 - everything must reach the parent
-        result = ("crash", f"{type(exc).__name__}: {exc}")
-    try:
-        conn.send(result)
+        w = _STATE.worker
+        if w is not None:
+            if w.owner == os.getpid():
+                _discard(w)
+            else:
+                _STATE.worker = None
     finally:
-        conn.close()
+        if locked:
+            _STATE.lock.release()
 
 
-def _in_process(ctx, func, args, timeout: float, path: str) -> Document:
-    recv, send = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_worker, args=(send, func, args), daemon=True)
-    proc.start()
-    send.close()
+def worker_stats() -> dict[str, Any]:
+    """What this process's PDF workers did: workers forked, documents parsed, workers replaced
+    (document count or memory), the largest peak RSS (MB) a worker reported and the most one
+    grew after its fork, the current worker's pid."""
+    w = _STATE.worker
+    return {
+        "started": _STATE.started,
+        "documents": _STATE.documents,
+        "recycled": _STATE.recycled,
+        "peak_rss_mb": _STATE.peak_rss_mb,
+        "growth_mb": _STATE.growth_mb,
+        "pid": w.pid if w is not None and w.owner == os.getpid() else None,
+    }
+
+
+def _module_values() -> list:
+    return list(globals().values())
+
+
+def _stale(w: _Worker) -> bool:
+    """Has any of the module's globals been replaced (or added) since `w` was forked?"""
+    now = globals()
+    if len(now) != len(w.globals):
+        return True
+    for a, b in zip(now.values(), w.globals):
+        if a is not b:
+            return True
+    return False
+
+
+def _ready_worker() -> _Worker | None:
+    """The worker to use (forked if needed and safe), or None for the fallbacks. Lock held."""
+    w = _STATE.worker
+    if w is not None:
+        if w.owner != os.getpid():  # inherited through a fork of the user's own (see _forget_worker)
+            _STATE.worker = w = None
+        elif _stale(w) or _reap(w, block=False) is not _ALIVE:
+            _discard(w)
+            w = None
+    if w is None and threading.active_count() == 1:
+        w = _start_worker()
+    return w
+
+
+def _start_worker() -> _Worker:
+    from multiprocessing.connection import Pipe
+
+    _prepare_parent()
+    snapshot = _module_values()
+    here, there = Pipe(duplex=True)
+    parent = os.getpid()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the worker process
+        code = 0
+        try:
+            here.close()
+            _serve(there, parent)
+        except BaseException:  # noqa: BLE001 - the worker never returns into the caller's code
+            code = 70
+        finally:
+            os._exit(code)  # no atexit handlers, no flushing of the parent's buffers
+    there.close()
+    w = _STATE.worker = _Worker(pid, here, parent, snapshot)
+    _STATE.started += 1
+    return w
+
+
+def _serve(conn, parent: int) -> None:  # pragma: no cover - runs in the worker process
+    # the parent's objects go to the collector's permanent generation: a collection in the
+    # worker then looks at the worker's own objects only, instead of walking (and so copying,
+    # page by page) everything the parent holds
+    gc.freeze()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    for sig in (signal.SIGTERM, signal.SIGALRM):
+        signal.signal(sig, signal.SIG_DFL)
+    import resource
+
+    scale = 1024.0 * 1024.0 if sys.platform == "darwin" else 1024.0  # ru_maxrss: bytes on macOS, KiB elsewhere
+    start = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / scale
+    while True:
+        while not conn.poll(_IDLE_CHECK):
+            if os.getppid() != parent:
+                return
+        try:
+            name, args, timeout = conn.recv()
+        except (EOFError, OSError):
+            return  # the parent is gone (or closed its end): stop
+        # a deadline of our own, in case the parent dies while this document is read
+        signal.setitimer(signal.ITIMER_REAL, 2 * timeout + 5)
+        try:
+            result: tuple = ("ok", globals()[name](*args))
+        except MscmineError as exc:
+            result = ("error", type(exc).__name__, exc.message, exc.path)
+        except BaseException as exc:  # noqa: BLE001 - everything must reach the parent
+            result = ("crash", f"{type(exc).__name__}: {exc}")
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / scale
+        try:
+            conn.send((peak, peak - start, result))
+        except (OSError, EOFError):
+            return
+        except Exception as exc:  # noqa: BLE001 - the result could not be pickled
+            conn.send((peak, peak - start, ("crash", f"{type(exc).__name__}: {exc}")))
+        signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+def _run_in_worker(w: _Worker, name: str, args: tuple, timeout: float, path: str) -> Document:
+    """One document through the worker, under the time limit. Lock held."""
+    answered = False
     try:
-        if not recv.poll(timeout):
+        try:
+            w.conn.send((name, args, timeout))
+        except OSError:  # the worker died while idle, before this document reached it
+            raise _crash_error(_reap(w, block=True), path) from None
+        if not w.conn.poll(timeout):
             raise _timeout_error(timeout, path)
         try:
-            result = recv.recv()
-        except EOFError:
-            raise PdfError(
-                f"the PDF parser stopped abnormally (exit code {proc.exitcode}); the file is probably damaged, try re-saving it",
-                path,
-            ) from None
+            peak, growth, result = w.conn.recv()
+        except (EOFError, OSError):
+            raise _crash_error(_reap(w, block=True), path) from None
+        answered = True
     finally:
-        if proc.is_alive():
-            proc.kill()
-        proc.join(5)
-        recv.close()
+        if not answered:  # timed out, crashed or interrupted (Ctrl-C): the worker goes
+            _discard(w)
+    w.docs += 1
+    _STATE.documents += 1
+    _STATE.peak_rss_mb = max(_STATE.peak_rss_mb, peak)
+    _STATE.growth_mb = max(_STATE.growth_mb, growth)
+    if w.docs >= WORKER_MAX_DOCS or growth > WORKER_MAX_GROWTH_MB:
+        _STATE.recycled += 1
+        _discard(w)
     return _unpack(result, path)
+
+
+_ALIVE = object()
+
+
+def _reap(w: _Worker, block: bool) -> Any:
+    """The worker's exit code (negative: killed by that signal; None: reaped by someone else),
+    or `_ALIVE`. With `block`, waits up to a second for a worker that is exiting (its socket
+    closed first), then kills it."""
+    if w.reaped:
+        return None
+    for attempt in range(101 if block else 1):
+        try:
+            pid, status = os.waitpid(w.pid, os.WNOHANG)
+        except ChildProcessError:  # reaped elsewhere (SIGCHLD ignored, os.wait() in the caller)
+            w.reaped = True
+            return None
+        if pid:
+            w.reaped = True
+            return os.waitstatus_to_exitcode(status)
+        if attempt < 100 and block:
+            time.sleep(0.01)
+    if not block:
+        return _ALIVE
+    return _kill(w)
+
+
+def _kill(w: _Worker) -> Any:
+    if w.reaped:
+        return None
+    try:
+        os.kill(w.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    w.reaped = True
+    try:
+        pid, status = os.waitpid(w.pid, 0)
+        return os.waitstatus_to_exitcode(status)
+    except ChildProcessError:
+        return None
+
+
+def _discard(w: _Worker) -> None:
+    """Kill and reap the worker (if it still runs), close its socket, forget it."""
+    if _STATE.worker is w:
+        _STATE.worker = None
+    try:
+        w.conn.close()
+    except OSError:
+        pass
+    if _reap(w, block=False) is _ALIVE:
+        _kill(w)
+
+
+def _forget_worker() -> None:
+    """In a process forked from one that has a worker: that worker is the parent's. Close the
+    inherited end of its socket (so it still sees EOF when the parent exits) and forget it."""
+    w = _STATE.worker
+    _STATE.worker = None
+    _STATE.lock = threading.Lock()
+    if w is not None:
+        try:
+            w.conn.close()
+        except OSError:
+            pass
+
+
+if _CAN_FORK:
+    os.register_at_fork(after_in_child=_forget_worker)
+atexit.register(shutdown_worker)
 
 
 def _unpack(result: tuple, path: str) -> Document:
@@ -1622,8 +1886,6 @@ def _visual_title(items: list[_Item]) -> str | None:
 
 
 def _parse(data: bytes, path: str, doc_id: str, info: _Info) -> Document:
-    import pdfplumber
-
     counts: Counter = Counter()
     try:
         fast = _pdfium_pages(data, counts)
@@ -1634,6 +1896,8 @@ def _parse(data: bytes, path: str, doc_id: str, info: _Info) -> Document:
     pages: list[_PageData] = list(fast)  # type: ignore[arg-type] - the None entries are filled below
     try:
         if slow:
+            import pdfplumber
+
             with pdfplumber.open(io.BytesIO(data)) as pdf:
                 for i in slow:
                     page = pdf.pages[i]
