@@ -259,7 +259,7 @@ def stage_figures(corpus: Corpus, rounds: int, stage_docs: int) -> tuple[list[Fi
     n = len(corpus.pdf)
     figs.append(Figure("baseline: pdfplumber page.extract_text()", t["plumber"], n, pdf_chars, pages))
     figs.append(Figure("baseline: pypdfium2 get_text_range()", t["pdfium"], n, pdf_chars, pages))
-    figs.append(Figure("load .pdf (default 60 s time limit: parsed in a forked child)", t["load"], n, pdf_chars, pages, baseline="pdfplumber"))
+    figs.append(Figure("load .pdf (default 60 s time limit: parsed in the PDF worker process)", t["load"], n, pdf_chars, pages, baseline="pdfplumber"))
     figs.append(Figure("load .pdf (timeout=None: in process)", t["load_nolimit"], n, pdf_chars, pages, baseline="pdfplumber"))
     figs.append(Figure("PDF to records: extract(load(path))", t["end_to_end"], n, pdf_chars, pages, baseline="pdfplumber"))
 
@@ -357,7 +357,12 @@ with open(sys.argv[2], "w", encoding="utf-8") as out:
             n_records += 1
         if i in marks:
             seen[i] = {"rss_mb": rss_mb(), "peak_mb": peak_mb()}
-print(json.dumps({"marks": seen, "peak_mb": peak_mb(), "children_peak_mb": children_peak_mb(), "records": n_records}))
+from mscmine.loaders import pdf as pdf_loader
+pdf_worker = None
+if hasattr(pdf_loader, "worker_stats"):  # the PDF worker process (reused; replaced now and then)
+    pdf_worker = pdf_loader.worker_stats()
+    pdf_loader.shutdown_worker()
+print(json.dumps({"marks": seen, "peak_mb": peak_mb(), "children_peak_mb": children_peak_mb(), "pdf_worker": pdf_worker, "records": n_records}))
 """
 
 
@@ -583,8 +588,15 @@ def report(args, figs: list[Figure], info: dict, startup: dict, memory: dict, sc
     L.append(f"One process reads {memory['docs']} documents (text; every 20th a PDF or an HTML page, in turn) one at a time and streams "
              f"{memory['records']} records to JSONL:")
     L.append("")
-    L.append("PDFs are parsed in a short-lived forked child (the loader's time limit); the largest of those children")
-    L.append(f"peaked at {memory['children_peak_mb']:.0f} MB (a forked child starts with its parent's pages, so this bounds it from above).")
+    w = memory.get("pdf_worker") or {}
+    if w.get("documents"):
+        L.append(f"PDFs are parsed in a forked worker process reused from document to document (the loader's time limit): "
+                 f"{w['documents']} PDFs, {w['started']} worker(s) forked ({w['recycled']} replaced for their document count or "
+                 f"memory). The worker's peak RSS was {w['peak_rss_mb']:.0f} MB, {w['growth_mb']:.0f} MB above its RSS at the fork "
+                 "(it starts with its parent's pages, which count in both processes' RSS).")
+    else:
+        L.append(f"PDFs are parsed in forked child processes (the loader's time limit); the largest peaked at "
+                 f"{memory['children_peak_mb']:.0f} MB.")
     L.append("")
     L.append("| after documents | RSS MB | peak RSS MB |")
     L.append("|---:|---:|---:|")
