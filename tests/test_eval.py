@@ -17,7 +17,7 @@ SCHEMA = {
     "required": ["doc_id", "split", "source", "entities", "records"],
     "properties": {
         "doc_id": {"type": "string"},
-        "split": {"enum": ["dev", "test"]},
+        "split": {"enum": ["dev", "test", "heldout"]},
         "source": {"type": "string"},
         "entities": {"type": "array", "items": {
             "type": "object",

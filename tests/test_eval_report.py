@@ -149,3 +149,20 @@ def test_cli_picks_the_format_by_extension(name, start, tmp_path, capsys):
         errors = sum(len(report["splits"][split]["value"]["errors"]) for split in ("dev", "test"))
         assert page.count('class="err ') == errors  # every false positive and negative, once
     assert f"error report written to {out}" in capsys.readouterr().out
+
+
+def test_heldout_errors_are_not_listed_unless_asked(tmp_path):
+    """The held-out split is read for its figures only: the report names how many of its errors
+    it leaves out, and lists them only with --show-heldout-errors."""
+    from mscmine.evaluation.scorer import evaluate
+
+    report = evaluate(ROOT / "annotations" / "gold")
+    heldout = report["splits"]["heldout"]
+    n_hidden = len(heldout["value"]["errors"])
+    assert n_hidden > 0  # the held-out documents are not solved
+    hidden_page, shown_page = tmp_path / "hidden.html", tmp_path / "shown.html"
+    assert main(["eval", "--gold", str(ROOT / "annotations" / "gold"), "--report", str(hidden_page)]) == 0
+    assert main(["eval", "--gold", str(ROOT / "annotations" / "gold"), "--report", str(shown_page), "--show-heldout-errors"]) == 0
+    hidden, shown = hidden_page.read_text(encoding="utf-8"), shown_page.read_text(encoding="utf-8")
+    assert f"Errors in heldout: {n_hidden} not listed" in hidden
+    assert shown.count('class="err ') - hidden.count('class="err ') == n_hidden

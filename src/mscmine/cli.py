@@ -157,6 +157,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
         return 2
     print(format_report(report))
     if args.report:
+        if not args.show_heldout_errors:
+            from .evaluation.scorer import hide_errors
+
+            hide_errors(report)
         if str(args.report).lower().endswith((".html", ".htm")):
             from .evaluation.html_report import write_html_report as write_report
         else:
@@ -328,6 +332,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--report", default=None,
                    help="write every error in context: HTML when the name ends in .html/.htm, else Markdown")
     p.add_argument("--min-f1", type=float, default=None, help="exit 1 when any label's value F1 is below this")
+    p.add_argument("--show-heldout-errors", action="store_true",
+                   help="list the heldout split's errors in --report too (by default only its figures are shown: "
+                        "nobody who writes rules should read them)")
     p.set_defaults(func=cmd_eval)
     p = sub.add_parser("export-annotations", help="gold or predicted entities to Label Studio JSON or brat standoff",
                        formatter_class=argparse.RawDescriptionHelpFormatter,

@@ -130,7 +130,13 @@ def render_html_report(report: dict[str, Any], title: str = "mscmine eval") -> s
         if "records" in res:
             out += _records(res["records"])
         n_fp = sum(e[0] == "FP" for e in errors)
-        out.append(f"<h3>Errors in {_e(name)}: {n_fp} false positives, {len(errors) - n_fp} false negatives</h3>")
+        hidden = report.get("hidden_errors", {}).get(name)
+        if hidden:
+            from .scorer import HIDDEN_NOTE
+
+            out.append(f'<h3>Errors in {_e(name)}: {hidden} {_e(HIDDEN_NOTE)}</h3>')
+        else:
+            out.append(f"<h3>Errors in {_e(name)}: {n_fp} false positives, {len(errors) - n_fp} false negatives</h3>")
         out += _errors(errors, texts)
     out += ["</body>", "</html>", ""]
     return "\n".join(out)

@@ -283,6 +283,24 @@ def format_report(report: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def hide_errors(report: dict[str, Any], splits: tuple[str, ...] = ("heldout",)) -> dict[str, Any]:
+    """The report without the errors of `splits` (their figures stay): whoever writes rules reads
+    only the held-out split's figures, never its errors. `report["hidden_errors"]` counts what
+    was left out, per split."""
+    hidden_docs = {d for name in splits for d in report["splits"].get(name, {}).get("documents", [])}
+    report["hidden_errors"] = {}
+    for name, res in report["splits"].items():
+        errors = res["value"]["errors"]
+        kept = [e for e in errors if e[1] not in hidden_docs]
+        if len(kept) != len(errors):
+            report["hidden_errors"][name] = len(errors) - len(kept)
+        res["value"]["errors"] = kept
+    return report
+
+
+HIDDEN_NOTE = "not listed: held-out documents' errors are never shown (only their figures); `mscmine eval --show-heldout-errors` lists them"
+
+
 def write_markdown_report(report: dict[str, Any], path: str | Path) -> None:
     """Every false positive and false negative (value match) with its context."""
     texts = report.get("texts", {})
@@ -291,6 +309,8 @@ def write_markdown_report(report: dict[str, Any], path: str | Path) -> None:
         if split == "all":
             continue
         out.append(f"## {split}")
+        if report.get("hidden_errors", {}).get(split):
+            out.append(f"{report['hidden_errors'][split]} errors {HIDDEN_NOTE}.")
         for kind, doc_id, m in sorted(res["value"]["errors"], key=lambda e: (e[1], e[2]["label"], e[2]["start"])):
             text = texts.get(doc_id, "")
             ctx = text[max(0, m["start"] - 20) : m["start"]] + "**" + text[m["start"] : m["end"]] + "**" + text[m["end"] : m["end"] + 20]
