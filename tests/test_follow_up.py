@@ -70,6 +70,7 @@ def test_follow_up(sentence, span, low, high):
         "随访发现2例复发",
         "患者年龄 18~65 岁,病程 3~10 年",
         "随访至 2019 年 12 月",  # a date, not a duration
+        "计划在全部患者完成12个月随访后进行分析",  # written: a plan
     ],
 )
 def test_not_follow_up(sentence):

@@ -56,6 +56,14 @@ def test_sample_sizes(sentence, expected):
     "sentence, role",
     [
         ("其中男12例(16%)", "sex"),  # 000
+        # written for these tests: planned counts, counts named by what the patients had, an infusion as a time
+        ("后续拟开展随机对照试验，计划纳入100例", "planned"),
+        ("研究团队将在完成全部30例入组后公布结果", "planned"),
+        ("对照组出现恶心4例", "outcome"),
+        ("按ACR标准达到应答者9例(45.0%)", "outcome"),
+        ("治疗组CR 6例", "outcome"),
+        ("3例于输注后2 h出现寒战", "outcome"),
+        ("1例诉乏力", "outcome"),
         ("女64例(84%)", "sex"),  # 000
         ("移植后46例患者中42例(91%)疾病活动指数评分下降", "outcome"),  # 000 (the 42)
         ("随访期间 7例(9%)出现病情复发", "outcome"),  # 000

@@ -60,6 +60,7 @@ def _number(text: str) -> float | None:
 
 
 _KEYWORD = regex.compile(r"随访|追踪")
+_PLANNED = regex.compile(r"(?:计划|拟|预计|将于|将在)[^。;；,，]*$")
 
 # English abstracts: "were followed up for 12 months", "a median follow-up of 24 (6-36) months"
 _ENGLISH_UNITS = {"day": "天", "week": "周", "month": "个月", "year": "年"}
@@ -105,6 +106,8 @@ def find_follow_ups(text: str) -> list[FollowUpMatch]:
             start, end = m.span("span")
             if any(f.start < end and start < f.end for f in found):
                 continue
+            if _PLANNED.search(text, max(0, m.start() - 24), m.start() + 1):
+                continue  # "计划完成12个月随访后…": a plan, not a follow-up done
             lo = _number(m.group("lo"))
             hi = _number(m.group("hi")) if m.groupdict().get("hi") else lo
             if m.groupdict().get("cmp") or m.groupdict().get("over"):

@@ -25,7 +25,7 @@ _COUNT = regex.compile(
     r"""
     (?:(?<![\d.])(?P<n>\d{1,5})\s?(?P<unit>例|名|位)(?!\s?次)
       | (?P<cn>[一二两三四五六七八九十百]{1,4})(?P<unit>例|名|位)(?=患者|病人|病患|患儿|受试者|[A-Za-z\p{Han}]{1,12}患者)
-      | (?<=(?:纳入|入组|收治|入选|选取|招募|共|共有|共计)\s?)(?P<cn>[一二两三四五六七八九十百]{1,4})(?P<unit>例|名|位)  # "已入组十二例"
+      | (?<=(?:纳入|入组|收治|入选|选取|招募|共|共有|共计|患者|病人)\s?)(?P<cn>[一二两三四五六七八九十百]{1,4})(?P<unit>例|名|位)  # "已入组十二例"
       | (?<![A-Za-z])[nN]\s?=\s?(?P<n>\d{1,5})(?!\d)
     )
     """,
@@ -61,7 +61,7 @@ _PATIENT_BEFORE = regex.compile(r"(?:患者|病人|病患|患儿|受试者)\s?$"
 _EVENTS_BEFORE = regex.compile(r"(?:不良事件|不良反应|副作用|并发症)[^。;]{0,6}[,，]?\s?其中\s?$")
 # what happened to the counted patients: "1例RA患者移植5个月后病情复发", "9 名患者症状好转"
 _RESULT_VERB = regex.compile(
-    r"复发|死亡|病死|好转|改善|缓解|下降|上升|升高|降低|减轻|愈合|消失|稳定|恢复|无效|有效|达到|实现|出现|发生|加重|进展"
+    r"复发|死亡|病死|好转|改善|缓解|下降|上升|升高|降低|减轻|愈合|消失|稳定|恢复|无效|有效|达到|实现|出现|发生|加重|进展|诉|反弹|维持"
 )
 
 
@@ -70,7 +70,7 @@ class CountMatch:
     start: int
     end: int
     value: int
-    role: str  # total | group | subgroup | sex | outcome | site | background
+    role: str  # total | group | subgroup | sex | outcome | site | background | planned
 
     @property
     def is_sample_size(self) -> bool:
@@ -97,14 +97,29 @@ def _reports_a_result(after: str) -> bool:
     verb = _RESULT_VERB.search(clause)
     if not verb:
         return False
-    # "76例患者移植后…均有改善": all of them, so the count is the cohort itself
-    return not ENROL_VERB.search(clause[: verb.start()]) and not ALL_OF_THEM.search(clause[: verb.start()])
+    # "76例患者移植后…均有改善": all of them, so the count is the cohort itself; "2例于输注后
+    # 4 h出现发热": the treatment is a time, the count is of those who had the event
+    lead = _TREATMENT_AS_TIME.sub("", clause[: verb.start()])
+    return not ENROL_VERB.search(lead) and not ALL_OF_THEM.search(lead)
+
+
+# a count planned, not treated: "计划纳入120例", "拟入组60例", "完成全部20例入组后"
+_PLANNED_BEFORE = regex.compile(r"(?:计划|拟|预计|预期|目标)[^。;；,，]{0,8}$|完成全部\s?$")
+# what the counted patients had or reached, named right before the count: "胃肠道反应5例",
+# "头晕1例", "应答者11例", "达标者仅3例", "CR 5例、PR 8例", "联合缓解147例"
+_RESULT_NAME_BEFORE = regex.compile(r"(?:者|反应|感染|疱疹|紊乱|减少|潮红|头晕|头痛|发热|皮疹|恶心|呕吐|疼痛|脓肿|CR|PR|缓解|应答|达标|复发|反弹)(?:仅|共|各|约|为|有)?\s?$")
+# a treatment named as a time ("于输注后 2 h", "输注当天") is not what was done to the counted
+_TREATMENT_AS_TIME = regex.compile(r"(?:输注|注射|移植|治疗|回输)(?:后|时|当天|当日|次日|过程中|期间)")
 
 
 def classify_count(text: str, start: int, end: int) -> str:
     """The role of the count at text[start:end] (see the module docstring)."""
     before = _clause_before(text, start)
     after = text[end : end + 40]
+    if _PLANNED_BEFORE.search(before):
+        return "planned"
+    if _RESULT_NAME_BEFORE.search(text[max(0, start - 8) : start].rsplit("\n", 1)[-1]) and not _PATIENT_BEFORE.search(before):
+        return "outcome"
     if _SEX_BEFORE.search(before):
         return "sex"
     if _SITE_BEFORE.search(before):
