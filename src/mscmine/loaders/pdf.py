@@ -134,7 +134,10 @@ def _prepare_parent() -> None:
 def _load(data: bytes, path: str, doc_id: str) -> Document:
     _check_bytes(data, path)
     info = _inspect(data, path)
-    return _parse(data, path, doc_id, info)
+    try:
+        return _parse(data, path, doc_id, info)
+    finally:
+        info.close()
 
 
 def _timeout_error(timeout: float, path: str) -> LoadTimeoutError:
@@ -521,6 +524,20 @@ class _Info:
     metadata: dict[str, str]
     text_chars: int
     image_pages: int
+    # the document `_inspect` opened, the page it found text on (0-based) and that page with its
+    # text page, left open for the PDFium reading (`_pdfium_pages` takes them over)
+    pdf: Any = None
+    page_index: int = -1
+    page: Any = None
+    textpage: Any = None
+
+    def close(self) -> None:
+        """Close whatever `_pdfium_pages` did not take over (the text page, page, document)."""
+        for name in ("textpage", "page", "pdf"):
+            handle = getattr(self, name)
+            if handle is not None:
+                setattr(self, name, None)
+                handle.close()
 
 
 def _inspect(data: bytes, path: str) -> _Info:
@@ -538,33 +555,33 @@ def _inspect(data: bytes, path: str) -> _Info:
                 path,
             ) from None
         raise PdfError(f"the PDF is damaged and cannot be opened ({exc}); try re-saving or re-downloading it", path) from None
+    info = _Info(pages=0, metadata={}, text_chars=0, image_pages=0, pdf=pdf)
     try:
-        n = len(pdf)
+        n = info.pages = len(pdf)
         if n == 0:
             raise PdfError("the PDF has no pages", path)
-        meta = {k: v for k, v in pdf.get_metadata_dict(skip_empty=True).items() if isinstance(v, str)}
-        text_chars = 0
-        image_pages = 0
+        info.metadata = {k: v for k, v in pdf.get_metadata_dict(skip_empty=True).items() if isinstance(v, str)}
         for i in range(n):
-            page = pdf[i]
-            try:
-                textpage = page.get_textpage()
-                try:
-                    text_chars += textpage.count_chars()
-                finally:
-                    textpage.close()
-                if text_chars == 0 and any(True for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2)):
-                    image_pages += 1
-            finally:
-                page.close()
-            if text_chars:
-                break  # a text layer exists: the rest is read by the parse (text_chars is a lower bound)
-    finally:
-        pdf.close()
-    if text_chars == 0:
-        what = f"its {image_pages} page(s) are images (a scan)" if image_pages else "it contains no text"
-        raise NoTextLayerError(f"the PDF has no text layer: {what}; run OCR on it (e.g. ocrmypdf) first", path)
-    return _Info(pages=n, metadata=meta, text_chars=text_chars, image_pages=image_pages)
+            page = info.page = pdf[i]
+            textpage = info.textpage = page.get_textpage()
+            info.text_chars += textpage.count_chars()
+            if info.text_chars:
+                # a text layer exists: the rest is read by the parse (text_chars is a lower
+                # bound), which reads this page through the same page and text page
+                info.page_index = i
+                return info
+            info.textpage = None
+            textpage.close()
+            if any(True for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2)):
+                info.image_pages += 1
+            info.page = None
+            page.close()
+    except BaseException:
+        info.close()
+        raise
+    info.close()
+    what = f"its {info.image_pages} page(s) are images (a scan)" if info.image_pages else "it contains no text"
+    raise NoTextLayerError(f"the PDF has no text layer: {what}; run OCR on it (e.g. ocrmypdf) first", path)
 
 
 # =============================================================================================
@@ -900,7 +917,7 @@ def _read_page(page, number: int, counts: Counter) -> _PageData:
     return _PageData(number, width, height, chars, rules, ruled, total=total, cid=cid)
 
 
-def _pdfium_pages(data: bytes, counts: Counter) -> list[_PageData | None]:
+def _pdfium_pages(data: bytes, counts: Counter, info: _Info | None = None) -> list[_PageData | None]:
     """Every page read with pypdfium2 where that reading is as good as pdfminer's (None where not).
 
     PDFium parses a page in a few milliseconds, pdfminer (through pdfplumber) in about a hundred
@@ -916,13 +933,22 @@ def _pdfium_pages(data: bytes, counts: Counter) -> list[_PageData | None]:
     stays empty after `_revive`, characters with no Unicode mapping, a rotated page, vertical
     rules or boxes (ruled tables need pdfplumber's table finder). An encrypted file is left to
     pdfminer whole, so its `(cid:NNN)` accounting stays pdfminer's.
+
+    `info` (from `_inspect`): its open document, and the page it found text on with that page's
+    text page, are used (and closed) here instead of being opened again.
     """
     import ctypes
 
     import pypdfium2 as pdfium
     import pypdfium2.raw as pdfium_c
 
-    pdf = pdfium.PdfDocument(data)
+    if info is not None and info.pdf is not None:
+        pdf, info.pdf = info.pdf, None
+        first, first_page, first_textpage = info.page_index, info.page, info.textpage
+        info.page = info.textpage = None
+    else:
+        pdf = pdfium.PdfDocument(data)
+        first, first_page, first_textpage = -1, None, None
     try:
         n = len(pdf)
         if pdfium_c.FPDF_GetSecurityHandlerRevision(pdf.raw) != -1:
@@ -930,10 +956,14 @@ def _pdfium_pages(data: bytes, counts: Counter) -> list[_PageData | None]:
         out: list[_PageData | None] = []
         widths: dict[tuple, float] = {}
         for i in range(n):
-            page = pdf[i]
+            textpage = None
+            if i == first:
+                page, textpage, first_page, first_textpage = first_page, first_textpage, None, None
+            else:
+                page = pdf[i]
             try:
                 local: Counter = Counter()
-                pd = _pdfium_page(page, i + 1, local, widths, ctypes, pdfium_c)
+                pd = _pdfium_page(page, i + 1, local, widths, ctypes, pdfium_c, textpage)
                 if pd is not None:
                     counts.update(local)
                 out.append(pd)
@@ -941,6 +971,9 @@ def _pdfium_pages(data: bytes, counts: Counter) -> list[_PageData | None]:
                 page.close()
         return out
     finally:
+        for handle in (first_textpage, first_page):
+            if handle is not None:
+                handle.close()
         pdf.close()
 
 
@@ -1031,7 +1064,17 @@ def _revived_text_ok(objs: list, textpage, ctypes, pdfium_c) -> bool:
     return True
 
 
-def _pdfium_page(page, number: int, counts: Counter, widths: dict, ctypes, pdfium_c) -> _PageData | None:
+def _pdfium_page(page, number: int, counts: Counter, widths: dict, ctypes, pdfium_c, textpage=None) -> _PageData | None:
+    """One page read with PDFium (None: leave it to pdfplumber). `textpage`: the page's text
+    page if one is open already (it is used unless objects are revived, and closed here)."""
+    try:
+        return _pdfium_page_read(page, number, counts, widths, ctypes, pdfium_c, textpage)
+    finally:
+        if textpage is not None:
+            textpage.close()
+
+
+def _pdfium_page_read(page, number: int, counts: Counter, widths: dict, ctypes, pdfium_c, ready) -> _PageData | None:
     if page.get_rotation() % 360:
         return None
     width, height = float(page.get_width()), float(page.get_height())
@@ -1069,7 +1112,8 @@ def _pdfium_page(page, number: int, counts: Counter, widths: dict, ctypes, pdfiu
         return None
     if hidden and not _revive(hidden, ctypes, pdfium_c, refs, l_, r_):
         return None
-    textpage = page.get_textpage()
+    # a text page made before `_revive` does not see the revived objects: made again then
+    textpage = ready if ready is not None and not hidden else page.get_textpage()
     try:
         raw = textpage.raw
         if hidden:
@@ -1166,7 +1210,8 @@ def _pdfium_page(page, number: int, counts: Counter, widths: dict, ctypes, pdfiu
                 continue
             append(_Char(chr(code), x0, x1 if x1 > x0 else x0, top, bottom, size))
     finally:
-        textpage.close()
+        if textpage is not ready:
+            textpage.close()
     if _may_repeat(chars, runs):
         kept = _dedupe(chars)
         counts["duplicates"] += len(chars) - len(kept)
@@ -1888,7 +1933,7 @@ def _visual_title(items: list[_Item]) -> str | None:
 def _parse(data: bytes, path: str, doc_id: str, info: _Info) -> Document:
     counts: Counter = Counter()
     try:
-        fast = _pdfium_pages(data, counts)
+        fast = _pdfium_pages(data, counts, info)
     except Exception:  # noqa: BLE001 - PDFium's reading is an optimisation; pdfminer reads all
         counts = Counter()
         fast = [None] * info.pages
