@@ -29,6 +29,17 @@ def _run(finder, text):
         ("非刺激唾液流率均值从0.04 mL/min提高到0.09 mL/min", "salivary_flow", 0.09, "mL/min", False),
         ("糖化血红蛋白由基线的8.4%降至7.1%", "HbA1c", 7.1, "%", False),
         ("EDSS评分中位数由4.5分降至4.0分", "EDSS", 4.0, "score", False),
+        # written for these tests: values reached, counts before/after, responders, no change, English from-to
+        ("移植后6个月DAS28评分降至3.2分，12个月降至2.9分", "DAS28", 2.9, "score", False),
+        ("用力肺活量升至预计值的71%", "FVC", 71, "%", False),
+        ("治疗后12周BASDAI为3.5分", "BASDAI", 3.5, "score", False),
+        ("抗dsDNA抗体阳性由12例降至5例", "anti_dsDNA", 5, "count", False),
+        ("ACR50达标者仅4例", "ACR50", 4, "count", False),
+        ("两组血沉治疗前后比较差异无统计学意义", "ESR", None, None, True),
+        ("C3水平治疗前后均无明显变化", "complement", None, None, True),
+        ("In the treated group the DAS28 score fell from 5.9±0.8 to 3.4±1.0", "DAS28", 3.4, "score", False),
+        ("观察组联合缓解21例", "remission_rate", 21, "count", False),
+        ("第24周ASAS20应答率回落至40.0%", "response_rate", 40.0, "%", False),
         ("结果显示,未能诱导病情缓解", "remission_rate", None, None, True),  # 001
         ("ACR20缓解率为53.3%", "ACR20", 53.3, "%", False),  # 003
         ("治疗SLE有效率为60%", "response_rate", 60, "%", False),  # 002
@@ -134,3 +145,24 @@ def test_listed_measures(sentence, expected):
 )
 def test_not_outcomes(sentence):
     assert _run(find_outcomes, sentence)[1] == []
+
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [  # written for these tests: one result per measure, each from its own name to its own value
+        ("治疗组ACR20/50/70达标率分别为55%、30%、10%",
+         [("ACR20/50/70达标率分别为55%", "ACR20", 55), ("50/70达标率分别为55%、30%", "ACR50", 30),
+          ("70达标率分别为55%、30%、10%", "ACR70", 10)]),
+        ("SLEDAI、HAQ评分分别降至4.2分和0.6分",
+         [("SLEDAI、HAQ评分分别降至4.2分", "SLEDAI", 4.2), ("HAQ评分分别降至4.2分和0.6分", "HAQ", 0.6)]),
+        ("患者ESR、CRP及关节VAS评分均较治疗前下降",
+         [("ESR、CRP及关节VAS评分均较治疗前下降", "ESR", None), ("CRP及关节VAS评分均较治疗前下降", "CRP", None),
+          ("VAS评分均较治疗前下降", "VAS", None)]),
+        ("结论 静脉输注脐带间充质干细胞可降低患者的SLEDAI评分", [("可降低患者的SLEDAI", "SLEDAI", None)]),
+        ("既往研究认为MSCs可降低SLEDAI评分", []),  # a claim outside a conclusion: no result
+    ],
+)
+def test_several_results_in_one_clause(sentence, expected):
+    text, found = _run(find_outcomes, sentence)
+    assert [(text.text[o.start:o.end], o.measure, o.value) for o in found] == expected

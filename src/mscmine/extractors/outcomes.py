@@ -25,8 +25,8 @@ from .cues import ALL_OF_THEM, ENROL_VERB
 from .negation import context_of, find_cues
 
 _PCT = r"(?P<pct>\d+(?:\.\d+)?)\s?%"
-_UP = r"提升|提高|上升|升高|增加|增至|升至"
-_DOWN = r"下降|降低|减少|降至|减至"
+_UP = r"提升|提高|上升|升高|增加|增至|升至|回升"
+_DOWN = r"下降|降低|减少|降至|减至|回落"
 _UP_RE = regex.compile(_UP)
 _DOWN_RE = regex.compile(_DOWN)
 _NUMBER_CHARS = regex.compile(r"[\d.]+")
@@ -110,6 +110,9 @@ class _MeasureMatch:
     def groupdict(self) -> dict:
         return {"m": self._m, **self._tail.groupdict()}
 
+    def captures(self, name: str) -> list[str]:
+        return self._tail.captures(name)
+
 
 def _after_measures(text: str, measures: list[tuple[int, int, str]], tail: regex.Pattern) -> list[_MeasureMatch]:
     """Measures followed by `tail`; the tail may also start after the measure's parenthesised
@@ -157,13 +160,45 @@ _SCORE_FROM_TO = regex.compile(
     r"\s?(?:评分|积分|指数|分值|分数|得分)?\s?(?:平均|均值?|中位数?)?\s?(?:由|从)\s?(?:基线(?:时)?的?|治疗前的?)?\s?" + _MEAN.format(g="before")
     + rf"\s?(?:显著|明显)?(?P<dir>{_DOWN}|{_UP})(?:至|到|为)?\s?" + _MEAN.format(g="after")
 )
+# a value reached: "mRSS降至19分，12个月降至16分" (the last), "FVC升至预计值的68%"; "为" only after a
+# time after treatment ("治疗后3个月mRSS为30分"), as a baseline is stated the same way
+_VALUE_UNIT = r"(?P<unit>分|%|g/24\s?h|g/d|mg/24\s?h|mL/min|ml/min|mg/dL|mg/L|ng/mL|pg/mL|μmol/L|umol/L|mmol/L|mm/h|U/L|IU/mL)?"
+_TO_VALUE = regex.compile(
+    r"\s?(?:评分|积分|指数|分值)?\s?(?:均值?|平均)?\s?(?P<dir>降至|减至|降到|下降至|下降到|升至|增至|升到|上升至|上升到|提高至|提高到|回落至|回升至|(?P<be>为))"
+    r"\s?(?:预计值的|正常值的)?\s?[(（]?(?P<v>\d+(?:\.\d+)?)(?:\s?±\s?\d+(?:\.\d+)?)?\s?[)）]?\s?" + _VALUE_UNIT +
+    r"(?:[,，]\s?\d+\s?(?:个月|周|年|天)(?:时|后)?\s?(?:降至|升至|减至|增至|为)\s?(?P<v>\d+(?:\.\d+)?)\s?(?:分|%)?)*"
+)
+_AFTER_TREATMENT_TIME = regex.compile(r"(?:治疗|移植|输注|注射)后\s?(?:第\s?)?\d+\s?(?:个月|周|年|天)|\d+\s?(?:个月|周)(?:时|后)")
+# a count before and after: "抗dsDNA抗体阳性由18例降至9例"
+_COUNT_FROM_TO = regex.compile(
+    rf"[^。;,，\d]{{0,6}}?\s?(?:由|从)\s?(?P<before>\d{{1,5}})\s?例\s?(?P<dir>{_DOWN}|{_UP})(?:至|到)?\s?(?P<n>\d{{1,5}})\s?例"
+)
+# responders counted: "ACR20达标者仅3例", "EULAR 良好应答者11例"
+_RESPONDERS = regex.compile(r"\s?(?:达标|应答|缓解|有效|改善)者\s?(?:仅|共|有|为)?\s?(?P<n>\d{1,5})\s?例")
+# English: "the SLEDAI score fell from 12.6±3.8 to 5.1±2.4"
+_ENGLISH_FROM_TO = regex.compile(
+    r"(?<![A-Za-z])(?P<m>SLEDAI|DAS28|VAS|ESR|CRP|mRSS|HAQ|ESSDAI|BASDAI|EDSS|HbA1c|WOMAC)(?:-?\w+)?(?:\s+(?:scores?|levels?|values?))?\s+"
+    r"(?P<verb>fell|decreased|declined|dropped|improved|increased|rose)\s+from\s+(?P<before>\d+(?:\.\d+)?)(?:\s?±\s?\d+(?:\.\d+)?)?"
+    r"\s+to\s+(?P<after>\d+(?:\.\d+)?)",
+    regex.IGNORECASE,
+)
+# "分别" pairs a list of measures with a list of values: "DAS28、HAQ评分分别降至3.1分和0.8分",
+# "ACR20/50/70达标率分别为60%、35%、15%"
+_RESPECTIVELY = regex.compile(
+    r"分别\s?(?:为|是|达|达到|降至|减至|升至|增至|下降至|上升至|下降|上升|降低|升高)?\s?"
+    r"(?P<vals>\d+(?:\.\d+)?\s?(?:%|分)?(?:\s?(?:、|,|，|和|及|与)\s?\d+(?:\.\d+)?\s?(?:%|分)?)+)"
+)
+_ACR_SERIES = regex.compile(r"(?<![A-Za-z])ACR\s?(?P<a>20|50|70)(?:\s?/\s?(?P<b>20|50|70))(?:\s?/\s?(?P<c>20|50|70))?")
+# a modal claim on measures in an abstract's conclusion ("结论 …可改善SSc患者的mRSS和肺功能")
+_MODAL_VERB = regex.compile(rf"(?:可|能够|能|可以)\s?(?:显著|明显|有效)?\s?(?P<verb>{_DOWN}|{_UP}|改善|减轻)\s?(?:[\p{{Han}}A-Za-z]{{0,10}}?患者的?)?")
+
 # a pooled effect: "总有效率提高(RR=1.35, 95%CI 1.18~1.54)", "SLEDAI 评分降低 (MD = -2.1 …)"
 _EFFECT = regex.compile(
     rf"[^。;；,，(（]{{0,10}}?(?P<dir>{_UP}|{_DOWN})?\s?[(（]\s?(?P<stat>RR|OR|MD|SMD|WMD|HR|rr|or)\s?[=＝]\s?(?P<v>-?\d+(?:\.\d+)?)"
     r"(?:[^)）]{0,40}[)）])?"
 )
 # graded responses counted: "完全缓解 6 例，部分缓解 10 例", "显效 12 例"
-_GRADED_RESPONSE = regex.compile(r"(?P<kind>完全缓解|部分缓解|临床缓解|显效|有效)\s?(?P<n>\d{1,5})\s?例")
+_GRADED_RESPONSE = regex.compile(r"(?P<kind>完全缓解|部分缓解|临床缓解|联合缓解|总缓解|持续缓解|显效|有效)\s?(?P<n>\d{1,5})\s?例")
 # English abstracts: "The remission rate was 60%", "SLEDAI scores decreased significantly"
 _ENGLISH_RATE = regex.compile(
     r"(?P<m>(?:complete\s+|partial\s+|clinical\s+|overall\s+)?(?:remission|response|survival|relapse|mortality|effective|recurrence))"
@@ -216,10 +251,14 @@ _ENGLISH_DEATHS = regex.compile(r"(?<![\w.])(?P<n>\d{1,5})\s(?:deaths?\b|patient
 # a verb, then the measures it changed: "降低了干燥综合征疾病活动指数(…)和VAS"
 _VERB_FIRST = regex.compile(rf"(?P<verb>{_DOWN}|{_UP}|改善|减轻)了\s?")
 _LIST_FILLER = regex.compile(r"\s?(?:、|,|，|和|及|与|以及|或|水平|评分|积分|指标|指数)\s?")
+_HAN = regex.compile(r"\p{Han}+")
 _UNKNOWN_ITEM = regex.compile(r"[\p{Han}A-Za-z0-9\-]{1,10}(?=[(（])")
-_NO_CHANGE = r"无(?:显著|明显)?(?:变化|差异|改变)|未见(?:明显)?(?:升高|降低|变化|增加)|未(?:增加|升高|降低)"
+_NO_CHANGE = (r"无(?:显著|明显)?(?:变化|差异|改变)|未见(?:明显|显著)?(?:升高|降低|变化|增加|改善|好转)|未(?:增加|升高|降低)"
+              r"|差异(?:均)?无(?:统计学)?(?:意义|差异)|无统计学(?:意义|差异)")
 _NO_CHANGE_RE = regex.compile(_NO_CHANGE)
-_LIST_VERB = regex.compile(rf"\s?(?:均|也)?\s?(?:显著|明显|有所|逐渐|均)?\s?(?P<verb>{_NO_CHANGE}|{_DOWN}|{_UP}|改善)")
+# "…均较治疗前改善", "…治疗前后比较差异无统计学意义", "…与基线相比显著下降"
+_COMPARED = r"(?:治疗前后|两组间?|组间)?\s?(?:比较)?\s?(?:均|也)?\s?(?:较(?:治疗前|基线|移植前|输注前|前)|与(?:治疗前|基线|移植前)(?:相比|比较)[,，]?)?"
+_LIST_VERB = regex.compile(rf"\s?{_COMPARED}\s?(?:均|也)?\s?(?:显著|明显|有所|逐渐|均)?\s?(?P<verb>{_NO_CHANGE}|{_DOWN}|{_UP}|改善)")
 # a named substance's level changed, where the lexicon has no measure for it:
 # "BAFF 和 APRIL 的血浆水平显著下降", "IFN- γ 水平升高", "IL-4水平显著降低"
 _MARKER = r"[A-Za-z][A-Za-z0-9]*(?:\s?-\s?(?:[A-Za-z0-9]+|[αβγ]))?(?:\s?[αβγ])?"
@@ -284,6 +323,12 @@ def _listed_measures_changed(text: str, measures: list[tuple[int, int, str]]) ->
             if nxt:
                 j = nxt[1]
                 continue
+            # a measure with a qualifier the lexicon does not hold: "腰背痛VAS", "血清C3"
+            if text[j - 1 : j] in ("、", "及", "和", "与", ",", "，"):
+                nxt = next((m for k in range(1, 5) if _HAN.fullmatch(text, j, j + k) for m in [_measure_at(measures, j + k)] if m), None)
+                if nxt:
+                    j = nxt[1]
+                    continue
             f = _LIST_FILLER.match(text, j)
             if f and f.end() > j:
                 j = f.end()
@@ -300,10 +345,20 @@ def _listed_measures_changed(text: str, measures: list[tuple[int, int, str]]) ->
     return out
 
 
+_CONCLUSION = regex.compile(r"(?:结论|Conclusions?)\s?[:：]?")
+
+
+def _in_conclusion(text: str, i: int) -> bool:
+    """Whether text[i] is in the conclusion of an abstract ("结论 UC-MSCs可降低…"): there a
+    "可降低 X" restates the article's result; elsewhere it is a claim from the background."""
+    return _CONCLUSION.search(text, text.rfind("\n", 0, i) + 1, i) is not None
+
+
 def _verb_then_measures(text: str, measures: list[tuple[int, int, str]]) -> list[tuple[int, int, str, str]]:
     """ "降低了干燥综合征疾病活动指数(…)和VAS" → one result per measure, from the verb to the measure."""
     out = []
-    for v in _VERB_FIRST.finditer(text):
+    modal = [v for v in _MODAL_VERB.finditer(text) if _in_conclusion(text, v.start())]
+    for v in (*_VERB_FIRST.finditer(text), *modal):
         j = v.end()
         for _ in range(12):
             m = _measure_at(measures, j)
@@ -316,6 +371,34 @@ def _verb_then_measures(text: str, measures: list[tuple[int, int, str]]) -> list
                 j = f.end()
                 continue
             break
+    return out
+
+
+def _respectively(text: str, measures: list[tuple[int, int, str]]) -> list[OutcomeMatch]:
+    """Measures paired in order with the values "分别" gives them; each result runs from its own
+    measure to its own value (the spans nest, as the results do)."""
+    out = []
+    for r in _RESPECTIVELY.finditer(text):
+        vals = list(regex.finditer(r"(?P<v>\d+(?:\.\d+)?)\s?(?P<u>%|分)?", r.group("vals")))
+        # the measures before 分别, back to the clause start: lexicon names, or an ACR series
+        clause_start = max(text.rfind(c, 0, r.start()) for c in "。;；,，\n") + 1
+        named: list[tuple[int, str]] = []
+        acr = None
+        for a in _ACR_SERIES.finditer(text, clause_start, r.start()):
+            acr = a
+        if acr is not None:
+            for g in ("a", "b", "c"):
+                if acr.group(g):
+                    named.append((acr.start(g) if g != "a" else acr.start(), f"ACR{acr.group(g)}"))
+        else:
+            named = [(a, code) for a, b, code in measures if clause_start <= a and b <= r.start()]
+        if len(named) < 2 or len(named) != len(vals):
+            continue
+        direction = "down" if _DOWN_RE.search(r.group()) else "up" if _UP_RE.search(r.group()) else None
+        for (start, code), v in zip(named, vals):
+            unit = "%" if v.group("u") == "%" else "score" if v.group("u") == "分" else None
+            end = r.start("vals") + v.end()
+            out.append(OutcomeMatch(start, end, code, float(v.group("v")), unit, False, direction))
     return out
 
 
@@ -338,6 +421,27 @@ def find_outcomes(text: str) -> list[OutcomeMatch]:
         unit = m.group("after_unit") or m.group("before_unit")
         add(OutcomeMatch(m.start(), m.end(), _code(m.group("m")), after, "score" if unit in (None, "分") else unit, False,
                          "down" if after < before else "up" if after > before else None, {"before": before}))
+    for m in _after_measures(text, measures, _TO_VALUE):
+        if m.group("be") and not _AFTER_TREATMENT_TIME.search(text, max(0, m.start() - 20), m.start()):
+            continue  # "DAS28评分为5.6分" at baseline
+        code = _code(m.group("m"))
+        if code not in _NUMERIC_MEASURES:
+            continue
+        unit = m.group("unit")
+        d = m.group("dir")
+        add(OutcomeMatch(m.start(), m.end(), code, float(m.captures("v")[-1]), "score" if unit in (None, "分") else unit, False,
+                         "down" if _DOWN_RE.match(d) else "up" if _UP_RE.match(d) else None))
+    for m in _after_measures(text, measures, _COUNT_FROM_TO):
+        d = m.group("dir")
+        add(OutcomeMatch(m.start(), m.end(), _code(m.group("m")), float(m.group("n")), "count", False,
+                         "down" if _DOWN_RE.match(d) else "up", {"before": float(m.group("before"))}))
+    for m in _after_measures(text, measures, _RESPONDERS):
+        add(OutcomeMatch(m.start(), m.end(), _code(m.group("m")), float(m.group("n")), "count"))
+    for m in _ENGLISH_FROM_TO.finditer(text):
+        before, after = float(m.group("before")), float(m.group("after"))
+        add(OutcomeMatch(m.start(), m.end(), _code(m.group("m")), after, "score", False,
+                         "down" if after < before else "up" if after > before else None, {"before": before}))
+    out.extend([o for o in _respectively(text, measures) if not any(x.start < o.end and o.start < x.end for x in out)])
     for m in _after_measures(text, measures, _SCORES):
         before = [float(x) for x in _NUMBER_CHARS.findall(m.group("before"))]
         after = [float(x) for x in _NUMBER_CHARS.findall(m.group("after"))]
