@@ -2,6 +2,8 @@
 
 import pytest
 
+import mscmine
+
 from mscmine.tables import glue_header_fragments, header_unit, parse_range_cell, read_outcome_tables
 
 
@@ -51,3 +53,40 @@ def test_outcome_table_rows_by_citation():
 def test_a_row_with_the_wrong_number_of_cells_is_not_read():
     text = "作者 患者数量 症状缓解 病情复发\n李华等[14] 10 7\n"
     assert read_outcome_tables(text) == []
+
+
+@pytest.mark.parametrize(
+    "cell, expected",
+    [("18", (18, [])), ("64(32/32)", (64, [32, 32])), ("24/25", (49, [24, 25])), ("n/a", (None, []))],
+)
+def test_patient_count_cells(cell, expected):
+    from mscmine.tables import parse_count_cell
+
+    assert parse_count_cell(cell) == expected
+
+
+@pytest.mark.parametrize(
+    "cell, header, months",
+    [("24周", "随访", (5.52, 5.52)), ("3年", "随访", (36, 36)), ("6~12个月", "随访", (6, 12)), ("18", "随访时间(月)", (18, 18))],
+)
+def test_follow_up_cells_by_their_own_unit_or_the_header(cell, header, months):
+    from mscmine.tables import follow_up_cell_months
+
+    assert follow_up_cell_months(cell, header) == months
+
+
+def test_a_tab_separated_study_table_is_read_cell_by_cell(tmp_path):
+    """Written for this test: author and year in one cell, a caret citation, arms in brackets,
+    units inside the cells; each row is a study record with its table facts."""
+    text = (
+        "表2 已发表的临床研究\n"
+        "作者/年份\t疾病\t病例数\t细胞来源\t剂量\t途径\t随访\t主要结果\n"
+        "周某 2017^[3]\tRA\t30(15/15)\t异体脐带\t1×10^6/kg\t静脉\t24周\tDAS28下降\n"
+        "Kim 2020^[4]\tSLE\t12\t自体骨髓\t2×10^6/kg\t静脉\t2年\t缓解率58%\n"
+    )
+    path = tmp_path / "table.txt"
+    path.write_text(text, encoding="utf-8")
+    studies = [r for r in mscmine.extract(path) if r["scope"] == "study"]
+    got = [(r["study"]["label"], r["study"]["citation"], r["study"]["year"], [d["code"] for d in r["disease"]],
+            r["n_patients"]["value"], r["follow_up_months"]["low"], [c["code"] for c in r["cell_source"]]) for r in studies]
+    assert got == [("周某", "[3]", 2017, ["RA"], 30, 5.52, ["umbilical_cord"]), ("Kim", "[4]", 2020, ["SLE"], 12, 24.0, ["bone_marrow"])]

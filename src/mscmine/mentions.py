@@ -20,9 +20,8 @@ from .extractors.outcomes import find_outcomes
 from .extractors.patients import find_counts
 from .lexicon import mesh_of
 from .mention import Mention
-from .extractors.numbers import to_months
 from .normalize import NormalizedText, normalize
-from .tables import header_unit, parse_range_cell, read_outcome_tables, read_tables
+from .tables import follow_up_cell_months, read_outcome_tables, read_tables
 from .terms import find_terms
 
 _REFERENCES_HEADING = regex.compile(
@@ -148,18 +147,19 @@ def _table_cells(ctx: Context) -> list[Found]:
         return not any(s < ob and oa < e for s, e in taken)
 
     for table in read_tables(ctx.norm.text):
-        unit = header_unit(table.header_of("follow_up") or "")
+        header = table.header_of("follow_up") or ""
         for row in table.rows:
             if "n" in row.cells:
                 cell, a, b = row.cells["n"]
-                if free(a, b):
+                if cell.isdigit() and free(a, b):
                     out.append(("N_PATIENTS", a, b, {"value": int(cell), "role": "total"}, {"source": "table"}))
+            for cell, a, b in row.arms:  # "64(32/32)", "24/25": the arms
+                if free(a, b):
+                    out.append(("N_PATIENTS", a, b, {"value": int(cell), "role": "group"}, {"source": "table"}))
             if "follow_up" in row.cells:
                 cell, a, b = row.cells["follow_up"]
-                low, high = parse_range_cell(cell)
+                low, high = follow_up_cell_months(cell, header)
                 if (low is not None or high is not None) and free(a, b):
-                    low = to_months(low, unit) if low is not None else None
-                    high = to_months(high, unit) if high is not None else None
                     out.append(("FOLLOW_UP", a, b, {"low": low, "high": high}, {"source": "table"}))
     return out
 

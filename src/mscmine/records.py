@@ -27,7 +27,7 @@ from .mentions import Analysis, analyse
 from .normalize import to_simplified_chars
 from .studies import PROCEDURE_CELL_TYPE, POOLED_BEFORE, Study, find_studies, pick_diseases
 from .studies import PROCEDURE_CELL_TYPES  # also importable from here, as before
-from .tables import parse_range_cell
+from .tables import follow_up_cell_months, parse_count_cell, parse_range_cell
 
 
 @dataclass
@@ -233,11 +233,14 @@ def _to_record(analysis: Analysis, st: Study, n: int) -> StudyRecord:
     if cells:
         if "n" in cells:
             t, a, b = cells["n"]
-            rec.n_patients = _span_evidence(doc, t, a, b, value=int(t))
+            total, _ = parse_count_cell(t)
+            if total is not None:
+                rec.n_patients = _span_evidence(doc, t, a, b, value=total)
         if "follow_up" in cells:
             t, a, b = cells["follow_up"]
-            lo, hi = parse_range_cell(t)
-            rec.follow_up_months = _span_evidence(doc, t, a, b, low=lo if lo is not None else hi, high=hi)
+            lo, hi = follow_up_cell_months(t, st.follow_up_header or "")
+            if lo is not None or hi is not None:
+                rec.follow_up_months = _span_evidence(doc, t, a, b, low=lo if lo is not None else hi, high=hi)
         if "sex" in cells:
             t, a, b = cells["sex"]
             male, female = (int(x) for x in regex.findall(r"\d+", t)[:2])

@@ -105,6 +105,7 @@ class Study:
     outcome_rows: list[tuple[OutcomeTable, OutcomeRow]] = field(default_factory=list)  # rows of outcome tables
     reference: Any = None  # references.Reference of the study's citation, when the list has it
     patients: tuple[int, int, int] | None = None  # (count, start, end) the study's kind implies: one patient a case
+    follow_up_header: str | None = None  # a table study's follow-up column header ("随访(月)"): the cells' unit
 
 
 @dataclass
@@ -281,7 +282,8 @@ def table_studies(analysis: Analysis) -> tuple[list[Study], list[tuple[int, int]
             for typ, (cell, s, e) in row.cells.items():
                 oa, ob = norm.to_original(s, e)
                 cells[typ] = (text[oa:ob], oa, ob)
-            st = Study(key, row.author, (row.citation,), None, [(ra, rb)], [], [], cells)
+            st = Study(key, row.author, (row.citation,), None, [(ra, rb)], [], [], cells,
+                       follow_up_header=table.header_of("follow_up"))
             y = cells.get("year")
             if y and y[0].isdigit():
                 st.year = int(y[0])
@@ -377,7 +379,8 @@ def add_anchored_studies(analysis: Analysis, sections, clauses, found: _Found) -
             if not diseases or not existing_dis or set(diseases) & set(existing_dis) or existing.table_cells:
                 existing.mentions.extend(m for m in inside if m not in existing.mentions)
                 existing.spans.append((start, end))
-                existing.label = existing.label or anc["label"]
+                if not existing.label or (anc["label"] and anc["label"] != existing.label and anc["label"].startswith(existing.label)):
+                    existing.label = anc["label"]  # "贺文涛等" in the text over the table's "贺文涛"
                 existing.year = existing.year or anc["year"]
                 continue
         if key in studies:
@@ -418,6 +421,9 @@ def clause_cited_studies(analysis: Analysis, sections, clauses, known: dict[tupl
 # --- 2b. studies named without a citation
 
 
+_NOT_YET = regex.compile(r"计划(?:纳入|入组|招募)|正在招募|尚在招募|招募中|尚未(?:报道|发表|公布)|暂无结果|结果尚未")
+
+
 def uncited_studies(analysis: Analysis, covered: list[tuple[int, int]], sections) -> list[Study]:
     """Studies an article names without a citation mark, one sentence each (see _UNCITED_ANCHORS).
 
@@ -442,6 +448,8 @@ def uncited_studies(analysis: Analysis, covered: list[tuple[int, int]], sections
             sentence = text[nstart:nend]
             if _ANIMAL.search(sentence) or not _TREATMENT.search(sentence):
                 continue
+            if _NOT_YET.search(sentence):
+                continue  # a registered or planned trial without results is no study to record yet
             lo, hi = bisect_left(starts, start), bisect_left(starts, end)
             inside = [x for x in analysis.mentions[lo:hi] if x.end <= end]
             labels = {x.label for x in inside}

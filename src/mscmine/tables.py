@@ -17,6 +17,8 @@ COLUMN_TYPES: tuple[tuple[str, str], ...] = (
     ("作者", "author"),
     ("研究者", "author"),
     ("文献", "author"),
+    ("纳入研究", "author"),
+    ("第一作者", "author"),
     ("疾病", "disease"),
     ("病种", "disease"),
     ("发表年份", "year"),
@@ -35,6 +37,7 @@ COLUMN_TYPES: tuple[tuple[str, str], ...] = (
     ("随访", "follow_up"),
     ("剂量", "dose"),
     ("途径", "route"),
+    ("供体", "donor"),
 )
 
 _NUM = r"\d+(?:\.\d+)?"
@@ -48,8 +51,39 @@ CELL_PATTERNS = {
     "follow_up": rf"{_NUM}(?:\s?[-~]\s?{_NUM})?",
     "dose": r"\S+",
     "route": r"\S+",
+    "donor": r"\S+",
 }
 _ROW_START = regex.compile(r"^(?P<author>[\p{Han}]{1,6}等|[A-Z][A-Za-z\-]+\s?(?:等|et al\.?))\s?(?P<cit>\[\s?\d{1,3}\s?\])\s*(?P<rest>.*)$")
+# the first cell of a tab-separated row: "贺文涛 2014^[7]", "Ortega 2012[8]", "王黎明等[8]"
+_TAB_ROW_START = regex.compile(
+    r"^(?P<author>[\p{Han}]{2,6}?(?:等)?|[A-Z][A-Za-z\-']+(?:\s?(?:等|et al\.?))?)\s?(?P<year>(?:19|20)\d{2})?\s?"
+    r"(?P<cit>\^?\[\s?\d{1,3}\s?\])\s*$"
+)
+_INT = regex.compile(r"\d{1,5}")
+_TIME_IN_CELL = regex.compile(r"(?P<unit>个月|月|年|周|天)")
+
+
+def parse_count_cell(cell: str) -> tuple[int | None, list[int]]:
+    """A patients cell as (total, arms): "18" → (18, []), "64(32/32)" → (64, [32, 32]), "24/25" (the
+    arms only) → (49, [24, 25])."""
+    m = regex.fullmatch(r"\s?(?P<t>\d{1,5})?\s?(?:[(（]\s?(?P<a>\d{1,5})\s?/\s?(?P<b>\d{1,5})\s?[)）])?\s?", cell)
+    if m and m.group("t"):
+        arms = [int(m.group("a")), int(m.group("b"))] if m.group("a") else []
+        return int(m.group("t")), arms
+    m = regex.fullmatch(r"\s?(?P<a>\d{1,5})\s?/\s?(?P<b>\d{1,5})\s?", cell)
+    if m:
+        return int(m.group("a")) + int(m.group("b")), [int(m.group("a")), int(m.group("b"))]
+    return None, []
+
+
+def follow_up_cell_months(cell: str, header_cell: str) -> tuple[float | None, float | None]:
+    """A follow-up cell in months, by the unit it names ("24周", "3年") or else its header's."""
+    from .extractors.numbers import to_months
+
+    low, high = parse_range_cell(cell)
+    t = _TIME_IN_CELL.search(cell)
+    unit = t.group("unit") if t else header_unit(header_cell)
+    return (to_months(low, unit) if low is not None else None, to_months(high, unit) if high is not None else None)
 
 
 @dataclass
@@ -62,6 +96,7 @@ class TableRow:
     start: int = 0
     end: int = 0
     author_span: tuple[int, int] = (0, 0)
+    arms: list[tuple[str, int, int]] = field(default_factory=list)  # "64(32/32)": the arms' counts
 
 
 @dataclass
@@ -118,7 +153,7 @@ def column_type(header_cell: str) -> str | None:
 
 
 def _header_types(line: str) -> tuple[list[str], list[str]] | None:
-    cells = line.split()
+    cells = [c.strip() for c in line.split("\t")] if "\t" in line else line.split()
     if _SENTENCE_PUNCT.search(line) or any(len(c) > 16 for c in cells):
         return None  # prose (a figure caption that names 文献, 疾病, 来源) is no header
     types = [column_type(c) for c in cells]
@@ -134,6 +169,42 @@ def _row_pattern(types: list[str]) -> regex.Pattern:
         cell = CELL_PATTERNS.get(typ, r"\S+")
         parts.append(rf"(?P<c{i}>{cell})")
     return regex.compile(r"\s+".join(parts) + r"\s*$")
+
+
+def _tab_row(start: int, line: str, types: list[str]) -> TableRow | None:
+    """A tab-separated row read cell by cell by its column's type; None when its first cell is no
+    author with a citation."""
+    cells, pos = [], start
+    for raw in line.split("\t"):
+        lead = len(raw) - len(raw.lstrip())
+        cells.append((raw.strip(), pos + lead, pos + lead + len(raw.strip())))
+        pos += len(raw) + 1
+    if len(cells) < len(types) - 1:
+        return None
+    first, fa, _ = cells[0]
+    m = _TAB_ROW_START.match(first)
+    if not m:
+        return None
+    row = TableRow(m.group("author"), int(regex.sub(r"\D", "", m.group("cit"))), start=fa, end=cells[-1][2] if cells[-1][0] else cells[-2][2])
+    row.author_span = (fa + m.start("author"), fa + m.end("author"))
+    if m.group("year"):
+        row.cells["year"] = (m.group("year"), fa + m.start("year"), fa + m.end("year"))
+    for (text, a, b), typ in zip(cells[1:], types[1:]):
+        if not text or typ in row.cells:
+            continue
+        if typ == "n":
+            total, arms = parse_count_cell(text)
+            if total is None:
+                continue
+            nums = list(_INT.finditer(text))
+            if arms and len(nums) == 2:  # "24/25": the arms only, the cell stands for their sum
+                row.cells["n"] = (text, a, b)
+            else:
+                row.cells["n"] = (nums[0].group(), a + nums[0].start(), a + nums[0].end())
+            row.arms = [(x.group(), a + x.start(), a + x.end()) for x in nums[-2:]] if arms else []
+        else:
+            row.cells[typ] = (text, a, b)
+    return row
 
 
 def read_tables(text: str) -> list[TextTable]:
@@ -162,8 +233,19 @@ def read_tables(text: str) -> list[TextTable]:
         end = start + len(line)
         j = i + 1
         misses = 0
+        tabbed = "\t" in line
         while j < len(lines) and misses < 3:
             rstart, rline = lines[j]
+            if tabbed and "\t" in rline:
+                row = _tab_row(rstart, rline, types)
+                if row is not None:
+                    rows.append(row)
+                    end = row.end
+                    misses = 0
+                elif rline.strip():
+                    misses += 1
+                j += 1
+                continue
             m = _ROW_START.match(rline.strip())
             if not m:
                 if rline.strip():
