@@ -15,6 +15,15 @@ def _run(finder, text):
     "sentence, span, negated, serious, count",
     [
         ("然而,没有观察到严重的不良事件", "没有观察到严重的不良事件", True, True, None),  # 001
+        # written for these tests: rates with their counts, listed counts, complaints, withdrawals, comparisons
+        ("治疗组不良反应发生率为8.0%(2/25)，均为轻度", "不良反应发生率为8.0%(2/25)", False, None, 2),
+        ("不良反应为颜面潮红3例、头晕2例", "不良反应为颜面潮红3例、头晕2例", False, None, 5),
+        ("另有1例诉乏力", "1例诉乏力", False, None, 1),
+        ("1例因肺部感染退出研究", "1例因肺部感染", False, None, 1),
+        ("观察组不良事件明显少于对照组", "不良事件明显少于对照组", False, None, None),
+        ("且不增加不良事件风险", "不增加不良事件风险", False, None, None),
+        ("Adverse events occurred in 8.0% of patients", "Adverse events occurred in 8.0%", False, None, None),
+        ("各研究均未报告与干细胞相关的死亡", "未报告与干细胞相关的死亡", True, True, None),
         ("且未观察到不良事件", "未观察到不良事件", True, None, None),  # 001
         ("UC-MSCs 输注后无副作用且连续治疗", "无副作用", True, None, None),  # 001
         ("其中未涉及患者出现不良反应及并发症的报道", "未涉及患者出现不良反应", True, None, None),  # 000
@@ -54,6 +63,7 @@ def test_adverse_events(sentence, span, negated, serious, count):
         ("没有恶性肿瘤、血栓栓塞事件或死亡的报道", ["malignancy", "thromboembolism", "death"]),  # 001
         ("15例患者出现带状疱疹", ["herpes_zoster"]),  # 001
         ("3例于输注当天出现一过性低热", ["fever"]),  # written for this test: when, between count and verb
+        ("注射后局部胀痛2 d", ["injection_site_reaction"]),  # written: after the injection, no verb
         ("有2例患者在第二次输注后出现皮疹", ["rash"]),
         ("回输当日出现轻度头痛", ["headache"]),
         ("部分患者出现心慌、头痛、恶心或呕吐等症状", ["palpitation", "headache", "nausea", "vomiting"]),  # 001 style
@@ -70,6 +80,7 @@ def test_events_are_named(sentence, events):
     "sentence",
     [
         "感染是移植相关死亡的主要原因",  # 002 style: background
+        "输注后食欲、睡眠及乏力均有改善",  # written: a symptom that got better is no adverse event
         "无论是否发热",
         "MSCs 可分泌肿瘤坏死因子刺激基因6",
         "14例患者死亡证实与移植无关",  # 001: a mortality count, not an adverse event with events

@@ -165,8 +165,9 @@ def _table_cells(ctx: Context) -> list[Found]:
 
 
 def _outcomes(ctx: Context) -> list[Found]:
+    # adverse-event rates are ADVERSE_EVENT mentions (the adverse-event stage), not outcomes
     return [("OUTCOME", o.start, o.end, o.to_value(), {}) for o in find_outcomes(ctx.norm.masked)
-            if not any(a <= o.start < b for a, b in ctx.outcome_tables)]
+            if o.measure != "adverse_events" and not any(a <= o.start < b for a, b in ctx.outcome_tables)]
 
 
 def _adverse_events(ctx: Context) -> list[Found]:

@@ -28,22 +28,26 @@ def _event_patterns() -> tuple[dict[str, str], dict[str, regex.Pattern]]:
     event = "(?:" + "|".join(regex.escape(f) for f in sorted(code_of, key=lambda f: (-len(f), f))) + ")"
     joiner = r"(?:、|和|及|与|或|,|，|以及)"
     modifier = r"(?:一过性|短暂(?:的)?|轻度|轻微(?:的)?|中度|重度|严重(?:的)?|反复)?"
-    count = r"(?:\s?[(（]\s?\d+\s?例(?:次)?\s?[)）])?"  # "发热(3例)"
+    count = r"(?:\s?[(（]\s?\d+\s?例(?:次)?\s?[)）]|\s?\d+\s?例(?:次)?)?"  # "发热(3例)", "潮红2例"
     listed = rf"{modifier}{event}{count}(?:\s?{joiner}\s?{modifier}{event}{count})*"
     patterns = {
         # "15例患者出现带状疱疹", "2例发生肺部感染", "3例于输注当天出现发热"
-        "counted": regex.compile(rf"(?P<n>\d{{1,5}})\s?例(?:患者|病人)?[^。;；,，例]{{0,12}}?(?:出现|发生)了?\s?(?P<list>{listed})(?:症状|等)?"),
+        # "1例诉头痛", "1例因肺部感染退出研究"
+        "counted": regex.compile(rf"(?P<n>\d{{1,5}})\s?例(?:患者|病人)?[^。;；,，例]{{0,12}}?(?:出现|发生|诉|因)了?\s?(?P<list>{listed})(?:症状|等)?"),
         # "最常见的不良事件为发烧、呼吸道感染…和不适", "不良反应包括发热和头痛"
         "listing": regex.compile(
-            rf"(?:最常见的|常见的|主要的?)?(?:不良事件|不良反应|副作用)(?:主要)?(?:为|是|包括|有|表现为)\s?(?P<list>{listed})"
+            rf"(?:最常见的|常见的|主要的?)?(?:不良事件|不良反应|副作用)(?:主要)?(?:为|是|包括|有|表现为|以)\s?(?P<list>{listed})"
         ),
         # "没有恶性肿瘤、血栓栓塞事件或死亡", "未出现发热、皮疹"
-        "negated": regex.compile(rf"(?:没有|无|未见|未出现|未发生|未发现|未观察到|均未出现)\s?(?P<list>{listed})"),
+        "negated": regex.compile(rf"(?:没有|无|未见|未出现|未发生|未发现|未观察到|均未出现|未报告)(?:与[^。;；,，]{{1,12}}?(?:相关|有关)的)?\s?(?P<list>{listed})"),
         # "出现恶心、呕吐症状"
         "plain": regex.compile(rf"(?:出现|发生)了?\s?(?P<list>{listed})(?:等)?症状"),
         # after a treatment: "输注后 2 h 内出现一过性低热" (in background prose 出现发热 is a symptom of disease)
         "after_treatment": regex.compile(
-            rf"(?:输注|移植|注射|回输|治疗)(?:后|过程中|期间|当天|当日|次日)[^。;；,，]{{0,12}}?(?P<v>出现|发生)了?\s?(?P<list>{listed})"
+            rf"(?:输注|移植|注射|回输|治疗)(?:后|过程中|期间|当天|当日|次日)"
+            rf"(?:[^。;；,，]{{0,12}}?(?P<v>出现|发生)了?|[^。;；,，、]{{0,6}}?)\s?(?P<list>{listed})"
+            # without a verb, an event that got better is a symptom of the disease: "输注后…疲劳均有改善"
+            r"(?(v)|(?![^。;；,，]{0,6}(?:改善|好转|减轻|缓解|消失|恢复)))"
         ),
     }
     return code_of, patterns
@@ -79,6 +83,13 @@ _NO_DIFFERENCE = regex.compile(
     rf"(?P<ae>{_AE_WORD})(?:的)?(?:发生率|发生情况)[^。;；]{{0,12}}?(?:差异无统计学意义|无统计学差异|无显著差异|无明显差异|差异不显著|相当|相似)"
     rf"|两组(?P<ae2>{_AE_WORD})(?:的)?(?:发生率|发生情况)(?:相当|相似|无差异)"
 )
+# a rate, its count in brackets: "不良事件发生率为12.0%(3/25)", "不良反应发生率分别为42.9%(117/273)和…"
+_RATE = regex.compile(
+    rf"(?P<ae>{_AE_WORD})(?:的)?(?:总)?发生率(?:分别)?(?:为|是|达|仅为)?\s?\d+(?:\.\d+)?\s?%(?:\s?[(（]\s?(?P<n>\d{{1,5}})\s?/\s?\d{{1,5}}\s?[)）])?"
+)
+# arms compared: "不良事件明显少于对照组", "且不增加不良事件风险"
+_FEWER = regex.compile(rf"(?P<ae>{_AE_WORD})(?:的)?(?:发生率)?(?:明显|显著)?(?:少于|低于|多于|高于)(?:对照组|安慰剂组|对照)")
+_NOT_MORE = regex.compile(rf"(?:不增加|未增加|没有增加)(?P<ae>{_AE_WORD})(?:的)?(?:风险|发生率)")
 _MILD = regex.compile(r"(?:其中)?\s?(?P<n>\d{1,5})\s?例为\s?(?:轻度或中度|轻至中度|轻中度|轻度|中度)")
 # English abstracts: "no adverse reactions or complications occurred", "without serious adverse events"
 _ENGLISH_AE = r"(?:adverse (?:events?|reactions?|effects?)|side[ -]effects?|complications?|toxicit(?:y|ies))"
@@ -87,6 +98,7 @@ _ENGLISH_NEGATED = regex.compile(
     rf"{_ENGLISH_AE}(?:\s(?:or|and)\s(?:(?:serious|severe)\s)?{_ENGLISH_AE})?",
     regex.IGNORECASE,
 )
+_ENGLISH_RATE = regex.compile(rf"\b{_ENGLISH_AE}\s+(?:occurred|were reported|were observed|developed)\s+in\s+\d+(?:\.\d+)?\s?%", regex.IGNORECASE)
 _PLAIN = regex.compile(rf"(?P<verb>出现|发生|报告)(?P<mid>[^。;,，]{{0,8}}?)(?P<ae>{_AE_WORD})")
 
 
@@ -112,6 +124,9 @@ class AdverseEventMatch:
         return out
 
 
+_LISTED_COUNT = regex.compile(r"(\d+)\s?例")
+
+
 def find_adverse_events(text: str) -> list[AdverseEventMatch]:
     """Adverse-event statements in normalised `text`, without overlaps, in text order."""
     out: list[AdverseEventMatch] = []
@@ -126,6 +141,14 @@ def find_adverse_events(text: str) -> list[AdverseEventMatch]:
     for m in _COUNTED.finditer(text):
         start = m.start("verb") if m.group("verb") else m.start("n")
         add(AdverseEventMatch(start, m.end(), False, True if "严重" in m.group() else None, int(m.group("n"))))
+    for m in _RATE.finditer(text):
+        add(AdverseEventMatch(m.start(), m.end(), False, True if "严重" in m.group("ae") else None, int(m.group("n")) if m.group("n") else None))
+    for m in _FEWER.finditer(text):
+        add(AdverseEventMatch(m.start(), m.end(), False, None, None, differs=True))
+    for m in _NOT_MORE.finditer(text):
+        add(AdverseEventMatch(m.start(), m.end(), False, None, None, differs=False))
+    for m in _ENGLISH_RATE.finditer(text):
+        add(AdverseEventMatch(m.start(), m.end(), False, None, None))
     for m in _MILD.finditer(text):
         add(AdverseEventMatch(m.start("n"), m.end(), False, False, int(m.group("n"))))
     for m in _NO_DIFFERENCE.finditer(text):
@@ -142,7 +165,13 @@ def find_adverse_events(text: str) -> list[AdverseEventMatch]:
                 continue  # "14例患者死亡" is a mortality outcome
             serious = True if SERIOUS_EVENTS & set(events) else None
             count = int(m.group("n")) if kind == "counted" else None
-            add(AdverseEventMatch(m.start("v") if kind == "after_treatment" else m.start(), m.end(), kind == "negated", serious, count, events=events))
+            if kind == "listing":  # "不良反应为面部潮红2例、头晕1例": the events' counts add up
+                counts = [int(x) for x in _LISTED_COUNT.findall(m.group("list"))]
+                count = sum(counts) if counts else None
+            start = m.start()
+            if kind == "after_treatment":
+                start = m.start("v") if m.group("v") else m.start("list")
+            add(AdverseEventMatch(start, m.end(), kind == "negated", serious, count, events=events))
     cues = find_cues(text)
     for m in _PLAIN.finditer(text):
         neg = context_of(text, m.start(), m.end(), cues)["negated"]
