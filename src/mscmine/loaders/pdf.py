@@ -1001,6 +1001,11 @@ class _FastCalls:
         self.text_font = proto(pdfium_c.FPDFTextObj_GetFont, vp, vp)
         self.obj_font_size = proto(pdfium_c.FPDFTextObj_GetFontSize, c_int_, vp, vp)
         self.glyph_width = proto(pdfium_c.FPDFFont_GetGlyphWidth, c_int_, vp, c_uint, c_float, vp)
+        # per page object (about 150 a page)
+        self.page_object = proto(pdfium_c.FPDFPage_GetObject, vp, vp, c_int)
+        self.object_type = proto(pdfium_c.FPDFPageObj_GetType, c_int, vp)
+        self.object_bounds = proto(pdfium_c.FPDFPageObj_GetBounds, c_int_, vp, vp, vp, vp, vp)
+        self.object_matrix = proto(pdfium_c.FPDFPageObj_GetMatrix, c_int_, vp, vp)
 
 
 _FAST: list[_FastCalls] = []
@@ -1085,20 +1090,27 @@ def _pdfium_page_read(page, number: int, counts: Counter, widths: dict, ctypes, 
     m = pdfium_c.FS_MATRIX()
     rotated_text = False
     hidden: list = []
+    # the object scan through `_FastCalls`, with plain addresses (objects are ints here)
+    fast = _fast_calls(ctypes, pdfium_c)
+    page_handle = ctypes.cast(page.raw, ctypes.c_void_p).value
+    get_obj, get_type, get_bounds, get_matrix = fast.page_object, fast.object_type, fast.object_bounds, fast.object_matrix
+    addr = ctypes.addressof
+    box_at = addr(l_), addr(b_), addr(r_), addr(t_)
+    m_at = addr(m)
     for k in range(pdfium_c.FPDFPage_CountObjects(page.raw)):
-        obj = pdfium_c.FPDFPage_GetObject(page.raw, k)
-        kind = pdfium_c.FPDFPageObj_GetType(obj)
+        obj = get_obj(page_handle, k)
+        kind = get_type(obj)
         if kind == _FORM_OBJ:
             return None  # objects inside form XObjects: pdfplumber
-        if kind not in (_TEXT_OBJ, _PATH_OBJ):
+        if kind != _TEXT_OBJ and kind != _PATH_OBJ:
             continue
-        pdfium_c.FPDFPageObj_GetBounds(obj, *refs)
+        get_bounds(obj, *box_at)
         left, bottom, right, top = l_.value, b_.value, r_.value, t_.value
         if kind == _TEXT_OBJ:
             if right - left < _SIZE_EPSILON:
-                hidden.append(obj)  # PDFium's text page would skip it: see _revive
+                hidden.append(ctypes.cast(obj, pdfium_c.FPDF_PAGEOBJECT))  # PDFium's text page would skip it: see _revive
                 continue
-            if not rotated_text and pdfium_c.FPDFPageObj_GetMatrix(obj, ctypes.byref(m)) and (abs(m.b) > 1e-6 or abs(m.c) > 1e-6):
+            if not rotated_text and get_matrix(obj, m_at) and (abs(m.b) > 1e-6 or abs(m.c) > 1e-6):
                 rotated_text = True
         else:
             w, h = right - left, top - bottom
@@ -1131,7 +1143,6 @@ def _pdfium_page_read(page, number: int, counts: Counter, widths: dict, ctypes, 
         ox, oy = ctypes.c_double(), ctypes.c_double()
         fw, fsz = ctypes.c_float(), ctypes.c_float()
         ox_ref, oy_ref, fw_ref, fsz_ref = ctypes.byref(ox), ctypes.byref(oy), ctypes.byref(fw), ctypes.byref(fsz)
-        fast = _fast_calls(ctypes, pdfium_c)
         handle = ctypes.cast(raw, ctypes.c_void_p).value
         get_box = fast.loose_box
         get_size = fast.font_size
