@@ -45,3 +45,37 @@ def test_outcome_table_cells_are_not_running_text_outcomes():
 def test_spans_are_exact(text):
     for m in analyse(Document.from_text(text)).mentions:
         assert text[m.start : m.end] == m.text
+
+
+@pytest.mark.parametrize(
+    "text, kept, dropped",
+    [  # written for these tests: headings and keyword lists name things but state no facts
+        ("2.1 静脉输注\n王某等^[3]对20例RA患者静脉输注脐带间充质干细胞。", [("ROUTE", "静脉输注")], []),
+        ("关键词：系统性红斑狼疮；间充质干细胞；静脉输注\n", [("DISEASE", "系统性红斑狼疮")], [("ROUTE", "静脉输注")]),
+        ("2.2 关节腔注射\n", [], [("ROUTE", "关节腔注射")]),
+    ],
+)
+def test_headings_and_keyword_lists_carry_no_facts(text, kept, dropped):
+    labels = labels_of(text)
+    assert all(k in labels for k in kept)
+    assert not any(d in labels for d in dropped)
+    if text.startswith("2.1"):
+        assert [m for m in labels if m == ("ROUTE", "静脉输注")] == [("ROUTE", "静脉输注")]  # the body's, once
+
+
+@pytest.mark.parametrize(
+    "text, absent",
+    [  # written for these tests: words that contain a term but do not mean it
+        ("MRI示骶髂关节骨髓水肿减轻", ("CELL_SOURCE", "骨髓")),
+        ("脂肪来源与非脂肪来源MSCs疗效相近", ("CELL_SOURCE", "脂肪")),
+        ("自体脂肪移植改善面部皮肤硬化", ("CELL_SOURCE", "脂肪")),
+        ("符合美国风湿病学会分类标准", ("DISEASE", "风湿病")),
+        ("膝关节腔积液减少", ("ROUTE", "关节腔")),
+    ],
+)
+def test_stop_forms(text, absent):
+    labels = labels_of(text)
+    if absent[1] == "脂肪" and "脂肪来源与" in text:
+        assert labels.count(absent) == 1  # the first 脂肪 is the source, the one in 非脂肪 is not
+    else:
+        assert absent not in labels

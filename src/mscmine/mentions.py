@@ -98,12 +98,25 @@ class Context:
     animal: list[tuple[int, int]]  # normalised offsets
     outcome_tables: list[tuple[int, int]]  # normalised offsets
     mentions: list[Mention] = field(default_factory=list)  # found so far, original offsets
+    headings: list[tuple[int, int]] = field(default_factory=list)  # normalised: section headings, keyword lists
+
+
+# lines that name things but state no facts (guidelines): a numbered section heading ("2.1 静脉输注"),
+# a keyword list ("关键词：…；静脉输注；…")
+_HEADING_LINE = regex.compile(
+    r"(?m)^[ \t]*(?:\d{1,2}(?:\.\d{1,2}){0,3}|[一二三四五六七八九十]{1,2}[、.])[ \t]+[^\n。；;，,:：]{1,20}$"
+    r"|^[ \t]*(?:【\s?关键词\s?】|关键词|关键字|Key\s?words?)\s?[:：]?[^\n]*$"
+)
+
+
+def heading_lines(text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in _HEADING_LINE.finditer(text)]
 
 
 def prepare(doc: Document) -> Context:
     norm = normalize(doc.text)
     return Context(doc, norm, excluded_ranges(doc.text), animal_sentences(norm.masked),
-                   [(t.start, t.end) for t in read_outcome_tables(norm.text)])
+                   [(t.start, t.end) for t in read_outcome_tables(norm.text)], headings=heading_lines(norm.text))
 
 
 # Each stage: normalised text in, (label, start, end, value, attrs) out, normalised offsets.
@@ -191,7 +204,7 @@ def run_stage(ctx: Context, name: str) -> list[Mention]:
     """Run one stage, keep what the context allows, map it to original offsets, add it to ctx."""
     out = []
     for label, start, end, value, attrs in STAGES[name](ctx):
-        if label in FACT_LABELS and any(a <= start < b for a, b in ctx.animal):
+        if label in FACT_LABELS and (any(a <= start < b for a, b in ctx.animal) or any(a <= start < b for a, b in ctx.headings)):
             continue
         a, b = ctx.norm.to_original(start, end)
         if _inside(ctx.excluded, a, b):
