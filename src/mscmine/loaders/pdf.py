@@ -954,7 +954,7 @@ def _pdfium_pages(data: bytes, counts: Counter, info: _Info | None = None) -> li
         if pdfium_c.FPDF_GetSecurityHandlerRevision(pdf.raw) != -1:
             return [None] * n
         out: list[_PageData | None] = []
-        widths: dict[tuple, float] = {}
+        widths: dict[tuple, dict] = {}  # (font, font size) -> code -> glyph (see _pdfium_page_read)
         for i in range(n):
             textpage = None
             if i == first:
@@ -1006,6 +1006,7 @@ class _FastCalls:
         self.object_type = proto(pdfium_c.FPDFPageObj_GetType, c_int, vp)
         self.object_bounds = proto(pdfium_c.FPDFPageObj_GetBounds, c_int_, vp, vp, vp, vp, vp)
         self.object_matrix = proto(pdfium_c.FPDFPageObj_GetMatrix, c_int_, vp, vp)
+        self.map_error = proto(pdfium_c.FPDFText_HasUnicodeMapError, c_int, vp, c_int)
 
 
 _FAST: list[_FastCalls] = []
@@ -1150,8 +1151,11 @@ def _pdfium_page_read(page, number: int, counts: Counter, widths: dict, ctypes, 
         get_object = fast.text_object  # the object's address, as an int
         generated = pdfium_c.FPDFText_IsGenerated
         angle = pdfium_c.FPDFText_GetCharAngle
-        map_error = pdfium_c.FPDFText_HasUnicodeMapError
-        objects: dict[int, tuple] = {}  # text object's address -> (size, font's address, font size)
+        map_error = fast.map_error
+        # text object's address -> (size, font's address, font size, the font's glyph widths at
+        # that size: `widths[(font, font size)]`, code -> (advance width, box starts at origin))
+        objects: dict[int, tuple] = {}
+        glyphs: dict[int, tuple] = {}
         chars: list[_Char] = []
         append = chars.append
         runs: list[int] = []  # where each text object's characters start in `chars`
@@ -1168,7 +1172,7 @@ def _pdfium_page_read(page, number: int, counts: Counter, widths: dict, ctypes, 
                     return None  # a character outside the BMP: one index, two UTF-16 units
                 elif code not in (32, 0xA0) or generated(raw, i):
                     continue
-            if not i & 15 and map_error(raw, i):
+            if not i & 15 and map_error(handle, i):
                 # no Unicode mapping (a font's worth of characters, so a sample finds it):
                 # pdfminer's reading and its (cid:NNN) accounting
                 return None
@@ -1186,8 +1190,12 @@ def _pdfium_page_read(page, number: int, counts: Counter, widths: dict, ctypes, 
                 if known is None:
                     font = fast.text_font(obj)
                     fast.obj_font_size(obj, fsz_ref)
-                    known = objects[obj] = (get_size(handle, i) or 1.0, font, fsz.value)
-                size, font, font_size = known
+                    font_size = fsz.value
+                    glyphs = widths.get((font, font_size))
+                    if glyphs is None:
+                        glyphs = widths[(font, font_size)] = {}
+                    known = objects[obj] = (get_size(handle, i) or 1.0, font, font_size, glyphs)
+                size, font, font_size, glyphs = known
                 last_obj = obj
                 mark(len(chars))
             get_box(handle, i, rect_ref)
@@ -1195,8 +1203,7 @@ def _pdfium_page_read(page, number: int, counts: Counter, widths: dict, ctypes, 
             if code < 128 and code != 32:
                 # Latin glyph: the PDF font's advance width from the origin (PDFium's loose box
                 # uses the substitute font's), as pdfminer measures it
-                key = (font, code, font_size)
-                glyph = widths.get(key)
+                glyph = glyphs.get(code)
                 if glyph is None:
                     adv = fw.value if fast.glyph_width(font, code, font_size, fw_ref) else -1.0
                     # does the loose box start at the origin for this glyph? It does unless the
@@ -1208,7 +1215,7 @@ def _pdfium_page_read(page, number: int, counts: Counter, widths: dict, ctypes, 
                     if adv >= 0 and font_size > 0:
                         get_origin(handle, i, ox_ref, oy_ref)
                         same = ox.value == x0
-                    glyph = widths[key] = (adv, same)
+                    glyph = glyphs[code] = (adv, same)
                 adv, same = glyph
                 if adv >= 0 and font_size > 0:
                     if not same:
