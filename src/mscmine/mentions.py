@@ -14,6 +14,7 @@ import regex
 
 from .document import Document
 from .extractors.adverse_events import find_adverse_events
+from .extractors.scope import is_control_arm, is_criterion, is_other_agent_route
 from .extractors.dose import find_doses
 from .extractors.follow_up import find_follow_ups
 from .extractors.outcomes import find_outcomes
@@ -99,6 +100,7 @@ class Context:
     outcome_tables: list[tuple[int, int]]  # normalised offsets
     mentions: list[Mention] = field(default_factory=list)  # found so far, original offsets
     headings: list[tuple[int, int]] = field(default_factory=list)  # normalised: section headings, keyword lists
+    study_tables: list = field(default_factory=list)  # tables.TextTable read from the normalised text
 
 
 # lines that name things but state no facts (guidelines): a numbered section heading ("2.1 静脉输注"),
@@ -116,7 +118,8 @@ def heading_lines(text: str) -> list[tuple[int, int]]:
 def prepare(doc: Document) -> Context:
     norm = normalize(doc.text)
     return Context(doc, norm, excluded_ranges(doc.text), animal_sentences(norm.masked),
-                   [(t.start, t.end) for t in read_outcome_tables(norm.text)], headings=heading_lines(norm.text))
+                   [(t.start, t.end) for t in read_outcome_tables(norm.text)], headings=heading_lines(norm.text),
+                   study_tables=read_tables(norm.text))
 
 
 # Each stage: normalised text in, (label, start, end, value, attrs) out, normalised offsets.
@@ -125,7 +128,10 @@ Found = tuple[str, int, int, object, dict]
 
 def _terms(ctx: Context) -> list[Found]:
     out = []
-    for t in find_terms(ctx.norm.masked):
+    text = ctx.norm.masked
+    for t in find_terms(text):
+        if t.label == "ROUTE" and is_other_agent_route(text, t.start, t.end):
+            continue  # "异丙嗪 25 mg 肌内注射", "环磷酰胺静脉冲击": another drug's route
         attrs = dict(t.attrs)
         if t.label == "DISEASE":
             attrs["mesh"] = mesh_of(t.value)
@@ -159,7 +165,7 @@ def _table_cells(ctx: Context) -> list[Found]:
         oa, ob = ctx.norm.to_original(a, b)
         return not any(s < ob and oa < e for s, e in taken)
 
-    for table in read_tables(ctx.norm.text):
+    for table in ctx.study_tables:
         header = table.header_of("follow_up") or ""
         for row in table.rows:
             if "n" in row.cells:
@@ -177,14 +183,24 @@ def _table_cells(ctx: Context) -> list[Found]:
     return out
 
 
+def _in_study_tables(ctx: Context, start: int) -> bool:
+    """In a row of a study table: its result and safety columns are not annotated (guidelines)."""
+    return any(r.start <= start < r.end for t in ctx.study_tables for r in t.rows)
+
+
 def _outcomes(ctx: Context) -> list[Found]:
-    # adverse-event rates are ADVERSE_EVENT mentions (the adverse-event stage), not outcomes
-    return [("OUTCOME", o.start, o.end, o.to_value(), {}) for o in find_outcomes(ctx.norm.masked)
-            if o.measure != "adverse_events" and not any(a <= o.start < b for a, b in ctx.outcome_tables)]
+    # adverse-event rates are ADVERSE_EVENT mentions (the adverse-event stage), not outcomes; the
+    # control arm's own results and the definitions of response criteria are no results
+    text = ctx.norm.masked
+    return [("OUTCOME", o.start, o.end, o.to_value(), {}) for o in find_outcomes(text)
+            if o.measure != "adverse_events" and not any(a <= o.start < b for a, b in ctx.outcome_tables)
+            and not is_control_arm(text, o.start) and not is_criterion(text, o.start) and not _in_study_tables(ctx, o.start)]
 
 
 def _adverse_events(ctx: Context) -> list[Found]:
-    return [("ADVERSE_EVENT", a.start, a.end, a.to_value(), {}) for a in find_adverse_events(ctx.norm.masked)]
+    text = ctx.norm.masked
+    return [("ADVERSE_EVENT", a.start, a.end, a.to_value(), {}) for a in find_adverse_events(text)
+            if not is_control_arm(text, a.start) and not _in_study_tables(ctx, a.start)]
 
 
 #: the extractor stages in the order they run (table cells after the sentence extractors whose

@@ -1,0 +1,55 @@
+"""Whose statement is it? Clause-level tests that keep a fact from the study's cells and arm.
+
+Results, events and routes are facts of the cell therapy. A sentence may instead speak of the
+control arm ("对照组为54.2%"), define a response criterion ("部分缓解(PR)：尿蛋白较基线下降≥50%")
+or give another drug ("环磷酰胺 0.75 g/m² 静脉滴注"); the guidelines mark none of these.
+"""
+
+from __future__ import annotations
+
+import re
+
+_SENTENCE_END = re.compile(r"[。；;！？!?\n]|\.(?=\s)")
+_CLAUSE_END = re.compile(r"[。；;！？!?\n,，]")
+# the arm a clause begins with is its subject ("对照组为54.2%", "MSC组和对照组…分别为"); the last
+# such arm before a fact in its sentence is whose fact it is ("低于对照组的50%" names an object)
+_ARM = re.compile(
+    r"(?:^|(?<=[。；;！？!?\n,，:：]))\s*(?:其中|而|但|另外)?\s*"
+    r"(?:(?P<control>对照组|安慰剂组|对照者|(?:the\s)?control group|(?:the\s)?placebo group)|(?P<treated>MSCs?组|干细胞组|治疗组|观察组|试验组|实验组|细胞组|移植组|两组|(?:the\s)?MSC group))",
+    re.IGNORECASE,
+)
+# a response criterion being defined: "完全缓解(CR)：", "PR：", "显效：", "有效标准为"
+_CRITERION = re.compile(r"(?:完全缓解|部分缓解|临床缓解|显效|有效|无效|缓解)\s?(?:[(（]\s?[A-Z]{2,3}\s?[)）])?\s?[:：]|(?<![A-Za-z])(?:CR|PR|NR)\s?[:：]|(?:疗效|缓解)(?:判定)?标准")
+# another treatment given by the route: a drug, saline or placebo, or a dose in mass units
+_OTHER_AGENT = re.compile(
+    r"\d+(?:\.\d+)?\s?(?:mg|g|μg|ug|ml|mL|U)(?:\s?/\s?(?:kg|m²|m2|d))?(?![A-Za-z])|环磷酰胺|CTX|甲泼尼龙|泼尼松|地塞米松|异丙嗪|"
+    r"生理盐水|安慰剂|透明质酸|甲氨蝶呤|利妥昔单抗|丙种球蛋白|IVIG|糖皮质激素|激素冲击|造影剂"
+)
+_CELLS = re.compile(r"细胞|MSC|[Cc]ells?\b|干细胞")
+
+
+def _sentence_start(text: str, i: int) -> int:
+    ends = [m.end() for m in _SENTENCE_END.finditer(text, max(0, i - 200), i)]
+    return ends[-1] if ends else max(0, i - 200)
+
+
+def is_control_arm(text: str, start: int) -> bool:
+    """The last arm the sentence names before `start` is the control arm."""
+    last = None
+    for m in _ARM.finditer(text, _sentence_start(text, start), start):
+        last = m
+    return last is not None and last.group("control") is not None
+
+
+def is_criterion(text: str, start: int) -> bool:
+    """`start` lies in a sentence that defines a response criterion, after the criterion's name."""
+    return _CRITERION.search(text, _sentence_start(text, start), start) is not None
+
+
+def is_other_agent_route(text: str, start: int, end: int) -> bool:
+    """The route's clause gives another agent (a drug dose in mg, saline, placebo) and no cells."""
+    ends = [m.end() for m in _CLAUSE_END.finditer(text, max(0, start - 60), start)]
+    a = ends[-1] if ends else max(0, start - 60)
+    nxt = _CLAUSE_END.search(text, end, end + 60)
+    b = nxt.start() if nxt else min(len(text), end + 60)
+    return _OTHER_AGENT.search(text, a, b) is not None and _CELLS.search(text, a, b) is None

@@ -1,0 +1,49 @@
+"""Whose statement is a fact: the control arm's, a criterion's definition, another drug's route.
+Sentences written for these tests."""
+
+import pytest
+
+from mscmine.extractors.scope import is_control_arm, is_criterion, is_other_agent_route
+
+
+@pytest.mark.parametrize(
+    "text, at, control",
+    [
+        ("MSC组总有效率为80.0%；对照组为55.0%", "55.0%", True),
+        ("MSC组总有效率为80.0%；对照组为55.0%", "80.0%", False),
+        ("对照组CR 4例、PR 6例，总缓解率50.0%", "总缓解率", True),
+        ("治疗组不良反应发生率为8.0%，低于对照组的30.0%，未见严重不良反应", "未见严重", False),
+        ("治疗组和对照组不良事件发生率分别为20%和22%", "不良事件", False),
+        ("两组ESR均下降", "ESR", False),
+        ("In the control group the response rate was 40%. Adverse events occurred in 8%", "Adverse", False),
+    ],
+)
+def test_control_arm(text, at, control):
+    assert is_control_arm(text, text.index(at)) is control
+
+
+@pytest.mark.parametrize(
+    "text, at, criterion",
+    [
+        ("部分缓解(PR)：24 h尿蛋白较基线下降≥50%", "尿蛋白", True),
+        ("疗效判定标准：关节肿胀数减少50%以上为显效", "关节肿胀", True),
+        ("治疗后24 h尿蛋白较基线下降52%", "尿蛋白", False),
+    ],
+)
+def test_response_criterion(text, at, criterion):
+    assert is_criterion(text, text.index(at)) is criterion
+
+
+@pytest.mark.parametrize(
+    "text, route, other",
+    [
+        ("输注前予地塞米松5 mg静脉推注", "静脉推注", True),
+        ("对照组予环磷酰胺静脉冲击治疗", "静脉", True),
+        ("安慰剂组鞘内注射生理盐水2 mL", "鞘内注射", True),
+        ("经静脉输注UC-MSCs，每次1×10^6/kg", "静脉输注", False),
+        ("关节腔注射脂肪间充质干细胞5×10^7个", "关节腔注射", False),
+    ],
+)
+def test_route_of_another_agent(text, route, other):
+    start = text.index(route)
+    assert is_other_agent_route(text, start, start + len(route)) is other
