@@ -281,6 +281,7 @@ _HAS_DIGIT = regex.compile(r"\d")
 _HAS_HAN = regex.compile(r"\p{Han}")
 
 
+@lru_cache(maxsize=2048)
 def _is_tableish(line: str) -> bool:
     """A table row or header: five or more fields separated by white space, or pipes."""
     if line.count("|") >= 2:

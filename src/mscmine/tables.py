@@ -9,6 +9,7 @@ data (`COLUMN_TYPES`), cell patterns are code.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import regex
 
@@ -152,7 +153,12 @@ def column_type(header_cell: str) -> str | None:
     return None
 
 
+_AUTHOR_WORDS = tuple(key for key, typ in COLUMN_TYPES if typ == "author")
+
+
 def _header_types(line: str) -> tuple[list[str], list[str]] | None:
+    if not any(w in line for w in _AUTHOR_WORDS):
+        return None  # a header has an author column (checked first: most lines are prose)
     cells = [c.strip() for c in line.split("\t")] if "\t" in line else line.split()
     if _SENTENCE_PUNCT.search(line) or any(len(c) > 16 for c in cells):
         return None  # prose (a figure caption that names 文献, 疾病, 来源) is no header
@@ -208,7 +214,13 @@ def _tab_row(start: int, line: str, types: list[str]) -> TableRow | None:
 
 
 def read_tables(text: str) -> list[TextTable]:
-    """Study tables in (normalised) `text`: a header line, then author+citation rows."""
+    """Study tables in (normalised) `text`: a header line, then author+citation rows. (Read once
+    per text: the mention stages and the study finder both ask; do not modify the result.)"""
+    return _read_tables(text)
+
+
+@lru_cache(maxsize=4)
+def _read_tables(text: str) -> list[TextTable]:
     tables = []
     lines = []
     pos = 0
