@@ -40,6 +40,12 @@ def _run(finder, text):
         ("In the treated group the DAS28 score fell from 5.9±0.8 to 3.4±1.0", "DAS28", 3.4, "score", False),
         ("观察组联合缓解21例", "remission_rate", 21, "count", False),
         ("第24周ASAS20应答率回落至40.0%", "response_rate", 40.0, "%", False),
+        ("治疗后DAS28评分显著低于治疗前", "DAS28", None, None, False),
+        ("抗dsDNA抗体转阴", "anti_dsDNA", None, None, False),
+        ("按EULAR标准达到良好应答者12例(60.0%)", "response_rate", 60.0, "%", False),
+        ("完全缓解率高于对照组(48.0%比30.0%)", "remission_rate", 48.0, "%", False),
+        ("双手指端溃疡完全愈合", "other", None, None, False),
+        ("皮肤硬化未见明显改善", "other", None, None, True),
         ("结果显示,未能诱导病情缓解", "remission_rate", None, None, True),  # 001
         ("ACR20缓解率为53.3%", "ACR20", 53.3, "%", False),  # 003
         ("治疗SLE有效率为60%", "response_rate", 60, "%", False),  # 002

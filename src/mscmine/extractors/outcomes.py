@@ -175,6 +175,12 @@ _COUNT_FROM_TO = regex.compile(
 )
 # responders counted: "ACR20达标者仅3例", "EULAR 良好应答者11例"
 _RESPONDERS = regex.compile(r"\s?(?:达标|应答|缓解|有效|改善)者\s?(?:仅|共|有|为)?\s?(?P<n>\d{1,5})\s?例")
+# responders counted without a named measure: "按EULAR标准达到良好或中等应答者11例(61.1%)"
+_RESPONDER_COUNT = regex.compile(
+    rf"(?:达到|获得)?[^。;,，]{{0,12}}?(?P<kind>应答|缓解|有效|达标)者\s?(?:仅|共|有|为)?\s?(?P<n>\d{{1,5}})\s?例(?:\s?[(（]\s?{_PCT}\s?[)）])?"
+)
+# a rate against the control arm: "联合缓解率高于对照组[53.8%比35.2%"
+_RATE_VS = regex.compile(rf"\s?(?:明显|显著)?(?P<dir>高于|低于|优于)(?:对照组|安慰剂组)\s?[\[(（]\s?{_PCT}")
 # English: "the SLEDAI score fell from 12.6±3.8 to 5.1±2.4"
 _ENGLISH_FROM_TO = regex.compile(
     r"(?<![A-Za-z])(?P<m>SLEDAI|DAS28|VAS|ESR|CRP|mRSS|HAQ|ESSDAI|BASDAI|EDSS|HbA1c|WOMAC)(?:-?\w+)?(?:\s+(?:scores?|levels?|values?))?\s+"
@@ -218,8 +224,10 @@ _SCORES = regex.compile(
     r"(?:评分)?\s?分别\s?(?:由|从)\s?(?P<before>[\d.]+(?:\s?[和、,]\s?[\d.]+)+)\s?(?:下降|降低|减少|上升|升高)(?:为|至|到)\s?(?P<after>[\d.]+(?:\s?[和、,]\s?[\d.]+)+)"
 )
 # "ESSDAI 评分较基线平均下降 4.3 分": the change, when stated, is kept beside the direction
+# "…显著低于治疗前", "…高于对照组": a comparison states the direction as well as a verb does
+_BELOW, _ABOVE = r"低于(?:治疗前|基线|移植前|输注前|对照组|安慰剂组)", r"(?:高于|优于)(?:治疗前|基线|移植前|输注前|对照组|安慰剂组)"
 _CHANGED = regex.compile(
-    rf"[^。;,，]{{0,12}}?(?:显著|明显|均|有所|逐渐)?(?P<verb>{_DOWN}|{_UP}|改善)"
+    rf"[^。;,，]{{0,12}}?(?:显著|明显|均|有所|逐渐)?(?P<verb>{_DOWN}|{_UP}|改善|{_BELOW}|{_ABOVE}|转阴|转为阴性)"
     r"(?:了)?(?:\s?(?P<delta>\d+(?:\.\d+)?)\s?(?P<dunit>分|%|个百分点))?"
 )
 _NOT_ACHIEVED = regex.compile(
@@ -229,8 +237,8 @@ _NOT_ACHIEVED = regex.compile(
 # an organ or sign that got better: "肾功能明显改善", "生物学指标、肾功能明显改善", "皮肤厚度减少";
 # found from the literal ending ("功能…改善"), the name then read backwards (fast)
 _SIGN_TAIL = regex.compile(
-    r"(?:功能|指标|症状|体征|厚度)(?:与移植前比|与治疗前比|较前|较治疗前)?(?:均)?(?:明显|显著|有所|逐渐)?"
-    r"(?P<verb>改善|好转|减轻|恢复正常|恢复|减少)"
+    r"(?:功能|指标|症状|体征|厚度|硬化|压力|溃疡|溃疡面|皮损|瘘管|水肿)(?:与移植前比|与治疗前比|较前|较治疗前)?(?:均)?(?:明显|显著|有所|逐渐|完全|基本)?"
+    r"(?P<verb>改善|好转|减轻|恢复正常|恢复|减少|愈合|闭合|未见(?:明显|显著)?改善)"
 )
 _SIGN_NAME = regex.compile(r"(?:\p{Han}{1,6}(?:功能|指标)、)*\p{Han}{1,6}$")
 
@@ -442,6 +450,15 @@ def find_outcomes(text: str) -> list[OutcomeMatch]:
         add(OutcomeMatch(m.start(), m.end(), _code(m.group("m")), after, "score", False,
                          "down" if after < before else "up" if after > before else None, {"before": before}))
     out.extend([o for o in _respectively(text, measures) if not any(x.start < o.end and o.start < x.end for x in out)])
+    for m in _after_measures(text, measures, _RATE_VS):
+        add(OutcomeMatch(m.start(), m.end(), _code(m.group("m")), float(m.group("pct")), "%", False,
+                         "down" if m.group("dir") == "低于" else "up"))
+    for m in _RESPONDER_COUNT.finditer(text):
+        measure = "remission_rate" if m.group("kind") == "缓解" else "response_rate"
+        if m.group("pct"):
+            add(OutcomeMatch(m.start(), m.end(), measure, float(m.group("pct")), "%", False, None, {"count": int(m.group("n"))}))
+        else:
+            add(OutcomeMatch(m.start(), m.end(), measure, float(m.group("n")), "count"))
     for m in _after_measures(text, measures, _SCORES):
         before = [float(x) for x in _NUMBER_CHARS.findall(m.group("before"))]
         after = [float(x) for x in _NUMBER_CHARS.findall(m.group("after"))]
@@ -551,7 +568,8 @@ def find_outcomes(text: str) -> list[OutcomeMatch]:
             continue
         verb = m.group("verb")
         neg = context_of(text, m.start(), m.end(), cues)["negated"]
-        direction = "down" if _DOWN_RE.match(verb) else "up" if _UP_RE.match(verb) else None
+        direction = ("down" if _DOWN_RE.match(verb) or verb.startswith("低于") or verb.startswith("转") else
+                     "up" if _UP_RE.match(verb) or verb.startswith(("高于", "优于")) else None)
         extra = {}
         if m.group("delta"):
             delta = float(m.group("delta"))
