@@ -22,6 +22,7 @@ def counts(text):
         ("对 17 例 RA 患者进行疗效观察", [("17 例", 17, "total")]),  # 001
         ("目前已入组十二例，其余正在筛选", [("十二例", 12, "total")]),  # written: a Chinese numeral after an enrolment verb
         ("本中心共收治二十例", [("二十例", 20, "total")]),
+        ("Methods Forty-eight patients were randomised", [("Forty-eight patients", 48, "total")]),
         ("178名SLE患者经静脉注射", [("178名", 178, "total")]),  # 001
         ("Xu等^[34]对24名SS患者(11例唾液腺受损,13例存在多器官受累)静脉注射", [("24名", 24, "total"), ("11例", 11, "subgroup"), ("13例", 13, "subgroup")]),  # 001
         ("共纳入患者 n=24", [("n=24", 24, "total")]),
@@ -64,6 +65,11 @@ def test_sample_sizes(sentence, expected):
         ("治疗组CR 6例", "outcome"),
         ("3例于输注后2 h出现寒战", "outcome"),
         ("1例诉乏力", "outcome"),
+        ("抗体阳性由15例降至7例", "outcome"),  # the 15 (and the 7) count a result
+        ("对照组9例(12.5%，9/72)", "outcome"),
+        ("其余4例尚在随访中", "outcome"),
+        ("另有2例因肺部感染退出", "outcome"),
+        ("治疗组发生6例", "outcome"),
         ("女64例(84%)", "sex"),  # 000
         ("移植后46例患者中42例(91%)疾病活动指数评分下降", "outcome"),  # 000 (the 42)
         ("随访期间 7例(9%)出现病情复发", "outcome"),  # 000

@@ -30,6 +30,11 @@ _PATTERNS = [
     regex.compile(rf"(?:随访|追踪|跟踪随访){_QUALIFIER}\s?(?P<span>{_RANGE})"),
     # 随访至 18 个月, 随访至注射后第 52 周 (the last visit, counted from the treatment)
     regex.compile(rf"(?:随访|追踪)(?:至|到)\s?(?:(?:注射|输注|移植|治疗|术|干预|首次输注)后\s?)?(?:第\s?)?(?!(?:19|20)\d{{2}}\s?年)(?P<span>{_RANGE})"),  # not a date: "随访至 2019 年 12 月"
+    # 观察 24 周, 观察期为 6 个月 (not 观察到, not a time point: "观察3个月时")
+    regex.compile(rf"观察(?:期|时间)?(?:为|了|共)?\s?(?P<span>{_RANGE})(?!\s?(?:时|后|的))"),
+    # the assessment schedule: "于治疗前及治疗后1、3、6、12个月检测…" (the last visit)
+    regex.compile(rf"(?:治疗|移植|输注|注射)后\s?(?:第\s?)?(?P<span>(?P<list>(?:\d+\s?[、,，]\s?)+)(?P<lo>\d+)\s?(?P<unit>{_UNIT}))"
+                  r"(?:时|末)?\s?(?:分别)?(?:检测|评估|评价|复查|测定|记录|随访|观察|采集|进行)"),
     # 中位随访时间 18 个月, 平均随访 2 年
     regex.compile(rf"(?:中位|平均)随访{_QUALIFIER}\s?(?P<span>{_RANGE})"),
     # 第 4 年随访 / 第12个月随访
@@ -59,7 +64,7 @@ def _number(text: str) -> float | None:
         return float(n) if n is not None else None
 
 
-_KEYWORD = regex.compile(r"随访|追踪")
+_KEYWORD = regex.compile(r"随访|追踪|观察|检测|评估|评价|复查|测定|记录|采集")
 _PLANNED = regex.compile(r"(?:计划|拟|预计|将于|将在)[^。;；,，]*$")
 
 # English abstracts: "were followed up for 12 months", "a median follow-up of 24 (6-36) months"
@@ -86,7 +91,7 @@ def _english_follow_ups(text: str) -> list["FollowUpMatch"]:
 
 
 def _windows(text: str, before: int = 50, after: int = 70) -> list[tuple[int, int]]:
-    """Merged stretches around every 随访/追踪: every pattern needs one, so only these are searched."""
+    """Merged stretches around every keyword (随访, 观察, 检测 …): every pattern needs one, so only these are searched."""
     out: list[tuple[int, int]] = []
     for k in _KEYWORD.finditer(text):
         a, b = max(0, k.start() - before), min(len(text), k.end() + after)

@@ -33,6 +33,34 @@ def parse_chinese_int(text: str) -> int | None:
     return total + current
 
 
+_EN_ONES = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen".split())}
+_EN_TENS = {w: 10 * i for i, w in enumerate("_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()) if i >= 2}
+#: an English number word up to 999: "twelve", "Fifty-two", "one hundred and twenty"
+EN_NUM = (r"(?:(?:one|two|three|four|five|six|seven|eight|nine)\s+hundred(?:\s+and)?\s+)?"
+          r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[-\s](?:one|two|three|four|five|six|seven|eight|nine))?"
+          r"|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|one|two|three|four|five|six|seven|eight|nine)"
+          r"|(?:one|two|three|four|five|six|seven|eight|nine)\s+hundred")
+
+
+def parse_english_int(text: str) -> int | None:
+    """"Fifty-two" → 52, "twelve" → 12, "one hundred and twenty" → 120; None when not one."""
+    total = 0
+    for word in regex.split(r"[-\s]+", text.strip().lower()):
+        if word == "and":
+            continue
+        if word in _EN_ONES:
+            total += _EN_ONES[word]
+        elif word in _EN_TENS:
+            total += _EN_TENS[word]
+        elif word == "hundred" and total:
+            total *= 100
+        else:
+            return None
+    return total or None
+
+
 def parse_int(text: str) -> int | None:
     text = text.strip()
     if regex.fullmatch(r"\d+", text):

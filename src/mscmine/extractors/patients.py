@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import regex
 
 from .cues import ALL_OF_THEM, ENROL_VERB
-from .numbers import parse_chinese_int
+from .numbers import EN_NUM, parse_chinese_int, parse_english_int
 
 _COUNT = regex.compile(
     r"""
@@ -39,7 +39,7 @@ _OUTCOME_AFTER = regex.compile(
     r"(?:下降|上升|升高|降低|改善|好转|缓解|降至|复发|死亡|减轻|愈合|消失|出现|发生|达到|恢复|无效|有效|获得|[<≤]\s?\d)"
 )
 _PERCENT_AFTER = regex.compile(r"^\s?\(\s?\d+(?:\.\d+)?\s?%\s?\)")
-_DEATH_AFTER = regex.compile(r"^\s?(?:患者)?\s?(?:死亡|病死|失访|退出|脱落)")
+_DEATH_AFTER = regex.compile(r"^\s?(?:患者)?\s?(?:因[^。;；,，]{1,12}?)?(?:死亡|病死|失访|退出|脱落)")
 _SEX_BEFORE = regex.compile(r"(?:男|女|男性|女性|男患者|女患者)\s?$")
 # patients per hospital ("解放军323医院17例"); "本院/我院 40 例" are the study's own patients
 _SITE_BEFORE = regex.compile(r"(?<![本我该])(?:医院|中心|科|院)\s?$")
@@ -103,11 +103,14 @@ def _reports_a_result(after: str) -> bool:
     return not ENROL_VERB.search(lead) and not ALL_OF_THEM.search(lead)
 
 
+_CHANGE_BEFORE = regex.compile(r"(?:由|从|降至|升至|减至|增至|减少至|增加至|下降至|上升至)\s?$")
+_RATE_FRACTION_AFTER = regex.compile(r"^\s?[(（]\s?\d+(?:\.\d+)?\s?%\s?[,，;；]\s?\d+\s?/\s?\d+")
+_STILL_FOLLOWED_AFTER = regex.compile(r"^\s?(?:患者)?\s?(?:尚在|仍在|正在)(?:随访|观察|治疗)")
 # a count planned, not treated: "计划纳入120例", "拟入组60例", "完成全部20例入组后"
 _PLANNED_BEFORE = regex.compile(r"(?:计划|拟|预计|预期|目标)[^。;；,，]{0,8}$|完成全部\s?$")
 # what the counted patients had or reached, named right before the count: "胃肠道反应5例",
 # "头晕1例", "应答者11例", "达标者仅3例", "CR 5例、PR 8例", "联合缓解147例"
-_RESULT_NAME_BEFORE = regex.compile(r"(?:者|反应|感染|疱疹|紊乱|减少|潮红|头晕|头痛|发热|皮疹|恶心|呕吐|疼痛|脓肿|CR|PR|缓解|应答|达标|复发|反弹)(?:仅|共|各|约|为|有)?\s?$")
+_RESULT_NAME_BEFORE = regex.compile(r"(?:者|反应|感染|疱疹|紊乱|减少|潮红|头晕|头痛|发热|皮疹|恶心|呕吐|疼痛|脓肿|CR|PR|缓解|应答|达标|复发|反弹|发生|出现)(?:仅|共|各|约|为|有)?\s?$")
 # a treatment named as a time ("于输注后 2 h", "输注当天") is not what was done to the counted
 _TREATMENT_AS_TIME = regex.compile(r"(?:输注|注射|移植|治疗|回输)(?:后|时|当天|当日|次日|过程中|期间)")
 
@@ -118,6 +121,8 @@ def classify_count(text: str, start: int, end: int) -> str:
     after = text[end : end + 40]
     if _PLANNED_BEFORE.search(before):
         return "planned"
+    if _CHANGE_BEFORE.search(before) or _RATE_FRACTION_AFTER.match(after) or _STILL_FOLLOWED_AFTER.match(after):
+        return "outcome"  # "由18例降至9例", "17例(11.6%，17/146)", "其余3例尚在随访中"
     if _RESULT_NAME_BEFORE.search(text[max(0, start - 8) : start].rsplit("\n", 1)[-1]) and not _PATIENT_BEFORE.search(before):
         return "outcome"
     if _SEX_BEFORE.search(before):
@@ -149,7 +154,7 @@ def classify_count(text: str, start: int, end: int) -> str:
 
 # English abstracts of Chinese papers: "A total of 76 patients", "including 46 (61%) cases of SLE"
 _ENGLISH_COUNT = regex.compile(
-    r"(?<![\w.])(?P<n>\d{1,5})(?P<tail>\s(?:patients|cases|subjects|participants)\b|(?=\s?\(\d+(?:\.\d+)?%\)\s(?:patients|cases|subjects|of)\b))",
+    rf"(?<![\w.])(?:(?P<n>\d{{1,5}})|(?P<word>{EN_NUM}))(?P<tail>\s(?:patients|cases|subjects|participants)\b|(?=\s?\(\d+(?:\.\d+)?%\)\s(?:patients|cases|subjects|of)\b))",
     regex.IGNORECASE,
 )
 _ENGLISH_RESULT_AFTER = regex.compile(r"^[^.;,]{0,30}?\b(?:relapsed|died|improved|achieved|responded|developed|had)\b", regex.IGNORECASE)
@@ -158,8 +163,8 @@ _ENGLISH_RESULT_AFTER = regex.compile(r"^[^.;,]{0,30}?\b(?:relapsed|died|improve
 def _english_counts(text: str) -> list[CountMatch]:
     out = []
     for m in _ENGLISH_COUNT.finditer(text):
-        value = int(m.group("n"))
-        if value <= 0:
+        value = int(m.group("n")) if m.group("n") else parse_english_int(m.group("word"))
+        if not value:
             continue
         before = text[max(0, m.start() - 20) : m.start()].lower()
         after = text[m.end() : m.end() + 40]
