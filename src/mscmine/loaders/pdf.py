@@ -619,19 +619,21 @@ class _Line:
 
     __slots__ = ("chars", "x0", "x1", "top", "bottom", "size", "base")
 
-    def __init__(self, chars: list[_Char]):
-        self.chars = ordered = sorted(chars, key=_X0)
+    def __init__(self, chars: list[_Char], in_order: bool = False):
+        # `in_order`: already sorted by x0 (part of a line's characters, in the line's order)
+        self.chars = ordered = chars if in_order else sorted(chars, key=_X0)
         ink = [c for c in ordered if not c.space] or ordered
         # the largest size: superscripts only ever join lines of larger characters, and a short
         # line can hold more superscript characters than full-size ones ("果[28,38,39]。")
         self.size = size = round(max([c.size for c in ink]), 2) or 1.0  # = the largest rounded size, rounding once
         least = SUP_SIZE_RATIO * size
         main = [c for c in ink if c.size >= least] or ink
-        self.base = _median([c.bottom for c in main])
-        self.x0 = min([c.x0 for c in ink])
+        bottoms = [c.bottom for c in main]
+        self.base = _median(bottoms)
+        self.x0 = ink[0].x0  # the least x0: `ink` is in x0 order
         self.x1 = max([c.x1 for c in ink])
         self.top = min([c.top for c in main])
-        self.bottom = max([c.bottom for c in main])
+        self.bottom = max(bottoms)
 
     @property
     def ink(self) -> list[_Char]:
@@ -678,22 +680,38 @@ def _cluster(chars: list[_Char]) -> list[_Line]:
     return [_Line(g) for g in merged if not all([c.space for c in g])]
 
 
-def _group_info(g: list[_Char]) -> tuple[float, float, tuple[float, float, float] | None]:
-    """(largest inked size, median centre, (size, top, bottom) of its full-size characters)."""
+def _group_info(g: list[_Char]) -> tuple[float, _Centre, tuple[float, float, float] | None]:
+    """(largest inked size, median centre, (size, top, bottom) of its full-size characters).
+    The centre is found when first asked for: only a group smaller than a neighbour needs it."""
     ink = [c for c in g if not c.space]
     if not ink:
-        return 0.0, g[0].cy, None
+        return 0.0, _Centre(None, g[0].cy), None
     size = max([c.size for c in ink])
     least = SUP_SIZE_RATIO * size
     big = [c for c in ink if c.size >= least]
-    return size, _median([c.cy for c in ink]), (size, min([c.top for c in big]), max([c.bottom for c in big]))
+    return size, _Centre(ink), (size, min([c.top for c in big]), max([c.bottom for c in big]))
 
 
-def _hosts(host: tuple[float, float, float] | None, size: float, centre: float) -> bool:
+class _Centre:
+    """The median vertical centre of a group's inked characters, computed once when asked for."""
+
+    __slots__ = ("ink", "value")
+
+    def __init__(self, ink: list[_Char] | None, value: float | None = None):
+        self.ink = ink
+        self.value = value
+
+    def get(self) -> float:
+        if self.value is None:
+            self.value = _median([c.cy for c in self.ink])
+        return self.value
+
+
+def _hosts(host: tuple[float, float, float] | None, size: float, centre: _Centre) -> bool:
     if host is None:
         return False
     hsize, top, bottom = host
-    return hsize * SUP_SIZE_RATIO > size and top <= centre <= bottom
+    return hsize * SUP_SIZE_RATIO > size and top <= centre.get() <= bottom
 
 
 def _overlaps_x(small: list[_Char], big: list[_Char]) -> bool:
@@ -1770,10 +1788,11 @@ def _order_page(pd: _PageData, lines: list[_Line], tables: list[_TableBlock], st
             if len(left) + len(right) < len(ln.chars):
                 items.append(line_item(ln, "full"))
                 continue
+            # `left` and `right` keep the line's order (whole segments, taken in turn)
             if left and any(not c.text.isspace() for c in left):
-                items.append(line_item(_Line(left), "left"))
+                items.append(line_item(_Line(left, in_order=True), "left"))
             if right and any(not c.text.isspace() for c in right):
-                items.append(line_item(_Line(right), "right"))
+                items.append(line_item(_Line(right, in_order=True), "right"))
         fulls = sorted((it for it in items if it.col == "full"), key=lambda it: it.top)
         ordered = []
         prev_top = -math.inf
