@@ -145,3 +145,17 @@ def test_windowed_dose_search_finds_what_a_full_scan_finds(pieces):
     text = "".join(pieces)
     near = finditer_near(dose._DOSE, text, dose._ANCHOR, dose._BEFORE_ANCHOR, dose._AFTER_ANCHOR)
     assert [m.span() for m in near] == [m.span() for m in dose._DOSE.finditer(text)]
+
+
+
+@pytest.mark.parametrize(
+    "sentence, lows",
+    [  # written for these tests: numbers listed before a dose share its power and unit
+        ("分为0.5、1和2×10^6/kg三个剂量组", [5e5, 1e6, 2e6]),
+        ("分别给予1、2、5×10^6/kg", [1e6, 2e6, 5e6]),
+        ("第1、8天输注1×10^6/kg", [1e6]),  # days, not doses
+    ],
+)
+def test_numbers_listed_before_a_dose_share_its_power(sentence, lows):
+    found = find_doses(normalize(sentence).text)
+    assert [d.dose.low for d in found] == lows

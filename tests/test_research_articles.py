@@ -243,3 +243,22 @@ def test_a_case_series_gives_one_record_a_case(tmp_path):
         ("例1", ["DM", "ILD"], ["umbilical_cord"], "allogeneic", ["intravenous"], 1, 12.0),
         ("例2", ["PM"], ["bone_marrow"], "autologous", ["intramuscular"], 1, None),
     ]
+
+
+def test_a_dose_stated_twice_is_one_level_and_a_range_of_listed_levels_is_none(tmp_path):
+    """Written for this test: the abstract and the methods give the same dose; a review gives a
+    range and then its three levels."""
+    path = tmp_path / "doses.txt"
+    path.write_text(
+        "【摘要】 目的 观察脐带间充质干细胞治疗类风湿关节炎的疗效。 方法 纳入患者20例，静脉输注1×10^6/kg。 结果 DAS28评分下降。\n"
+        "1 资料与方法\n"
+        "患者20例经静脉输注脐带间充质干细胞，每次1×10^6/kg，每周1次，共2次。随访6个月。\n",
+        encoding="utf-8",
+    )
+    own = [r for r in mscmine.extract(path) if r["scope"] == "study"][0]
+    assert [(d["low"], d["times"], d["interval"]) for d in own["dose"]] == [(1e6, 2, "1周")]
+    review = tmp_path / "review.txt"
+    review.write_text("王某等^[3]对12例RA患者静脉输注(0.5~2)×10^6/kg的脂肪间充质干细胞，分为0.5、1和2×10^6/kg三个剂量组，随访6个月。\n",
+                      encoding="utf-8")
+    st = [r for r in mscmine.extract(review) if r["scope"] == "study"][0]
+    assert sorted((d["low"], d["high"]) for d in st["dose"]) == [(5e5, 5e5), (1e6, 1e6), (2e6, 2e6)]

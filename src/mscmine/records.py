@@ -145,6 +145,22 @@ def _table_outcomes(doc: Document, norm, table, row) -> list[dict]:
     return out
 
 
+def _dose_levels(doses: list[Mention]) -> list[Mention]:
+    """A study's dose levels, each once: the same amount stated twice (abstract and methods) is
+    one level, told by the mention that says most (times, interval); a range that only spans the
+    levels listed beside it ("(0.5~2)×10^6/kg: 0.5, 1 和 2×10^6/kg") is no level of its own."""
+    by_amount: dict[tuple, Mention] = {}
+    for m in doses:
+        key = (m.value["low"], m.value["high"], m.value["unit"])
+        best = by_amount.get(key)
+        if best is None or (best.value.get("times") is None and m.value.get("times") is not None):
+            by_amount[key] = m
+    levels = [m for m in doses if by_amount.get((m.value["low"], m.value["high"], m.value["unit"])) is m]
+    points = {(m.value["low"], m.value["unit"]) for m in levels if m.value["low"] == m.value["high"]}
+    return [m for m in levels if m.value["low"] == m.value["high"] or m.value["low"] is None or m.value["high"] is None
+            or not ((m.value["low"], m.value["unit"]) in points and (m.value["high"], m.value["unit"]) in points)]
+
+
 def _unique_by_value(mentions: list[Mention]) -> list[Mention]:
     out, seen = [], set()
     for m in mentions:
@@ -206,7 +222,7 @@ def _to_record(analysis: Analysis, st: Study, n: int) -> StudyRecord:
     if donors:
         rec.donor = _evidence(doc, donors[0], code=donors[0].value)
     rec.route = [_evidence(doc, m, code=m.value) for m in _unique_by_value(_cell_routes(ms, doc.text))]
-    rec.dose = [_evidence(doc, m, **m.value) for m in _unique_by_value([m for m in ms if m.label == "DOSE"])]
+    rec.dose = [_evidence(doc, m, **m.value) for m in _dose_levels([m for m in ms if m.label == "DOSE"])]
     totals = [m for m in ms if m.label == "N_PATIENTS" and m.value["role"] == "total"]
     groups = [m for m in ms if m.label == "N_PATIENTS" and m.value["role"] == "group"]
     chosen = totals[0] if totals else (groups[0] if groups else None)

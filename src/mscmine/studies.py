@@ -152,7 +152,9 @@ def find_studies(analysis: Analysis) -> StudyFinding:
     for st in uncited_studies(analysis, covered, sections):  # 2b
         found.add(st)
     if not cases and not _is_meta_analysis(analysis.doc.text) and (not found.by_key or _reports_own_study(analysis.doc.text)):  # 2c
-        own = single_study(analysis, covered=[span for st in found.by_key.values() for span in st.spans] + table_spans)
+        # clauses closed by a citation speak of the cited work, not of the article's own study
+        own = single_study(analysis, covered=[span for st in found.by_key.values() for span in st.spans] + table_spans
+                           + [(a, b) for a, b, _ in clauses])
         if own is not None:
             found.add(own)
     found.order.sort(key=lambda k: found.by_key[k].spans[0][0])  # records in text order

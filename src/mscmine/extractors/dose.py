@@ -68,6 +68,9 @@ _ANCHOR = re.compile(r"[×万亿^]|\d\s?[eE]")
 _BEFORE_ANCHOR = 48  # the most a dose reaches before its first anchor ("不少于 (0.25 ~ 1.85) ×")
 _AFTER_ANCHOR = 64  # and after it ("× 10^6 ~ (1.5 ~ 2.0) × 10^6 个细胞/kg 体重", with room to spare)
 
+# numbers listed right before a dose, sharing its power: "分为0.5、1和2×10^6/kg三组" (0.5 and 1 here)
+_SHARED_POWER_LIST = regex.compile(r"(?<![\d.×^~\-])(?:\d+(?:\.\d+)?\s?(?:、|,|，|和|及|或)\s?)+$")
+_NUMBER = regex.compile(r"\d+(?:\.\d+)?")
 _PER_KG_BEFORE = regex.compile(r"(?:每|按)\s?(?:公斤|千克|kg)\s?(?:体重)?\s?(?:给予|输注|注射)?\s?$")
 _CONTEXT_BEFORE = regex.compile(r"(?:细胞数|细胞量|剂量|细胞|输注|注射|移植|给予|按|每次|固定细胞数|总量)[^。;]{0,12}$")
 _LIST_JOIN = regex.compile(r"\s?[,、和及或]\s?$")
@@ -202,6 +205,14 @@ def find_doses(text: str) -> list[DoseMatch]:
             continue
         s0, s1 = sentence_bounds(text, start, end)
         times, interval = _times_interval(text[s0:s1])
+        # "0.5、1和2×10^6/kg": the numbers listed before the dose share its power and unit
+        if low is not None and low == high and m.group("lo") and not m.group("bound"):
+            listed = _SHARED_POWER_LIST.search(text, max(0, start - 40), start)
+            if listed:
+                scale = low / float(m.group("lo"))
+                for n in _NUMBER.finditer(text, listed.start(), listed.end()):
+                    v = _round(float(n.group()) * scale)
+                    out.append(DoseMatch(n.start(), n.end(), Dose(v, v, unit, times, interval)))
         out.append(DoseMatch(start, end, Dose(low, high, unit, times, interval)))
     return out
 
