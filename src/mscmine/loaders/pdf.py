@@ -1552,8 +1552,8 @@ def _rule_tables(pd: _PageData, chars: list[_Char], taken: list[_TableBlock], st
     """Three-line tables: rules of one width with table rows between them."""
     if len(pd.rules) < 2 or not chars:
         return []
-    body_top = min(c.top for c in chars) - 3
-    body_bottom = max(c.bottom for c in chars) + 3
+    body_top = min([c.top for c in chars]) - 3
+    body_bottom = max([c.bottom for c in chars]) + 3
     rules = [
         r
         for r in pd.rules
