@@ -773,6 +773,20 @@ def test_dedupe_skipped_only_where_it_drops_nothing():
             assert pdf_loader._dedupe(chars) == chars
     assert skipped > 30
 
+def test_characters_read_by_pdfium_are_what_char_makes(seed_docs):
+    """The PDFium reading makes its characters without `_Char.__init__` (the same assignments,
+    inlined): every field is what the constructor gives for the same text, box and size."""
+    from collections import Counter as _Counter
+
+    rendered, _ = next(iter(seed_docs.values()))
+    pages = pdf_loader._pdfium_pages(rendered.path.read_bytes(), _Counter())
+    chars = [c for pd in pages for c in pd.chars]
+    assert len(chars) > 1000 and any(c.space for c in chars)
+    for c in chars:
+        made = pdf_loader._Char(c.text, c.x0, c.x1, c.top, c.bottom, c.size)
+        assert [getattr(c, k) for k in pdf_loader._Char.__slots__] == [getattr(made, k) for k in pdf_loader._Char.__slots__]
+
+
 def test_box_filters_same_as_inside():
     import random
 
