@@ -587,6 +587,33 @@ def test_worker_that_died_while_idle_is_replaced(tmp_path, small_pdf_bytes):
     assert pdf_loader.worker_stats()["pid"] not in (None, pid) and _gone(pid)
 
 
+def test_worker_found_dead_when_sent_a_file_is_replaced(tmp_path, small_pdf_bytes, monkeypatch):
+    """A worker that died between the check that it runs and the sending of the file (its
+    socket closed): the file goes to a fresh worker, and is not reported as damaged."""
+    import os
+    import signal
+
+    good, other = _good_and(tmp_path, small_pdf_bytes, "other.pdf")
+    load(good)
+    pid = pdf_loader.worker_stats()["pid"]
+    os.kill(pid, signal.SIGKILL)
+    deadline = time.monotonic() + 5
+    while Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z" and time.monotonic() < deadline:
+        time.sleep(0.01)
+    real = os.waitpid
+    missed = []
+
+    def waitpid(p, flags):
+        if p == pid and flags == os.WNOHANG and not missed:
+            missed.append(p)
+            return 0, 0  # "still running": the check misses the death once
+        return real(p, flags)
+
+    monkeypatch.setattr(pdf_loader.os, "waitpid", waitpid)
+    assert "脐带间充质干细胞" in load(other).text
+    assert missed and pdf_loader.worker_stats()["pid"] not in (None, pid) and _gone(pid)
+
+
 def test_worker_replaced_after_enough_documents_or_memory(tmp_path, small_pdf_bytes, monkeypatch):
     good, = _good_and(tmp_path, small_pdf_bytes)
     monkeypatch.setattr(pdf_loader, "WORKER_MAX_DOCS", 2)

@@ -30,10 +30,12 @@ interleaves two columns and puts spaces between Chinese characters of justified 
    (with a space only between Latin words), paragraphs are separated by a blank line.
 
 The whole parse runs under a time limit (`timeout` seconds): in a forked worker process,
-reused from document to document and killed when time is up (`shutdown_worker()` stops it);
-under SIGALRM when other threads make forking unsafe and there is no worker yet; in a daemon
-thread the caller stops waiting for, from a non-main thread of a threaded program. A file that
-makes pdfminer loop cannot hang the caller (jsvine/pdfplumber #681).
+reused from document to document and killed when time is up (`shutdown_worker()` stops it,
+`worker_stats()` says what it did); it is forked only while the caller has a single thread,
+and once it exists any thread may use it, one document at a time. Otherwise (other threads and
+no worker yet, or the worker busy with another thread's document): under SIGALRM in the main
+thread, or in a daemon thread the caller stops waiting for. A file that makes pdfminer loop
+cannot hang the caller (jsvine/pdfplumber #681).
 """
 
 from __future__ import annotations
@@ -165,9 +167,16 @@ def _call_with_time_limit(func: Callable[..., Document], args: tuple, timeout: f
         # does not queue behind that document (its own time limit would then include the wait)
         # but takes the fallback below
         try:
-            worker = _ready_worker()
-            if worker is not None:
-                return _run_in_worker(worker, func.__name__, args, timeout, path)
+            for _ in range(2):  # a second worker if the first was found dead when sent the file
+                worker = _ready_worker()
+                if worker is None:
+                    break
+                try:
+                    return _run_in_worker(worker, func.__name__, args, timeout, path)
+                except _WorkerGone:
+                    continue
+            else:
+                raise _crash_error(None, path)
         finally:
             _STATE.lock.release()
     if hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread():
@@ -191,6 +200,9 @@ def _call_with_time_limit(func: Callable[..., Document], args: tuple, timeout: f
 # peak RSS has grown by WORKER_MAX_GROWTH_MB) and the module as it was at the fork. The worker sees
 # what the module's globals were when it was forked; when any of them has been replaced since
 # (a test's monkeypatch of `_parse`, say), it is replaced before the next document.
+#
+# A worker that dies while idle (killed from outside) stays a zombie until the next document
+# or the exit, which reap it; a document sent to a worker found dead then goes to a fresh one.
 #
 # The worker dies with its parent: an idle worker reads EOF when the parent's end of the
 # socket closes (and checks the parent's pid every second, in case another process inherited
@@ -359,7 +371,7 @@ def _run_in_worker(w: _Worker, name: str, args: tuple, timeout: float, path: str
         try:
             w.conn.send((name, args, timeout))
         except OSError:  # the worker died while idle, before this document reached it
-            raise _crash_error(_reap(w, block=True), path) from None
+            raise _WorkerGone() from None
         if not w.conn.poll(timeout):
             raise _timeout_error(timeout, path)
         try:
@@ -381,6 +393,10 @@ def _run_in_worker(w: _Worker, name: str, args: tuple, timeout: float, path: str
 
 
 _ALIVE = object()
+
+
+class _WorkerGone(Exception):
+    """The worker could not be sent the document: it had died while idle (not this file's fault)."""
 
 
 def _reap(w: _Worker, block: bool) -> Any:
