@@ -159,3 +159,16 @@ def test_windowed_dose_search_finds_what_a_full_scan_finds(pieces):
 def test_numbers_listed_before_a_dose_share_its_power(sentence, lows):
     found = find_doses(normalize(sentence).text)
     assert [d.dose.low for d in found] == lows
+
+
+
+@pytest.mark.parametrize(
+    "sentence, low, unit",
+    [  # written for these tests: per kilogram written as a negative power
+        ("低剂量组静脉滴注1.0×10⁶ cells·kg⁻¹", 1e6, "cells/kg"),
+        ("高剂量组2.0×10⁶个·kg⁻¹", 2e6, "cells/kg"),
+    ],
+)
+def test_per_kilogram_as_a_negative_power(sentence, low, unit):
+    found = find_doses(normalize(sentence).text)
+    assert [(d.dose.low, d.dose.unit) for d in found] == [(low, unit)]

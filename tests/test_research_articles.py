@@ -262,3 +262,23 @@ def test_a_dose_stated_twice_is_one_level_and_a_range_of_listed_levels_is_none(t
                       encoding="utf-8")
     st = [r for r in mscmine.extract(review) if r["scope"] == "study"][0]
     assert sorted((d["low"], d["high"]) for d in st["dose"]) == [(5e5, 5e5), (1e6, 1e6), (2e6, 2e6)]
+
+
+def test_a_news_page_s_own_study_without_its_chrome_or_the_next_trial(tmp_path):
+    """Written for this test: navigation above the title; a planned trial in another disease at
+    the end gives the study neither its disease nor its route."""
+    path = tmp_path / "news.txt"
+    path.write_text(
+        "首页 | 医院概况 | 新闻中心 | 联系我们\n"
+        "当前位置：首页 > 新闻中心\n"
+        "干细胞关节腔注射让膝关节炎患者告别拐杖\n"
+        "我院骨科开展的脐带间充质干细胞治疗膝骨关节炎研究共纳入患者30例，每例经关节腔注射细胞5×10^7个，随访12个月，疼痛评分明显下降。\n"
+        "另悉，我院风湿科的“脐带间充质干细胞静脉输注治疗类风湿关节炎”研究已通过伦理审查，计划招募患者40例。\n",
+        encoding="utf-8",
+    )
+    own = [r for r in mscmine.extract(path) if r["scope"] == "study"]
+    assert len(own) == 1
+    assert own[0]["study"]["label"] == "干细胞关节腔注射让膝关节炎患者告别拐杖"
+    assert [d["code"] for d in own[0]["disease"]] == ["OA"]
+    assert [r["code"] for r in own[0]["route"]] == ["intra_articular"]
+    assert own[0]["n_patients"]["value"] == 30

@@ -102,7 +102,9 @@ _T2S_CHARS: set[str] = set()  # the characters `_T2S_TABLE` changes
 # ---------------------------------------------------------------------------------------------
 # Passes 2-4: regular-expression edits
 
-_SUPERSCRIPT_RUN = regex.compile(f"[{_SUPERSCRIPT_DIGITS}]+")
+# "⁻¹" arrives here as "-¹" (the character table maps ⁻ to "-"): a minus glued to superscript
+# digits is the exponent's sign ("kg⁻¹" → "kg^-1")
+_SUPERSCRIPT_RUN = regex.compile(f"-?[{_SUPERSCRIPT_DIGITS}]+")
 _SUPERSCRIPT_TRANS = str.maketrans(_SUPERSCRIPT_DIGITS, "0123456789")
 
 _LATEX_MATH = regex.compile(r"(?<!\\)\$([^$\n]{1,300}?)(?<!\\)\$")

@@ -83,6 +83,7 @@ _ANIMAL = ANIMAL  # animal and in-vitro cues, shared with mentions.py
 _HEADING = regex.compile(r"^\s*(?:\d+(?:\.\d+)*\s+|[一二三四五六七八九十]+[、.]\s?)(?P<title>[^\n。]{1,40}?)(?:\s{2,}|$)", regex.MULTILINE)
 #: what stands before a pooled total ("12篇文献共报道", "实验共纳入", "总体"): the 30 characters before the count
 POOLED_BEFORE = regex.compile(r"(?:篇|文献|项研究|项试验)[^。]{0,20}?(?:共|总计|合计|累计)|总体|实验共纳入|共纳入|累计纳入")
+_POOLED_STUDIES_BEFORE = regex.compile(r"(?:篇|文献|项研究|项试验|项RCT)[^。]{0,20}?(?:共|总计|合计|累计)|总体")
 _ALL_PATIENTS = regex.compile(r"所有\s?\d*\s?例?患者(?:均|都)?")
 _PATIENTS_AFTER = regex.compile(r"\s?(?:患者|病人|患儿)")
 _SLASH_OR_COMMA = regex.compile(r"\s?[/、]\s?")
@@ -529,6 +530,25 @@ _OWN_STUDY = regex.compile(
 _META_ANALYSIS = regex.compile(r"Meta\s?分析|荟萃分析|系统评价|系统综述|meta-analysis|systematic review", regex.IGNORECASE)
 
 
+# a trial still to come: "计划招募…", "拟开展…", "研究已通过伦理审查"
+_PLANNED_CUE = regex.compile(r"计划(?:开展|纳入|入组|招募|启动|进行|在)|拟(?:开展|纳入|入组|进行)|下一步|将(?:开展|启动|进行)|正在招募|尚在招募|已通过伦理(?:委员会)?审查")
+_DONE_CUE = regex.compile(r"结果|显示|改善|下降|降低|升高|有效|缓解|完成了|已入组|已纳入|随访")
+_SENTENCE = regex.compile(r"[^。！？!?\n]+[。！？!?]?")
+_CLAUSE = regex.compile(r"[^。！？!?\n,，;；]+")
+
+
+def _planned_spans(text: str) -> list[tuple[int, int]]:
+    """What is said of a trial still to come: the whole sentence when it reports nothing done,
+    else only the clauses that plan ("研究计划入组20例患者，目前已入组12例": the first clause)."""
+    out = []
+    for sm in _SENTENCE.finditer(text):
+        if not _PLANNED_CUE.search(sm.group()):
+            continue
+        if not _DONE_CUE.search(sm.group()):
+            out.append(sm.span())
+            continue
+        out += [(sm.start() + c.start(), sm.start() + c.end()) for c in _CLAUSE.finditer(sm.group()) if _PLANNED_CUE.search(c.group())]
+    return out
 _DISCUSSION = regex.compile(r"(?m)^\s*(?:\d\s*)?(?:讨论|分析与讨论|Discussion)\s*$")
 
 
@@ -557,10 +577,13 @@ def single_study(analysis: Analysis, covered: list[tuple[int, int]] = ()) -> Stu
     discussion = _DISCUSSION.search(text, 0, end)
     if discussion and _reports_own_study(text[: discussion.start()]):
         end = discussion.start()  # the discussion weighs others' work against the article's
-    outside = list(analysis.excluded) + list(covered) + list(analysis.animal) + [(end, len(text))]
+    planned = _planned_spans(text)  # the next trial is not this one
+    outside = list(analysis.excluded) + list(covered) + list(analysis.animal) + planned + [(end, len(text))]
     mentions = [m for m in analysis.mentions if not any(a <= m.start < b for a, b in outside)]
     totals = [m for m in mentions if m.label == "N_PATIENTS" and m.value.get("role") in ("total", "group")]
-    totals = [m for m in totals if not POOLED_BEFORE.search(text[max(0, m.start - 30) : m.start])]
+    # a count of other studies' patients ("12篇文献共报道76例") is not the article's own cohort;
+    # "研究共纳入患者30例" is (meta-analyses never get here, see `_is_meta_analysis`)
+    totals = [m for m in totals if not _POOLED_STUDIES_BEFORE.search(text[max(0, m.start - 30) : m.start])]
     treated = any(m.label in ("DOSE", "ROUTE", "FOLLOW_UP") or (m.label == "OUTCOME" and m.value.get("value") is not None)
                   for m in mentions)
     if not totals or not treated or not any(m.label == "CELL_TYPE" for m in mentions):
@@ -573,10 +596,14 @@ def _article_title(doc) -> str | None:
     title = (doc.meta or {}).get("title")
     if title:
         return str(title).strip() or None
-    first = next((line.strip() for line in doc.text.splitlines() if line.strip()), "")
+    first = next((line.strip() for line in doc.text.splitlines() if line.strip() and not _PAGE_CHROME.search(line)), "")
     if 4 <= len(first) <= 80 and not regex.search(r"[。；;:：]$|^(?:摘要|目的|Abstract)", first):
         return first
     return None
+
+
+# web-page furniture above a news item's title: "首页 | 医院概况 | 新闻中心", "当前位置：首页 > 新闻"
+_PAGE_CHROME = regex.compile(r"[|｜].*[|｜]|^\s*(?:当前位置|您的位置|首页\s?[>＞»]|导航|登录|注册|分享到)|[>＞»]\s*正文")
 
 
 def _article_year(doc) -> int | None:

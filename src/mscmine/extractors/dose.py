@@ -47,7 +47,7 @@ _VALUE_RE = regex.compile(_VALUE, regex.VERBOSE)
 
 # Units. Per kg: "/kg", "个/kg", "cells/kg", "个细胞/kg", "/kg体重"; per administration: "/人次",
 # "/次", "个细胞", "个", "cells". Laboratory: "/L", "/μL", "/ml", "/mm3".
-_UNIT_KG = r"(?:个细胞|个|细胞|\s?cells?|\s?MSCs?)?\s?/\s?(?:kg|千克|公斤)(?:体重)?"
+_UNIT_KG = r"(?:个细胞|个|细胞|\s?cells?|\s?MSCs?)?\s?(?:/\s?(?:kg|千克|公斤)(?:体重)?|[·•]\s?kg\s?\^\s?-\s?1)"  # "/kg", "cells·kg⁻¹"
 _UNIT_CELLS = r"(?:\s?/\s?(?:人次|次|人|例)|个细胞|个(?![/月])|\s?cells?(?!\s?/)|细胞)"
 _LAB_UNIT = regex.compile(r"\s?(?:个)?\s?/\s?(?:L|l|μL|uL|ul|ml|mL|mm3|mm\^3|HP|hp)\b|\s?/\s?L")
 
