@@ -46,6 +46,7 @@ def _run(finder, text):
         ("完全缓解率高于对照组(48.0%比30.0%)", "remission_rate", 48.0, "%", False),
         ("双手指端溃疡完全愈合", "other", None, None, False),
         ("皮肤硬化未见明显改善", "other", None, None, True),
+        ("第12个月治疗组CR 12例（40.0%），PR 9例（30.0%）", "remission_rate", 40.0, "%", False),
         ("结果显示,未能诱导病情缓解", "remission_rate", None, None, True),  # 001
         ("ACR20缓解率为53.3%", "ACR20", 53.3, "%", False),  # 003
         ("治疗SLE有效率为60%", "response_rate", 60, "%", False),  # 002

@@ -22,6 +22,7 @@ def counts(text):
         ("对 17 例 RA 患者进行疗效观察", [("17 例", 17, "total")]),  # 001
         ("目前已入组十二例，其余正在筛选", [("十二例", 12, "total")]),  # written: a Chinese numeral after an enrolment verb
         ("本中心共收治二十例", [("二十例", 20, "total")]),
+        ("随机分为高剂量组、低剂量组和对照组，每组32例", [("32例", 32, "group")]),
         ("Methods Forty-eight patients were randomised", [("Forty-eight patients", 48, "total")]),
         ("178名SLE患者经静脉注射", [("178名", 178, "total")]),  # 001
         ("Xu等^[34]对24名SS患者(11例唾液腺受损,13例存在多器官受累)静脉注射", [("24名", 24, "total"), ("11例", 11, "subgroup"), ("13例", 13, "subgroup")]),  # 001
@@ -70,6 +71,8 @@ def test_sample_sizes(sentence, expected):
         ("其余4例尚在随访中", "outcome"),
         ("另有2例因肺部感染退出", "outcome"),
         ("治疗组发生6例", "outcome"),
+        ("共筛选131例", "screened"),  # screened, not enrolled
+        ("抗体转阴者：高剂量组12例", "outcome"),
         ("女64例(84%)", "sex"),  # 000
         ("移植后46例患者中42例(91%)疾病活动指数评分下降", "outcome"),  # 000 (the 42)
         ("随访期间 7例(9%)出现病情复发", "outcome"),  # 000

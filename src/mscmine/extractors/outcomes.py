@@ -204,7 +204,10 @@ _EFFECT = regex.compile(
     r"(?:[^)）]{0,40}[)）])?"
 )
 # graded responses counted: "完全缓解 6 例，部分缓解 10 例", "显效 12 例"
-_GRADED_RESPONSE = regex.compile(r"(?P<kind>完全缓解|部分缓解|临床缓解|联合缓解|总缓解|持续缓解|显效|有效)\s?(?P<n>\d{1,5})\s?例")
+_GRADED_RESPONSE = regex.compile(
+    r"(?P<kind>完全缓解|部分缓解|临床缓解|联合缓解|总缓解|持续缓解|显效|有效|(?<![A-Za-z])(?:CR|PR)(?![A-Za-z]))\s?(?P<n>\d{1,5})\s?例"
+    r"(?:\s?[(（]\s?(?P<pct>\d+(?:\.\d+)?)\s?%\s?[)）])?"  # "CR 14例（45.2%）": the share is the value
+)
 # English abstracts: "The remission rate was 60%", "SLEDAI scores decreased significantly"
 _ENGLISH_RATE = regex.compile(
     r"(?P<m>(?:complete\s+|partial\s+|clinical\s+|overall\s+)?(?:remission|response|survival|relapse|mortality|effective|recurrence))"
@@ -506,8 +509,11 @@ def find_outcomes(text: str) -> list[OutcomeMatch]:
                          "up" if _UP_RE.match(d) else "down" if d else None, extra))
     for m in _GRADED_RESPONSE.finditer(text):
         kind = m.group("kind")
-        measure = "remission_rate" if "缓解" in kind else "response_rate"
-        add(OutcomeMatch(m.start(), m.end(), measure, float(m.group("n")), "count", False, None, {"grade": kind}))
+        measure = "remission_rate" if "缓解" in kind or kind in ("CR", "PR") else "response_rate"
+        if m.group("pct"):
+            add(OutcomeMatch(m.start(), m.end(), measure, float(m.group("pct")), "%", False, None, {"grade": kind, "count": int(m.group("n"))}))
+        else:
+            add(OutcomeMatch(m.start(), m.end(), measure, float(m.group("n")), "count", False, None, {"grade": kind}))
     for m in _DEATHS.finditer(text):
         add(OutcomeMatch(m.start(), m.end(), "mortality", float(m.group("n")), "count"))
     for m in _COUNT_RESULT.finditer(text):

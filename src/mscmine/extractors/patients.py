@@ -55,7 +55,7 @@ _FEATURE_AFTER = regex.compile(
 _HAN_DIGIT = regex.compile(r"\p{Han}")
 # "失访 2 例": lost, not enrolled; "完全缓解 6 例", "显效 12 例", "无效 2 例": graded results
 _LOST_BEFORE = regex.compile(r"(?:失访|脱落|退出|死亡|完全缓解|部分缓解|临床缓解|显效|有效|无效|复发|好转)\s?$")
-_EACH_BEFORE = regex.compile(r"各\s?$")  # "随机分为观察组和对照组，各30例"
+_EACH_BEFORE = regex.compile(r"(?:各|每组|各组)\s?$")  # "随机分为观察组和对照组，各30例", "每组32例"
 _PATIENT_BEFORE = regex.compile(r"(?:患者|病人|病患|患儿|受试者)\s?$")
 # "其中 133 例…" right after a count of events counts events, not patients
 _EVENTS_BEFORE = regex.compile(r"(?:不良事件|不良反应|副作用|并发症)[^。;]{0,6}[,，]?\s?其中\s?$")
@@ -70,7 +70,7 @@ class CountMatch:
     start: int
     end: int
     value: int
-    role: str  # total | group | subgroup | sex | outcome | site | background | planned
+    role: str  # total | group | subgroup | sex | outcome | site | background | planned | screened
 
     @property
     def is_sample_size(self) -> bool:
@@ -103,6 +103,8 @@ def _reports_a_result(after: str) -> bool:
     return not ENROL_VERB.search(lead) and not ALL_OF_THEM.search(lead)
 
 
+_RESPONDERS_BY_ARM_BEFORE = regex.compile(r"者\s?[:：][^。;；:：]{0,20}$")
+_SCREENED_BEFORE = regex.compile(r"(?:筛选|初筛|筛查|评估了?)\s?$")
 _CHANGE_BEFORE = regex.compile(r"(?:由|从|降至|升至|减至|增至|减少至|增加至|下降至|上升至)\s?$")
 _RATE_FRACTION_AFTER = regex.compile(r"^\s?[(（]\s?\d+(?:\.\d+)?\s?%\s?[,，;；]\s?\d+\s?/\s?\d+")
 _STILL_FOLLOWED_AFTER = regex.compile(r"^\s?(?:患者)?\s?(?:尚在|仍在|正在)(?:随访|观察|治疗)")
@@ -110,7 +112,7 @@ _STILL_FOLLOWED_AFTER = regex.compile(r"^\s?(?:患者)?\s?(?:尚在|仍在|正�
 _PLANNED_BEFORE = regex.compile(r"(?:计划|拟|预计|预期|目标)[^。;；,，]{0,8}$|完成全部\s?$")
 # what the counted patients had or reached, named right before the count: "胃肠道反应5例",
 # "头晕1例", "应答者11例", "达标者仅3例", "CR 5例、PR 8例", "联合缓解147例"
-_RESULT_NAME_BEFORE = regex.compile(r"(?:者|反应|感染|疱疹|紊乱|减少|潮红|头晕|头痛|发热|皮疹|恶心|呕吐|疼痛|脓肿|CR|PR|缓解|应答|达标|复发|反弹|发生|出现)(?:仅|共|各|约|为|有)?\s?$")
+_RESULT_NAME_BEFORE = regex.compile(r"(?:(?:应答|缓解|有效|达标|好转|改善|转阴|复发|死亡)者|反应|感染|疱疹|紊乱|减少|潮红|头晕|头痛|发热|皮疹|恶心|呕吐|疼痛|脓肿|CR|PR|缓解|应答|达标|复发|反弹|发生|出现)(?:仅|共|各|约|为|有)?\s?$")
 # a treatment named as a time ("于输注后 2 h", "输注当天") is not what was done to the counted
 _TREATMENT_AS_TIME = regex.compile(r"(?:输注|注射|移植|治疗|回输)(?:后|时|当天|当日|次日|过程中|期间)")
 
@@ -123,6 +125,10 @@ def classify_count(text: str, start: int, end: int) -> str:
         return "planned"
     if _CHANGE_BEFORE.search(before) or _RATE_FRACTION_AFTER.match(after) or _STILL_FOLLOWED_AFTER.match(after):
         return "outcome"  # "由18例降至9例", "17例(11.6%，17/146)", "其余3例尚在随访中"
+    if _RESPONDERS_BY_ARM_BEFORE.search(text, max(0, start - 24), start):
+        return "outcome"  # "抗体转阴者：高剂量组12例，低剂量组9例"
+    if _SCREENED_BEFORE.search(before):
+        return "screened"  # "共筛选131例，符合标准者96例": screened, not enrolled
     if _RESULT_NAME_BEFORE.search(text[max(0, start - 8) : start].rsplit("\n", 1)[-1]) and not _PATIENT_BEFORE.search(before):
         return "outcome"
     if _SEX_BEFORE.search(before):
