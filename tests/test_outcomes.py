@@ -47,6 +47,8 @@ def _run(finder, text):
         ("双手指端溃疡完全愈合", "other", None, None, False),
         ("皮肤硬化未见明显改善", "other", None, None, True),
         ("第12个月治疗组CR 12例（40.0%），PR 9例（30.0%）", "remission_rate", 40.0, "%", False),
+        ("第8周5例临床缓解", "remission_rate", 5, "count", False),
+        ("第8周6例临床应答", "response_rate", 6, "count", False),
         ("结果显示,未能诱导病情缓解", "remission_rate", None, None, True),  # 001
         ("ACR20缓解率为53.3%", "ACR20", 53.3, "%", False),  # 003
         ("治疗SLE有效率为60%", "response_rate", 60, "%", False),  # 002

@@ -249,9 +249,10 @@ _SIGN_NAME = regex.compile(r"(?:\p{Han}{1,6}(?:功能|指标)、)*\p{Han}{1,6}$"
 # a count of patients and what happened to them, without a percentage
 _COUNT_RESULT = regex.compile(
     r"(?<![\d.])(?P<n>\d{1,5})\s?(?:例|名|位)(?!\s?次)\s?(?P<what>[^。;；,，:：例%()（）]{0,30}?)"
-    r"(?P<verb>(?:实现|达到|获得)(?:了)?\s?ACR\s?(?:20|50|70)\s?(?:反应|应答|改善)?|(?:实现|达到|获得)(?:了)?(?:长期|完全|临床|部分)?缓解|复发|好转|改善|缓解|下降|上升|升高|降低|减轻|愈合|消失|恢复正常|恢复|加重|进展"
+    r"(?P<verb>(?:实现|达到|获得)(?:了)?\s?ACR\s?(?:20|50|70)\s?(?:反应|应答|改善)?|(?:实现|达到|获得)(?:了)?(?:长期|完全|临床|部分)?缓解|复发|好转|改善|缓解|临床应答|应答|下降|上升|升高|降低|减轻|愈合|消失|恢复正常|恢复|加重|进展"
     r"|未再(?:有|出现)?[^。;；,，]{1,8}?(?=[。;；,，]))"
 )
+_REMISSION_KIND = regex.compile(r"临床|完全|部分|持续|维持|疾病")
 _AE_IN_RESULT = regex.compile(r"不良|副作用|并发症|出现|发生")
 # English abstracts: "7 (9%) of the 76 patients relapsed", "including 1 death"
 _ENGLISH_COUNT_PCT = regex.compile(
@@ -522,8 +523,10 @@ def find_outcomes(text: str) -> list[OutcomeMatch]:
             continue
         if "复发" in verb or "复发" in what:
             measure = "relapse"
-        elif "缓解" in verb and regex.match(r"实现|达到|获得", verb):
-            measure = "remission_rate"
+        elif "缓解" in verb and (regex.match(r"实现|达到|获得", verb) or _REMISSION_KIND.search(what + verb)):
+            measure = "remission_rate"  # "3例临床缓解", "8例维持低疾病活动度或临床缓解"
+        elif "应答" in verb:
+            measure = "response_rate"  # "7例临床应答"
         else:
             measure = _measure_in(what + verb, 0, len(what + verb))
             if measure in ("relapse", "remission_rate", "response_rate", "adverse_events"):
