@@ -27,3 +27,17 @@ def test_a_match_longer_than_its_window_is_not_cut():
     text = "x" * 10 + "ab" + "1" * 50 + " ab2"
     near = finditer_near(pattern, text, re.compile("b"), 4, 4)
     assert [m.span() for m in near] == [m.span() for m in pattern.finditer(text)] == [(10, 62), (63, 66)]
+
+
+_ENGLISH = ["Fifty-two", " patients", " cases", "12", " (25%)", " of the", " 76", "twenty six", " subjects", ". ", "were", " treated",
+            "Ninety", " participants", "x" * 20, "(9%)", " of"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_ENGLISH), max_size=30))
+def test_english_counts_near_their_nouns_are_those_a_full_scan_finds(pieces):
+    from mscmine.extractors import patients
+
+    text = "".join(pieces)
+    near = finditer_near(patients._ENGLISH_COUNT, text, patients._ENGLISH_COUNT_ANCHOR, 40, 30)
+    assert [m.span() for m in near] == [m.span() for m in patients._ENGLISH_COUNT.finditer(text)]

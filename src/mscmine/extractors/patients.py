@@ -16,8 +16,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import re
+
 import regex
 
+from ..scan import finditer_near
 from .cues import ALL_OF_THEM, ENROL_VERB
 from .numbers import EN_NUM, parse_chinese_int, parse_english_int
 
@@ -163,12 +166,14 @@ _ENGLISH_COUNT = regex.compile(
     rf"(?<![\w.])(?:(?P<n>\d{{1,5}})|(?P<word>{EN_NUM}))(?P<tail>\s(?:patients|cases|subjects|participants)\b|(?=\s?\(\d+(?:\.\d+)?%\)\s(?:patients|cases|subjects|of)\b))",
     regex.IGNORECASE,
 )
+# every English count ends in one of these (a number word is tried at every letter otherwise)
+_ENGLISH_COUNT_ANCHOR = re.compile(r"patients|cases|subjects|participants|%\)", re.IGNORECASE)
 _ENGLISH_RESULT_AFTER = regex.compile(r"^[^.;,]{0,30}?\b(?:relapsed|died|improved|achieved|responded|developed|had)\b", regex.IGNORECASE)
 
 
 def _english_counts(text: str) -> list[CountMatch]:
     out = []
-    for m in _ENGLISH_COUNT.finditer(text):
+    for m in finditer_near(_ENGLISH_COUNT, text, _ENGLISH_COUNT_ANCHOR, 40, 30):
         value = int(m.group("n")) if m.group("n") else parse_english_int(m.group("word"))
         if not value:
             continue
