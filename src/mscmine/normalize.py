@@ -29,6 +29,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
+import re
+
 import regex
 
 Edit = tuple[int, int, str]
@@ -58,6 +60,14 @@ def _char_table() -> dict[int, str]:
 
 _CHAR_TABLE = _char_table()
 _CHAR_TABLE_CHARS = frozenset(map(chr, _CHAR_TABLE))
+# applied with a regular expression rather than str.translate: the characters to change are a few
+# percent of a Chinese text (mostly full-width punctuation), and translate looks up every one
+_CHAR_RE = re.compile("[" + "".join(re.escape(c) for c in sorted(_CHAR_TABLE_CHARS)) + "]")
+_CHAR_MAP = {chr(k): v for k, v in _CHAR_TABLE.items()}
+
+
+def _char_repl(m: re.Match) -> str:
+    return _CHAR_MAP[m.group()]
 
 
 @lru_cache(maxsize=1)
@@ -487,7 +497,7 @@ def normalize(text: str, join_wraps: bool = True) -> NormalizedText:
     """Build the normalised view of `text` (see the module docstring for what changes)."""
     chars = set(text)
     if not _CHAR_TABLE_CHARS.isdisjoint(chars):
-        current = text.translate(_CHAR_TABLE)
+        current = _CHAR_RE.sub(_char_repl, text)
         chars = set(current)
     else:
         current = text
