@@ -16,12 +16,14 @@ Forms (normalised text):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+import re
 from functools import lru_cache
 
 import regex
 
 from ..lexicon import load_lexicons
 from .cues import ALL_OF_THEM, ENROL_VERB
+from ..scan import finditer_near
 from .negation import context_of, find_cues
 
 _PCT = r"(?P<pct>\d+(?:\.\d+)?)\s?%"
@@ -181,6 +183,12 @@ _RESPONDER_COUNT = regex.compile(
 )
 # a rate against the control arm: "联合缓解率高于对照组[53.8%比35.2%"
 _RATE_VS = regex.compile(rf"\s?(?:明显|显著)?(?P<dir>高于|低于|优于)(?:对照组|安慰剂组)\s?[\[(（]\s?{_PCT}")
+# The English patterns and the responder count are tried only near a word every match holds
+# (`mscmine.scan.finditer_near`): they start with a case-insensitive name or a free stretch
+_FROM_WORD = re.compile(r"\sfrom\s", re.IGNORECASE)
+_RESPONDER_WORD = re.compile(r"(?:应答|缓解|有效|达标)者")
+_RATE_WORD = re.compile(r"rates?\b", re.IGNORECASE)
+_CHANGE_WORD = re.compile(r"decreased|reduced|declined|improved|increased|elevated", re.IGNORECASE)
 # English: "the SLEDAI score fell from 12.6±3.8 to 5.1±2.4"
 _ENGLISH_FROM_TO = regex.compile(
     r"(?<![A-Za-z])(?P<m>SLEDAI|DAS28|VAS|ESR|CRP|mRSS|HAQ|ESSDAI|BASDAI|EDSS|HbA1c|WOMAC)(?:-?\w+)?(?:\s+(?:scores?|levels?|values?))?\s+"
@@ -449,7 +457,7 @@ def find_outcomes(text: str) -> list[OutcomeMatch]:
                          "down" if _DOWN_RE.match(d) else "up", {"before": float(m.group("before"))}))
     for m in _after_measures(text, measures, _RESPONDERS):
         add(OutcomeMatch(m.start(), m.end(), _code(m.group("m")), float(m.group("n")), "count"))
-    for m in _ENGLISH_FROM_TO.finditer(text):
+    for m in finditer_near(_ENGLISH_FROM_TO, text, _FROM_WORD, 60, 40):
         before, after = float(m.group("before")), float(m.group("after"))
         add(OutcomeMatch(m.start(), m.end(), _code(m.group("m")), after, "score", False,
                          "down" if after < before else "up" if after > before else None, {"before": before}))
@@ -457,7 +465,7 @@ def find_outcomes(text: str) -> list[OutcomeMatch]:
     for m in _after_measures(text, measures, _RATE_VS):
         add(OutcomeMatch(m.start(), m.end(), _code(m.group("m")), float(m.group("pct")), "%", False,
                          "down" if m.group("dir") == "低于" else "up"))
-    for m in _RESPONDER_COUNT.finditer(text):
+    for m in finditer_near(_RESPONDER_COUNT, text, _RESPONDER_WORD, 24, 30):
         measure = "remission_rate" if m.group("kind") == "缓解" else "response_rate"
         if m.group("pct"):
             add(OutcomeMatch(m.start(), m.end(), measure, float(m.group("pct")), "%", False, None, {"count": int(m.group("n"))}))
@@ -482,10 +490,10 @@ def find_outcomes(text: str) -> list[OutcomeMatch]:
         verb = m.group("verb").lower()
         measure = "relapse" if verb == "relapsed" else "mortality" if verb == "died" else "remission_rate" if "remission" in verb else "other"
         add(OutcomeMatch(m.start(), m.end(), measure, float(m.group("pct")), "%", False, None, {"count": int(m.group("n"))}))
-    for m in _ENGLISH_RATE.finditer(text):
+    for m in finditer_near(_ENGLISH_RATE, text, _RATE_WORD, 40, 30):
         key = m.group("m").split()[-1].lower()
         add(OutcomeMatch(m.start(), m.end(), _ENGLISH_MEASURES[key], float(m.group("pct")), "%"))
-    for m in _ENGLISH_CHANGED.finditer(text):
+    for m in finditer_near(_ENGLISH_CHANGED, text, _CHANGE_WORD, 80, 8):
         code = _code(m.group("m")) if _code(m.group("m")) != "other" else {"proteinuria": "proteinuria", "anti-dsdna": "anti_dsDNA",
                                                                           "creatinine": "creatinine"}.get(m.group("m").lower(), "other")
         verb = m.group("verb").lower()
