@@ -49,6 +49,11 @@ def _run(finder, text):
         ("第12个月治疗组CR 12例（40.0%），PR 9例（30.0%）", "remission_rate", 40.0, "%", False),
         ("第8周5例临床缓解", "remission_rate", 5, "count", False),
         ("第8周6例临床应答", "response_rate", 6, "count", False),
+        ("随访结束时治疗组死亡3例", "mortality", 3, "count", False),
+        ("总有效率提高约15个百分点", "response_rate", 15, "%", False),
+        ("雷诺现象VAS评分下降40%", "VAS", 40, "%", False),
+        ("临床缓解（CDAI<150分）6例（30.0%）", "remission_rate", 30.0, "%", False),
+        ("The overall response was 62.5% at week 24", "response_rate", 62.5, "%", False),
         ("结果显示,未能诱导病情缓解", "remission_rate", None, None, True),  # 001
         ("ACR20缓解率为53.3%", "ACR20", 53.3, "%", False),  # 003
         ("治疗SLE有效率为60%", "response_rate", 60, "%", False),  # 002
@@ -106,7 +111,8 @@ def test_a_stated_change_is_kept():
     norm, found = _run(find_outcomes, "治疗 6 个月后，ESSDAI 评分较基线平均下降 4.3 分，唾液流率明显增加")
     o = found[0]
     assert norm.original_text(o.start, o.end) == "ESSDAI 评分较基线平均下降 4.3 分"
-    assert (o.measure, o.value, o.direction, o.extra) == ("ESSDAI", None, "down", {"change": -4.3, "change_unit": "score"})
+    # the change is the result the sentence states, so it is the value (guidelines, session 3)
+    assert (o.measure, o.value, o.unit, o.direction, o.extra) == ("ESSDAI", 4.3, "score", "down", {"change": -4.3, "change_unit": "score"})
 
 
 def test_before_after_scores():
@@ -175,3 +181,10 @@ def test_not_outcomes(sentence):
 def test_several_results_in_one_clause(sentence, expected):
     text, found = _run(find_outcomes, sentence)
     assert [(text.text[o.start:o.end], o.measure, o.value) for o in found] == expected
+
+
+
+def test_one_result_for_each_arm_given_cells():
+    """Written for this test: three arms, three values; the control arm's value is not a result."""
+    text, found = _run(find_outcomes, "第6个月高剂量组、低剂量组和对照组的总有效率分别为80.0%、65.0%和40.0%")
+    assert [(text.text[o.start:o.end], o.value) for o in found] == [("总有效率分别为80.0%", 80.0), ("总有效率分别为80.0%、65.0%", 65.0)]

@@ -142,12 +142,16 @@ def _measure_in(text: str, start: int, end: int, default: str = "other") -> str:
 
 _RATE = regex.compile(
     # "ACR20 达标率为 53.3%": a rate word the lexicon leaves to the measure before it
-    rf"\s?(?:达标率|应答率|反应率|改善率|发生率)?\s?(?:的)?\s?(?:分别)?(?:达到|达|为|是|约为|约|可达|仅为|仅|高达|只有|较高|较低|高|低)?\s?(?P<dir>{_UP}|{_DOWN})?(?:了|到|至)?\s?"
+    rf"\s?(?:达标率|应答率|反应率|改善率|发生率)?\s?(?:的)?\s?(?:两组|三组|各组)?\s?(?:分别)?(?:达到|达|为|是|约为|约|可达|仅为|仅|高达|只有|较高|较低|高|低)?\s?(?P<dir>{_UP}|{_DOWN})?(?:了|到|至)?\s?"
     # a range gives its upper end: "移植相关死亡率高(2%~17%)"
     rf"[(（]?\s?(?:\d+(?:\.\d+)?\s?%?\s?[~～\-–至]\s?)?{_PCT}"
     # two arms: "总有效率分别为 93.33% 和 73.33%" (the first is kept as the value)
     r"(?:\s?(?:和|与|、|及|vs\.?)\s?(?P<pct2>\d+(?:\.\d+)?)\s?%)?"
+    r"(?:\s?(?:和|与|、|及)\s?(?P<more>\d+(?:\.\d+)?)\s?%)*"  # "分别为77.4%、70.0%和51.7%"
 )
+# the arms a results clause lists before its measure: "高剂量组、低剂量组和对照组的总缓解率分别为…"
+_ARM_LIST = regex.compile(r"(?P<arm>[\p{Han}A-Za-z\d]{1,6}组)(?:\s?(?:、|和|与|及)\s?(?P<arm>[\p{Han}A-Za-z\d]{1,6}组))+(?:的)?\s?(?:总体|整体|总)?\s?$")
+_CONTROL_ARM = regex.compile(r"对照|安慰剂|非MSC|常规")
 _FROM_TO = regex.compile(
     rf"\s?(?:由|从)\s?(?P<before>\d+(?:\.\d+)?)\s?%?\s?(?P<dir>{_UP}|{_DOWN})?(?:至|到|为)\s?{_PCT}"
 )
@@ -187,7 +191,7 @@ _RATE_VS = regex.compile(rf"\s?(?:明显|显著)?(?P<dir>高于|低于|优于)(?
 # (`mscmine.scan.finditer_near`): they start with a case-insensitive name or a free stretch
 _FROM_WORD = re.compile(r"\sfrom\s", re.IGNORECASE)
 _RESPONDER_WORD = re.compile(r"(?:应答|缓解|有效|达标)者")
-_RATE_WORD = re.compile(r"rates?\b", re.IGNORECASE)
+_RATE_WORD = re.compile(r"rates?\b|\b(?:was|were|reached)\b", re.IGNORECASE)
 _CHANGE_WORD = re.compile(r"decreased|reduced|declined|improved|increased|elevated", re.IGNORECASE)
 # English: "the SLEDAI score fell from 12.6±3.8 to 5.1±2.4"
 _ENGLISH_FROM_TO = regex.compile(
@@ -213,13 +217,14 @@ _EFFECT = regex.compile(
 )
 # graded responses counted: "完全缓解 6 例，部分缓解 10 例", "显效 12 例"
 _GRADED_RESPONSE = regex.compile(
-    r"(?P<kind>完全缓解|部分缓解|临床缓解|联合缓解|总缓解|持续缓解|显效|有效|(?<![A-Za-z])(?:CR|PR)(?![A-Za-z]))\s?(?P<n>\d{1,5})\s?例"
+    r"(?P<kind>完全缓解|部分缓解|临床缓解|联合缓解|总缓解|持续缓解|显效|有效|(?<![A-Za-z])(?:CR|PR)(?![A-Za-z]))"
+    r"(?:\s?[(（][^()（）]{1,30}[)）])?\s?(?P<n>\d{1,5})\s?例"  # "临床缓解（CDAI<150分）9例"
     r"(?:\s?[(（]\s?(?P<pct>\d+(?:\.\d+)?)\s?%\s?[)）])?"  # "CR 14例（45.2%）": the share is the value
 )
 # English abstracts: "The remission rate was 60%", "SLEDAI scores decreased significantly"
 _ENGLISH_RATE = regex.compile(
     r"(?P<m>(?:complete\s+|partial\s+|clinical\s+|overall\s+)?(?:remission|response|survival|relapse|mortality|effective|recurrence))"
-    r"\s+rates?\s+(?:was|were|of|reached|is|at)?\s*(?P<pct>\d+(?:\.\d+)?)\s?%",
+    r"\s+(?:rates?\s+(?:was|were|of|reached|is|at)?|was|were|reached)\s*(?P<pct>\d+(?:\.\d+)?)\s?%",
     regex.IGNORECASE,
 )
 _ENGLISH_MEASURES = {"remission": "remission_rate", "response": "response_rate", "effective": "response_rate",
@@ -230,7 +235,7 @@ _ENGLISH_CHANGED = regex.compile(
     r"(?P<verb>decreased|reduced|declined|improved|increased|elevated)\b",
     regex.IGNORECASE,
 )
-_DEATHS = regex.compile(r"(?P<n>\d{1,5})\s?例(?:患者)?\s?(?:均)?(?:死亡|病死)")
+_DEATHS = regex.compile(r"(?P<n>\d{1,5})\s?例(?:患者)?\s?(?:均)?(?:死亡|病死)|(?:^|(?<=[组,，:：。;；\s]))死亡\s?(?P<n>\d{1,5})\s?例")
 _SCORES = regex.compile(
     r"(?:评分)?\s?分别\s?(?:由|从)\s?(?P<before>[\d.]+(?:\s?[和、,]\s?[\d.]+)+)\s?(?:下降|降低|减少|上升|升高)(?:为|至|到)\s?(?P<after>[\d.]+(?:\s?[和、,]\s?[\d.]+)+)"
 )
@@ -239,7 +244,7 @@ _SCORES = regex.compile(
 _BELOW, _ABOVE = r"低于(?:治疗前|基线|移植前|输注前|对照组|安慰剂组)", r"(?:高于|优于)(?:治疗前|基线|移植前|输注前|对照组|安慰剂组)"
 _CHANGED = regex.compile(
     rf"[^。;,，]{{0,12}}?(?:显著|明显|均|有所|逐渐)?(?P<verb>{_DOWN}|{_UP}|改善|{_BELOW}|{_ABOVE}|转阴|转为阴性)"
-    r"(?:了)?(?:\s?(?P<delta>\d+(?:\.\d+)?)\s?(?P<dunit>分|%|个百分点))?"
+    r"(?:了)?(?:\s?约?\s?(?P<delta>\d+(?:\.\d+)?)\s?(?P<dunit>分|%|个百分点))?"
 )
 _NOT_ACHIEVED = regex.compile(
     r"(?:未能|不能|未|没有)(?:诱导|达到|实现|获得)?(?P<what>病情缓解|临床缓解|完全缓解|缓解"
@@ -278,7 +283,10 @@ _NO_CHANGE = (r"无(?:显著|明显)?(?:变化|差异|改变)|未见(?:明显|�
 _NO_CHANGE_RE = regex.compile(_NO_CHANGE)
 # "…均较治疗前改善", "…治疗前后比较差异无统计学意义", "…与基线相比显著下降"
 _COMPARED = r"(?:治疗前后|两组间?|组间)?\s?(?:比较)?\s?(?:均|也)?\s?(?:较(?:治疗前|基线|移植前|输注前|前)|与(?:治疗前|基线|移植前)(?:相比|比较)[,，]?)?"
-_LIST_VERB = regex.compile(rf"\s?{_COMPARED}\s?(?:均|也)?\s?(?:显著|明显|有所|逐渐|均)?\s?(?P<verb>{_NO_CHANGE}|{_DOWN}|{_UP}|改善)")
+_LIST_VERB = regex.compile(rf"\s?{_COMPARED}\s?(?:均|也)?\s?(?:显著|明显|有所|逐渐|均)?\s?(?P<verb>{_NO_CHANGE}|{_DOWN}|{_UP}|改善)"
+                           r"(?:了)?(?:\s?约?\s?(?P<delta>\d+(?:\.\d+)?)\s?(?P<dunit>分|%))?")
+# a rate changed by points: "总缓解率提高约26个百分点"
+_RATE_POINTS = regex.compile(rf"\s?(?P<dir>{_UP}|{_DOWN})了?\s?约?\s?(?P<v>\d+(?:\.\d+)?)\s?个百分点")
 # a named substance's level changed, where the lexicon has no measure for it:
 # "BAFF 和 APRIL 的血浆水平显著下降", "IFN- γ 水平升高", "IL-4水平显著降低"
 _MARKER = r"[A-Za-z][A-Za-z0-9]*(?:\s?-\s?(?:[A-Za-z0-9]+|[αβγ]))?(?:\s?[αβγ])?"
@@ -361,7 +369,7 @@ def _listed_measures_changed(text: str, measures: list[tuple[int, int, str]]) ->
             break
         v = _LIST_VERB.match(text, j)
         if v:
-            out.append((start, v.end(), code, v.group("verb")))
+            out.append((start, v.end(), code, v.group("verb"), v.group("delta"), v.group("dunit")))
     return out
 
 
@@ -384,7 +392,7 @@ def _verb_then_measures(text: str, measures: list[tuple[int, int, str]]) -> list
             m = _measure_at(measures, j)
             if m:
                 j = _skip_parenthesis(text, m[1])
-                out.append((v.start(), j, m[2], v.group("verb")))
+                out.append((v.start(), j, m[2], v.group("verb"), None, None))
                 continue
             f = _LIST_FILLER.match(text, j)
             if f and f.end() > j:
@@ -422,6 +430,21 @@ def _respectively(text: str, measures: list[tuple[int, int, str]]) -> list[Outco
     return out
 
 
+def _per_arm_values(text: str, start: int, m, values: list[str]) -> list[tuple[int, float]]:
+    """(end, value) for each cell-treated arm when the clause lists as many arms as "分别" gives
+    values ("高剂量组、低剂量组和对照组的总缓解率分别为77.4%、70.0%和51.7%"); [] otherwise."""
+    if len(values) < 2 or "分别" not in m.group():
+        return []
+    clause_start = max(text.rfind(c, 0, start) for c in "。;；,，\n") + 1
+    arms = _ARM_LIST.search(text, clause_start, start)
+    if arms is None or len(arms.captures("arm")) != len(values):
+        return []
+    ends = [mm.end() for mm in regex.finditer(r"\d+(?:\.\d+)?\s?%", text[m.start() : m.end()])]
+    if len(ends) != len(values):
+        return []
+    return [(m.start() + e, float(v)) for arm, e, v in zip(arms.captures("arm"), ends, values) if not _CONTROL_ARM.search(arm)]
+
+
 def find_outcomes(text: str) -> list[OutcomeMatch]:
     """Outcome results in normalised `text`, without overlaps, in text order."""
     measures = find_measures(text)
@@ -451,6 +474,9 @@ def find_outcomes(text: str) -> list[OutcomeMatch]:
         d = m.group("dir")
         add(OutcomeMatch(m.start(), m.end(), code, float(m.captures("v")[-1]), "score" if unit in (None, "分") else unit, False,
                          "down" if _DOWN_RE.match(d) else "up" if _UP_RE.match(d) else None))
+    for m in _after_measures(text, measures, _RATE_POINTS):
+        add(OutcomeMatch(m.start(), m.end(), _code(m.group("m")), float(m.group("v")), "%", False,
+                         "down" if _DOWN_RE.match(m.group("dir")) else "up", {"change_unit": "points"}))
     for m in _after_measures(text, measures, _COUNT_FROM_TO):
         d = m.group("dir")
         add(OutcomeMatch(m.start(), m.end(), _code(m.group("m")), float(m.group("n")), "count", False,
@@ -512,10 +538,16 @@ def find_outcomes(text: str) -> list[OutcomeMatch]:
         if acr and code in ("remission_rate", "response_rate"):
             # "ACR20缓解率为53.3%": the rate of an ACR response is that ACR measure
             start, code = start - len(acr.group()), f"ACR{acr.group('k')}"
-        extra = {"values": [float(m.group("pct")), float(m.group("pct2"))]} if m.group("pct2") else {}
-        add(OutcomeMatch(start, m.end(), code, float(m.group("pct")), "%",
-                         context_of(text, m.start(), m.end(), cues)["negated"],
-                         "up" if _UP_RE.match(d) else "down" if d else None, extra))
+        values = [m.group("pct")] + ([m.group("pct2")] if m.group("pct2") else []) + m.captures("more")
+        extra = {"values": [float(v) for v in values]} if len(values) > 1 else {}
+        neg = context_of(text, m.start(), m.end(), cues)["negated"]
+        direction = "up" if _UP_RE.match(d) else "down" if d else None
+        per_arm = _per_arm_values(text, start, m, values)
+        if per_arm:  # one result for each arm given cells, ending at its own value
+            for end, value in per_arm:
+                out.append(OutcomeMatch(start, end, code, value, "%", neg, direction, extra))
+            continue
+        add(OutcomeMatch(start, m.end(), code, float(m.group("pct")), "%", neg, direction, extra))
     for m in _GRADED_RESPONSE.finditer(text):
         kind = m.group("kind")
         measure = "remission_rate" if "缓解" in kind or kind in ("CR", "PR") else "response_rate"
@@ -562,7 +594,7 @@ def find_outcomes(text: str) -> list[OutcomeMatch]:
         add(OutcomeMatch(start, end, _measure_in(what, 0, len(what)), None, None, context_of(text, start, end, cues)["negated"],
                          "down" if _DOWN_RE.match(t.group("verb")) else "up"))
     listed = []
-    for start, end, code, verb in _listed_measures_changed(text, measures) + _verb_then_measures(text, measures):
+    for start, end, code, verb, delta, dunit in _listed_measures_changed(text, measures) + _verb_then_measures(text, measures):
         if code in ("adverse_events", "relapse", "mortality", "survival_rate", "response_rate", "remission_rate"):
             continue
         if any(x.start <= start and end <= x.end and x not in listed for x in out) or any(x.start == start and x.end == end for x in listed):
@@ -571,7 +603,8 @@ def find_outcomes(text: str) -> list[OutcomeMatch]:
             continue  # "C3、C4 无显著变化": one result for the one measure the list names twice
         neg = context_of(text, start, end, cues)["negated"] or bool(_NO_CHANGE_RE.match(verb))
         # measures listed before one verb share its end: their spans nest, as the results do
-        listed.append(OutcomeMatch(start, end, code, None, None, neg, "down" if _DOWN_RE.match(verb) else "up" if _UP_RE.match(verb) else None))
+        value, unit = (float(delta), "score" if dunit == "分" else "%") if delta else (None, None)  # "…评分下降52%"
+        listed.append(OutcomeMatch(start, end, code, value, unit, neg, "down" if _DOWN_RE.match(verb) else "up" if _UP_RE.match(verb) else None))
     out.extend(listed)
     for m in _level_changes(text):
         if any(x.start <= m.start() < x.end for x in out):
@@ -588,9 +621,11 @@ def find_outcomes(text: str) -> list[OutcomeMatch]:
         direction = ("down" if _DOWN_RE.match(verb) or verb.startswith("低于") or verb.startswith("转") else
                      "up" if _UP_RE.match(verb) or verb.startswith(("高于", "优于")) else None)
         extra = {}
+        value = unit = None
         if m.group("delta"):
             delta = float(m.group("delta"))
-            extra = {"change": -delta if direction == "down" else delta,
-                     "change_unit": "score" if m.group("dunit") == "分" else "%" if m.group("dunit") == "%" else "points"}
-        add(OutcomeMatch(m.start(), m.end(), code, None, None, neg, direction, extra))
+            unit = "score" if m.group("dunit") == "分" else "%"  # 个百分点: points of a percentage
+            extra = {"change": -delta if direction == "down" else delta, "change_unit": unit if m.group("dunit") != "个百分点" else "points"}
+            value = delta  # "VAS评分下降52%": the change is the result stated
+        add(OutcomeMatch(m.start(), m.end(), code, value, unit, neg, direction, extra))
     return sorted(out, key=lambda o: o.start)
