@@ -45,7 +45,8 @@ from .scan import finditer_near
 from .sentences import cited_clauses, sentence_bounds
 from .tables import OutcomeRow, OutcomeTable, read_outcome_tables, read_tables
 
-_AUTHOR = r"(?P<author>[A-Z][A-Za-z\-']+(?:\s[A-Z][A-Za-z\-']+)?|[\p{Han}]{2,4}?)\s?(?:等|团队|课题组)"
+# a name of at most 30 letters a word (so a match lies within `finditer_near`'s 64-character window)
+_AUTHOR = r"(?P<author>[A-Z][A-Za-z\-']{1,30}(?:\s[A-Z][A-Za-z\-']{1,30})?|[\p{Han}]{2,4}?)\s?(?:等|团队|课题组)"
 _CIT = r"\s?(?P<cit>\^?\[\s?\d{1,3}(?:\s?[,，\-~]\s?\d{1,3})*\s?\])"
 # "张三等[3]" starts with a name of any Han characters, so the engine would try it at every
 # position: it is searched only near "等[" / "团队[" (see `mscmine.scan`)
