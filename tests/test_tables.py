@@ -90,3 +90,30 @@ def test_a_tab_separated_study_table_is_read_cell_by_cell(tmp_path):
     got = [(r["study"]["label"], r["study"]["citation"], r["study"]["year"], [d["code"] for d in r["disease"]],
             r["n_patients"]["value"], r["follow_up_months"]["low"], [c["code"] for c in r["cell_source"]]) for r in studies]
     assert got == [("周某", "[3]", 2017, ["RA"], 30, 5.52, ["umbilical_cord"]), ("Kim", "[4]", 2020, ["SLE"], 12, 24.0, ["bone_marrow"])]
+
+
+def test_a_table_aligned_with_spaces_is_read_cell_by_cell(tmp_path):
+    """Written for this test: cells aligned with runs of spaces, rows that start with the citation
+    only, one cell with single spaces inside; the authors come from the text."""
+    text = (
+        "李某等[4]报道了类风湿关节炎的研究。张某等[5]报道了系统性红斑狼疮的研究。\n"
+        "表1  主要临床研究\n"
+        "文献    疾病      细胞来源        例数      剂量              途径                随访\n"
+        "[4]     RA        脐带            20        1×10^6/kg         外周静脉            24周\n"
+        "[5]     SLE       骨髓            8/8       2×10^6/kg         门静脉 / 外周静脉    2年\n"
+    )
+    path = tmp_path / "spaced.txt"
+    path.write_text(text, encoding="utf-8")
+    studies = [r for r in mscmine.extract(path) if r["scope"] == "study"]
+    got = [(r["study"]["label"], r["study"]["citation"], [d["code"] for d in r["disease"]], r["n_patients"]["value"],
+            r["follow_up_months"]["low"]) for r in studies]
+    assert got == [("李某等", "[4]", ["RA"], 20, 5.52), ("张某等", "[5]", ["SLE"], 16, 24.0)]
+
+
+@pytest.mark.parametrize("text", ["溃疡性结肠炎(UC)患者输注UC-MSCs", "SES-CD评分下降"])
+def test_abbreviations_that_name_no_disease_here(text):
+    from mscmine.mentions import analyse
+    from mscmine.document import Document
+
+    diseases = [m.text for m in analyse(Document.from_text(text)).mentions if m.label == "DISEASE"]
+    assert diseases == (["溃疡性结肠炎", "UC"] if "(UC)" in text else [])

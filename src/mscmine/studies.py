@@ -286,7 +286,7 @@ def table_studies(analysis: Analysis) -> tuple[list[Study], list[tuple[int, int]
             for typ, (cell, s, e) in row.cells.items():
                 oa, ob = norm.to_original(s, e)
                 cells[typ] = (text[oa:ob], oa, ob)
-            st = Study(key, row.author, (row.citation,), None, [(ra, rb)], [], [], cells,
+            st = Study(key, row.author or None, (row.citation,), None, [(ra, rb)], [], [], cells,
                        follow_up_header=table.header_of("follow_up"))
             y = cells.get("year")
             if y and y[0].isdigit():
@@ -371,6 +371,7 @@ def add_anchored_studies(analysis: Analysis, sections, clauses, found: _Found) -
             if key in studies:
                 studies[key].mentions.extend(inside)
                 studies[key].spans.append((start, end))
+                studies[key].label = studies[key].label or anc["label"]  # a table row of citations only
             continue
         diseases = tuple(sorted(m.value for m in pick_diseases(inside, text))) or tuple(
             sorted({m.value for m in _section_disease_at(sections, start)})

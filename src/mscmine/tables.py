@@ -57,9 +57,22 @@ CELL_PATTERNS = {
 _ROW_START = regex.compile(r"^(?P<author>[\p{Han}]{1,6}等|[A-Z][A-Za-z\-]+\s?(?:等|et al\.?))\s?(?P<cit>\[\s?\d{1,3}\s?\])\s*(?P<rest>.*)$")
 # the first cell of a tab-separated row: "贺文涛 2014^[7]", "Ortega 2012[8]", "王黎明等[8]"
 _TAB_ROW_START = regex.compile(
-    r"^(?P<author>[\p{Han}]{2,6}?(?:等)?|[A-Z][A-Za-z\-']+(?:\s?(?:等|et al\.?))?)\s?(?P<year>(?:19|20)\d{2})?\s?"
+    r"^(?:(?P<author>[\p{Han}]{2,6}?(?:等)?|[A-Z][A-Za-z\-']+(?:\s?(?:等|et al\.?))?)\s?(?P<year>(?:19|20)\d{2})?\s?)?"
     r"(?P<cit>\^?\[\s?\d{1,3}\s?\])\s*$"
 )
+# cells of a text table: tabs, or runs of two or more spaces (a single space stays inside a cell)
+_TAB = regex.compile(r"\t")
+_SPACES = regex.compile(r"[ \u3000]{2,}|\t")
+
+
+def _cell_splitter(line: str) -> regex.Pattern | None:
+    """How the header line separates its cells: tabs, runs of spaces (five cells at least), or
+    neither (single spaces: the row pattern reads the cells by type)."""
+    if "\t" in line:
+        return _TAB
+    if len(_SPACES.split(line.strip())) >= 5:
+        return _SPACES
+    return None
 _INT = regex.compile(r"\d{1,5}")
 _TIME_IN_CELL = regex.compile(r"(?P<unit>个月|月|年|周|天)")
 
@@ -159,7 +172,8 @@ _AUTHOR_WORDS = tuple(key for key, typ in COLUMN_TYPES if typ == "author")
 def _header_types(line: str) -> tuple[list[str], list[str]] | None:
     if not any(w in line for w in _AUTHOR_WORDS):
         return None  # a header has an author column (checked first: most lines are prose)
-    cells = [c.strip() for c in line.split("\t")] if "\t" in line else line.split()
+    splitter = _cell_splitter(line)
+    cells = [c.strip() for c in splitter.split(line.strip())] if splitter else line.split()
     if _SENTENCE_PUNCT.search(line) or any(len(c) > 16 for c in cells):
         return None  # prose (a figure caption that names 文献, 疾病, 来源) is no header
     types = [column_type(c) for c in cells]
@@ -177,22 +191,28 @@ def _row_pattern(types: list[str]) -> regex.Pattern:
     return regex.compile(r"\s+".join(parts) + r"\s*$")
 
 
-def _tab_row(start: int, line: str, types: list[str]) -> TableRow | None:
-    """A tab-separated row read cell by cell by its column's type; None when its first cell is no
-    author with a citation."""
-    cells, pos = [], start
-    for raw in line.split("\t"):
+def _tab_row(start: int, line: str, types: list[str], splitter: regex.Pattern = _TAB) -> TableRow | None:
+    """A row whose cells `splitter` separates, read cell by cell by its column's type; None when its
+    first cell is no citation (with or without an author and year)."""
+    cells, pos = [], 0
+    for sep in [*splitter.finditer(line), None]:
+        end = sep.start() if sep else len(line)
+        raw = line[pos:end]
         lead = len(raw) - len(raw.lstrip())
-        cells.append((raw.strip(), pos + lead, pos + lead + len(raw.strip())))
-        pos += len(raw) + 1
+        if raw.strip() or sep is not None:
+            cells.append((raw.strip(), start + pos + lead, start + pos + lead + len(raw.strip())))
+        pos = sep.end() if sep else len(line)
+    if cells and not cells[0][0]:
+        cells = cells[1:]  # the row's indentation
     if len(cells) < len(types) - 1:
         return None
     first, fa, _ = cells[0]
     m = _TAB_ROW_START.match(first)
     if not m:
         return None
-    row = TableRow(m.group("author"), int(regex.sub(r"\D", "", m.group("cit"))), start=fa, end=cells[-1][2] if cells[-1][0] else cells[-2][2])
-    row.author_span = (fa + m.start("author"), fa + m.end("author"))
+    row = TableRow(m.group("author") or "", int(regex.sub(r"\D", "", m.group("cit"))), start=fa, end=cells[-1][2] if cells[-1][0] else cells[-2][2])
+    if m.group("author"):
+        row.author_span = (fa + m.start("author"), fa + m.end("author"))
     if m.group("year"):
         row.cells["year"] = (m.group("year"), fa + m.start("year"), fa + m.end("year"))
     for (text, a, b), typ in zip(cells[1:], types[1:]):
@@ -245,11 +265,11 @@ def _read_tables(text: str) -> list[TextTable]:
         end = start + len(line)
         j = i + 1
         misses = 0
-        tabbed = "\t" in line
+        splitter = _cell_splitter(line)
         while j < len(lines) and misses < 3:
             rstart, rline = lines[j]
-            if tabbed and "\t" in rline:
-                row = _tab_row(rstart, rline, types)
+            if splitter is not None and splitter.search(rline.strip()):
+                row = _tab_row(rstart, rline, types, splitter)
                 if row is not None:
                     rows.append(row)
                     end = row.end

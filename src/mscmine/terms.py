@@ -165,6 +165,8 @@ def find_terms(text: str, names: tuple[str, ...] = TERM_LEXICONS) -> list[Mentio
                     defined.setdefault(d.group("abbr"), entry.code)
         kept: list[Mention] = []
         for start, end, entry in matches:
+            if label == "DISEASE" and entry.is_latin and _GLUED_TO_CELLS.match(text, end):
+                continue  # "UC-MSCs" in a paper on ulcerative colitis (UC): the cells' source
             if entry.kind == "ambiguous":
                 code = defined.get(entry.form)
                 if code is None and label == "CELL_SOURCE" and (_GLUED_TO_CELLS.match(text, end) or _COORDINATED.match(text, end)):

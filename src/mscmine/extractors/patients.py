@@ -156,7 +156,7 @@ def classify_count(text: str, start: int, end: int) -> str:
         return "total"  # "难治性RA患者60例": the patients, counted
     if _SUBGROUP_BEFORE.search(before) or _FEATURE_AFTER.match(after) or _PERCENT_AFTER.match(after):
         return "subgroup"
-    if _OUTCOME_AFTER.match(after) and not _PATIENT_AFTER.match(after):
+    if _OUTCOME_AFTER.match(after) and not _PATIENT_AFTER.match(after) and not _TOTAL_BEFORE.search(before):
         return "outcome"
     return "total"
 
