@@ -23,6 +23,8 @@ def counts(text):
         ("目前已入组十二例，其余正在筛选", [("十二例", 12, "total")]),  # written: a Chinese numeral after an enrolment verb
         ("本中心共收治二十例", [("二十例", 20, "total")]),
         ("随机分为高剂量组、低剂量组和对照组，每组32例", [("32例", 32, "group")]),
+        ("对照组30例", [("30例", 30, "group")]),
+        ("In a cohort of 24 RA patients, cells were given", [("24 RA patients", 24, "total")]),
         ("Methods Forty-eight patients were randomised", [("Forty-eight patients", 48, "total")]),
         ("178名SLE患者经静脉注射", [("178名", 178, "total")]),  # 001
         ("Xu等^[34]对24名SS患者(11例唾液腺受损,13例存在多器官受累)静脉注射", [("24名", 24, "total"), ("11例", 11, "subgroup"), ("13例", 13, "subgroup")]),  # 001
@@ -73,6 +75,12 @@ def test_sample_sizes(sentence, expected):
         ("治疗组发生6例", "outcome"),
         ("共筛选131例", "screened"),  # screened, not enrolled
         ("抗体转阴者：高剂量组12例", "outcome"),
+        ("细胞组1例输注后发热", "outcome"),  # an event named, no verb
+        ("对照组2例出现肺部感染", "outcome"),  # 对照组 is no "对…" of a cohort
+        ("失访7例（治疗组4例，对照组3例）", "outcome"),
+        ("死亡9例（感染5例、出血4例）", "outcome"),
+        ("植入失败分别为2例（1.6%）和3例（4.8%）", "outcome"),
+        ("计划招募18~65岁、对甲氨蝶呤反应不佳的患者80例", "planned"),
         ("女64例(84%)", "sex"),  # 000
         ("移植后46例患者中42例(91%)疾病活动指数评分下降", "outcome"),  # 000 (the 42)
         ("随访期间 7例(9%)出现病情复发", "outcome"),  # 000

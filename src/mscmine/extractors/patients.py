@@ -49,7 +49,7 @@ _SITE_BEFORE = regex.compile(r"(?<![本我该])(?:医院|中心|科|院)\s?$")
 _GROUP_BEFORE = regex.compile(r"(?:实验组|治疗组|对照组|试验组|安慰剂组|观察组|[A-Za-z\d一二三四]组|高剂量组|低剂量组|中剂量组)\s?(?:共|有|纳入)?\s?$")
 # part of the patients: "其中系统性红斑狼疮46例", "患者中…", "包括…" ("国内一项研究纳入36例" is no part)
 _SUBGROUP_BEFORE = regex.compile(r"(?:其中|(?:患者|病例|病人|受试者)中|包括)[^。;，,]{0,14}$|(?:患者|病人)\s?[(（]\s?$")
-_TOTAL_BEFORE = regex.compile(r"(?:纳入了?|入组|共|总共|招募|收集|选取|选择|报道了?|报告了?|对|治疗了?|包括|共计|研究对象为|实验共纳入)[^。;,，]{0,16}$")
+_TOTAL_BEFORE = regex.compile(r"(?:纳入了?|入组|共|总共|招募|收集|选取|选择|报道了?|报告了?|对(?!照)|治疗了?|包括|共计|研究对象为|实验共纳入)[^。;,，]{0,16}$")
 _BACKGROUND_BEFORE = regex.compile(r"(?:超过|逾|上千|上万|数千|数百|近|约|已有|全球|迄今)\s?$")
 # a feature of part of the patients: "合并肾功能不全", "伴…", or a finding that names them ("6例血小板减少患者")
 _FEATURE_AFTER = regex.compile(
@@ -92,12 +92,18 @@ def _clause_before(text: str, start: int, width: int = 30) -> str:
     return text[max(left, start - width) : start]
 
 
+def _event_names():
+    from .adverse_events import _event_name_pattern  # the adverse-event lexicon's names
+
+    return _event_name_pattern()
+
+
 def _reports_a_result(after: str) -> bool:
     """The count's own clause says what happened to the patients, and nothing done to them."""
     clause = _CLAUSE_END.split(after, maxsplit=1)[0]
     if _FEATURE_AFTER.match(clause) or _AMONG.match(clause):
         return False  # "9例合并肾功能不全患者…", "46例患者中42例…": a subgroup, a denominator
-    verb = _RESULT_VERB.search(clause)
+    verb = _RESULT_VERB.search(clause) or _event_names().search(clause)  # "1例输注后发热": an event named
     if not verb:
         return False
     # "76例患者移植后…均有改善": all of them, so the count is the cohort itself; "2例于输注后
@@ -106,13 +112,15 @@ def _reports_a_result(after: str) -> bool:
     return not ENROL_VERB.search(lead) and not ALL_OF_THEM.search(lead)
 
 
+_BREAKDOWN_BEFORE = regex.compile(r"(?:失访|死亡|病死|退出|脱落)\s?\d+\s?例\s?[(（][^()（）]*$")
+_RESPECTIVELY_BEFORE = regex.compile(r"分别为\s?$|分别为\s?\d+\s?例\s?[(（]\s?\d+(?:\.\d+)?\s?%\s?[)）]\s?(?:和|、|,|，|及)\s?$")
 _RESPONDERS_BY_ARM_BEFORE = regex.compile(r"者\s?[:：][^。;；:：]{0,20}$")
 _SCREENED_BEFORE = regex.compile(r"(?:筛选|初筛|筛查|评估了?)\s?$")
 _CHANGE_BEFORE = regex.compile(r"(?:由|从|降至|升至|减至|增至|减少至|增加至|下降至|上升至)\s?$")
 _RATE_FRACTION_AFTER = regex.compile(r"^\s?[(（]\s?\d+(?:\.\d+)?\s?%\s?[,，;；]\s?\d+\s?/\s?\d+")
 _STILL_FOLLOWED_AFTER = regex.compile(r"^\s?(?:患者)?\s?(?:尚在|仍在|正在)(?:随访|观察|治疗)")
 # a count planned, not treated: "计划纳入120例", "拟入组60例", "完成全部20例入组后"
-_PLANNED_BEFORE = regex.compile(r"(?:计划|拟|预计|预期|目标)[^。;；,，]{0,8}$|完成全部\s?$")
+_PLANNED_BEFORE = regex.compile(r"(?:计划|拟|预计|预期|目标)[^。;；,，]{0,30}$|完成全部\s?$")
 # what the counted patients had or reached, named right before the count: "胃肠道反应5例",
 # "头晕1例", "应答者11例", "达标者仅3例", "CR 5例、PR 8例", "联合缓解147例"
 _RESULT_NAME_BEFORE = regex.compile(r"(?:(?:应答|缓解|有效|达标|好转|改善|转阴|复发|死亡)者|反应|感染|疱疹|紊乱|减少|潮红|头晕|头痛|发热|皮疹|恶心|呕吐|疼痛|脓肿|CR|PR|缓解|应答|达标|复发|反弹|发生|出现)(?:仅|共|各|约|为|有)?\s?$")
@@ -126,6 +134,8 @@ def classify_count(text: str, start: int, end: int) -> str:
     after = text[end : end + 40]
     if _PLANNED_BEFORE.search(before):
         return "planned"
+    if _BREAKDOWN_BEFORE.search(text, max(0, start - 60), start) or _RESPECTIVELY_BEFORE.search(text, max(0, start - 24), start):
+        return "outcome"  # "失访7例（MSC组4例，…）", "死亡19例（感染11例、…）", "分别为3例（2.4%）和3例"
     if _CHANGE_BEFORE.search(before) or _RATE_FRACTION_AFTER.match(after) or _STILL_FOLLOWED_AFTER.match(after):
         return "outcome"  # "由18例降至9例", "17例(11.6%，17/146)", "其余3例尚在随访中"
     if _RESPONDERS_BY_ARM_BEFORE.search(text, max(0, start - 24), start):
@@ -163,7 +173,7 @@ def classify_count(text: str, start: int, end: int) -> str:
 
 # English abstracts of Chinese papers: "A total of 76 patients", "including 46 (61%) cases of SLE"
 _ENGLISH_COUNT = regex.compile(
-    rf"(?<![\w.])(?:(?P<n>\d{{1,5}})|(?P<word>{EN_NUM}))(?P<tail>\s(?:patients|cases|subjects|participants)\b|(?=\s?\(\d+(?:\.\d+)?%\)\s(?:patients|cases|subjects|of)\b))",
+    rf"(?<![\w.])(?:(?P<n>\d{{1,5}})|(?P<word>{EN_NUM}))(?P<tail>(?:\s[A-Z][A-Za-z\-]{{1,12}})?\s(?:patients|cases|subjects|participants)\b|(?=\s?\(\d+(?:\.\d+)?%\)\s(?:patients|cases|subjects|of)\b))",
     regex.IGNORECASE,
 )
 # every English count ends in one of these (a number word is tried at every letter otherwise)
@@ -181,7 +191,7 @@ def _english_counts(text: str) -> list[CountMatch]:
         after = text[m.end() : m.end() + 40]
         if regex.match(r"\s?\(\d+(?:\.\d+)?%\)\s(?:of\s)?the\s\d+", after):
             role = "outcome"  # "7 (9%) of the 76 patients relapsed": a result over the cohort
-        elif regex.search(r"\(\d", after[:3]) or "including" in before or (regex.search(r"\bof\s$", before) and not regex.search(r"(?:of the|total of)\s$", before)):
+        elif regex.search(r"\(\d", after[:3]) or "including" in before or (regex.search(r"\bof\s$", before) and not regex.search(r"(?:of the|total of|cohort of|series of|group of|study of|trial of)\s$", before)):
             role = "subgroup"
         elif _ENGLISH_RESULT_AFTER.match(after) and "of the" not in before:
             role = "outcome"
