@@ -24,6 +24,9 @@ def _run(finder, text):
         ("且不增加不良事件风险", "不增加不良事件风险", False, None, None),
         ("Adverse events occurred in 8.0% of patients", "Adverse events occurred in 8.0%", False, None, None),
         ("各研究均未报告与干细胞相关的死亡", "未报告与干细胞相关的死亡", True, True, None),
+        ("No serious treatment-related adverse events were seen", "No serious treatment-related adverse events", True, True, None),
+        ("共输注150人次，发生输注相关反应4人次", "发生输注相关反应4人次", False, None, 4),
+        ("2例出现一过性腹痛，未见穿孔", "2例出现一过性腹痛", False, None, 2),
         ("且未观察到不良事件", "未观察到不良事件", True, None, None),  # 001
         ("UC-MSCs 输注后无副作用且连续治疗", "无副作用", True, None, None),  # 001
         ("其中未涉及患者出现不良反应及并发症的报道", "未涉及患者出现不良反应", True, None, None),  # 000

@@ -15,6 +15,7 @@ from mscmine.extractors.scope import is_control_arm, is_criterion, is_other_agen
         ("治疗组不良反应发生率为8.0%，低于对照组的30.0%，未见严重不良反应", "未见严重", False),
         ("治疗组和对照组不良事件发生率分别为20%和22%", "不良事件", False),
         ("两组ESR均下降", "ESR", False),
+        ("治疗组1例发热，对照组2例肺部感染，均无死亡", "无死亡", False),  # of both arms
         ("In the control group the response rate was 40%. Adverse events occurred in 8%", "Adverse", False),
     ],
 )

@@ -28,12 +28,14 @@ def _event_patterns() -> tuple[dict[str, str], dict[str, regex.Pattern]]:
     event = "(?:" + "|".join(regex.escape(f) for f in sorted(code_of, key=lambda f: (-len(f), f))) + ")"
     joiner = r"(?:、|和|及|与|或|,|，|以及)"
     modifier = r"(?:一过性|短暂(?:的)?|轻度|轻微(?:的)?|中度|重度|严重(?:的)?|反复)?"
-    count = r"(?:\s?[(（]\s?\d+\s?例(?:次)?\s?[)）]|\s?\d+\s?例(?:次)?)?"  # "发热(3例)", "潮红2例"
+    count = r"(?:\s?[(（]\s?\d+\s?(?:例|人次)(?:次)?\s?[)）]|\s?\d+\s?(?:例|人次)(?:次)?)?"  # "发热(3例)", "潮红2例", "发热4人次"
     listed = rf"{modifier}{event}{count}(?:\s?{joiner}\s?{modifier}{event}{count})*"
     patterns = {
         # "15例患者出现带状疱疹", "2例发生肺部感染", "3例于输注当天出现发热"
         # "1例诉头痛", "1例因肺部感染退出研究"
-        "counted": regex.compile(rf"(?P<n>\d{{1,5}})\s?例(?:患者|病人)?[^。;；,，例]{{0,12}}?(?:出现|发生|诉|因)了?\s?(?P<list>{listed})(?:症状|等)?"),
+        "counted": regex.compile(rf"(?P<n>\d{{1,5}})\s?例(?:患者|病人)?[^。;；,，例]{{0,12}}?(?:出现|发生|诉|因)了?\s?[^。;；,，\d]{{0,6}}?(?P<list>{listed})(?:症状|等)?"),
+        # the count after the events: "发生输注相关反应6人次", "出现皮疹2例"
+        "counted_after": regex.compile(rf"(?:出现|发生)了?\s?(?P<list>{listed})\s?(?P<n>\d{{1,5}})\s?(?:例|人次)"),
         # "最常见的不良事件为发烧、呼吸道感染…和不适", "不良反应包括发热和头痛"
         "listing": regex.compile(
             rf"(?:最常见的|常见的|主要的?)?(?:不良事件|不良反应|副作用)(?:主要)?(?:为|是|包括|有|表现为|以)\s?(?P<list>{listed})"
@@ -70,7 +72,7 @@ def _event_name_pattern() -> regex.Pattern:
     return regex.compile("|".join(regex.escape(f) for f in sorted(code_of, key=lambda f: (-len(f), f))))
 
 
-_AE_WORD = r"(?:严重(?:的)?)?(?:不良事件|不良反应|副作用|副反应|毒副作用|毒性反应|毒性|并发症|输注反应|移植相关(?:不良事件|死亡))"
+_AE_WORD = r"(?:严重(?:的)?)?(?:不良事件|不良反应|副作用|副反应|毒副作用|毒性反应|毒性|并发症|输注(?:相关)?反应|移植相关(?:不良事件|死亡))"
 _NEG_CUE = r"(?:未观察到|未发现|未出现|未见|未报告|未涉及|没有观察到|没有出现|没有|并未|均未|无|未)"
 
 _NEGATED = regex.compile(rf"(?P<cue>{_NEG_CUE})(?P<mid>[^。;,，]{{0,16}}?)(?P<ae>{_AE_WORD})")
@@ -94,7 +96,7 @@ _MILD = regex.compile(r"(?:其中)?\s?(?P<n>\d{1,5})\s?例为\s?(?:轻度或中�
 # English abstracts: "no adverse reactions or complications occurred", "without serious adverse events"
 _ENGLISH_AE = r"(?:adverse (?:events?|reactions?|effects?)|side[ -]effects?|complications?|toxicit(?:y|ies))"
 _ENGLISH_NEGATED = regex.compile(
-    rf"\b(?:no|without|free of|did not (?:observe|find|report))\s(?P<sev>(?:serious|severe|major|obvious|significant)\s)?"
+    rf"\b(?:no|without|free of|did not (?:observe|find|report))\s(?P<sev>(?:serious|severe|major|obvious|significant)\s)?(?:[\w-]+\s){{0,2}}?"
     rf"{_ENGLISH_AE}(?:\s(?:or|and)\s(?:(?:serious|severe)\s)?{_ENGLISH_AE})?",
     regex.IGNORECASE,
 )
@@ -158,13 +160,13 @@ def find_adverse_events(text: str) -> list[AdverseEventMatch]:
     for m in _ENGLISH_NEGATED.finditer(text):
         add(AdverseEventMatch(m.start(), m.end(), True, True if m.group("sev") else None, None))
     _, named = _event_patterns()
-    for kind in ("counted", "listing", "negated", "plain", "after_treatment"):
+    for kind in ("counted", "counted_after", "listing", "negated", "plain", "after_treatment"):
         for m in named[kind].finditer(text):
             events = tuple(_events_in(m.group("list")))
-            if kind == "counted" and events[:1] == ("death",):
+            if kind in ("counted", "counted_after") and events[:1] == ("death",):
                 continue  # "14例患者死亡" is a mortality outcome
             serious = True if SERIOUS_EVENTS & set(events) else None
-            count = int(m.group("n")) if kind == "counted" else None
+            count = int(m.group("n")) if kind in ("counted", "counted_after") else None
             if kind == "listing":  # "不良反应为面部潮红2例、头晕1例": the events' counts add up
                 counts = [int(x) for x in _LISTED_COUNT.findall(m.group("list"))]
                 count = sum(counts) if counts else None

@@ -33,8 +33,15 @@ def _sentence_start(text: str, i: int) -> int:
     return ends[-1] if ends else max(0, i - 200)
 
 
+_ALL_ARMS = re.compile(r"\s*(?:均|两组|三组|全组|各组|所有)")
+
+
 def is_control_arm(text: str, start: int) -> bool:
-    """The last arm the sentence names before `start` is the control arm."""
+    """The last arm the sentence names before `start` is the control arm, unless the fact's own
+    clause speaks of all ("…，均无死亡")."""
+    ends = [m.end() for m in _CLAUSE_END.finditer(text, max(0, start - 60), start)]
+    if ends and _ALL_ARMS.match(text, ends[-1], start):
+        return False
     last = None
     for m in _ARM.finditer(text, _sentence_start(text, start), start):
         last = m
