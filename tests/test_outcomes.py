@@ -54,6 +54,7 @@ def _run(finder, text):
         ("雷诺现象VAS评分下降40%", "VAS", 40, "%", False),
         ("临床缓解（CDAI<150分）6例（30.0%）", "remission_rate", 30.0, "%", False),
         ("The overall response was 62.5% at week 24", "response_rate", 62.5, "%", False),
+        ("治疗组Ⅱ~Ⅳ度aGVHD发生率为20.0%，低于对照组（P=0.04）", "other", 20.0, "%", False),
         ("结果显示,未能诱导病情缓解", "remission_rate", None, None, True),  # 001
         ("ACR20缓解率为53.3%", "ACR20", 53.3, "%", False),  # 003
         ("治疗SLE有效率为60%", "response_rate", 60, "%", False),  # 002
@@ -146,6 +147,7 @@ def test_listed_measures(sentence, expected):
 @pytest.mark.parametrize(
     "sentence",
     [
+        "我国系统性红斑狼疮的发生率约为0.07%",  # written: background, not a result
         "全球RA的患病率为0.25–1%",  # 003
         "约20%-30%的中重度患者",  # 003
         "83.6%处于Ⅰ/Ⅱ期",  # 003

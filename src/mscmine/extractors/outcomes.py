@@ -190,6 +190,7 @@ _RATE_VS = regex.compile(rf"\s?(?:明显|显著)?(?P<dir>高于|低于|优于)(?
 # The English patterns and the responder count are tried only near a word every match holds
 # (`mscmine.scan.finditer_near`): they start with a case-insensitive name or a free stretch
 _FROM_WORD = re.compile(r"\sfrom\s", re.IGNORECASE)
+_INCIDENCE_WORD = re.compile(r"发生率|发生比例")
 _RESPONDER_WORD = re.compile(r"(?:应答|缓解|有效|达标)者")
 _RATE_WORD = re.compile(r"rates?\b|\b(?:was|were|reached)\b", re.IGNORECASE)
 _CHANGE_WORD = re.compile(r"decreased|reduced|declined|improved|increased|elevated", re.IGNORECASE)
@@ -285,6 +286,13 @@ _NO_CHANGE_RE = regex.compile(_NO_CHANGE)
 _COMPARED = r"(?:治疗前后|两组间?|组间)?\s?(?:比较)?\s?(?:均|也)?\s?(?:较(?:治疗前|基线|移植前|输注前|前)|与(?:治疗前|基线|移植前)(?:相比|比较)[,，]?)?"
 _LIST_VERB = regex.compile(rf"\s?{_COMPARED}\s?(?:均|也)?\s?(?:显著|明显|有所|逐渐|均)?\s?(?P<verb>{_NO_CHANGE}|{_DOWN}|{_UP}|改善)"
                            r"(?:了)?(?:\s?约?\s?(?P<delta>\d+(?:\.\d+)?)\s?(?P<dunit>分|%))?")
+# how often something happened in the treated patients, in a results sentence (arms, a P value):
+# "MSC组Ⅱ~Ⅳ度aGVHD发生率为17.7%", "3年cGVHD累积发生率分别为21.3%和35.8%(P=0.032)"
+_INCIDENCE = regex.compile(
+    rf"(?P<what>(?:(?![组的])[\p{{Han}}A-Za-z~～Ⅰ-Ⅳ\-]){{1,14}}?)(?:的)?(?:累积)?(?:发生率|发生比例)(?:分别)?(?:为|是|达)?\s?{_PCT}"
+)
+_RESULT_SENTENCE = regex.compile(r"组|P\s?[=<＜≤]|χ2|χ\^2|χ²")
+_AE_WORDS_IN = regex.compile(r"不良|副作用|副反应|毒性|并发症")
 # a rate changed by points: "总缓解率提高约26个百分点"
 _RATE_POINTS = regex.compile(rf"\s?(?P<dir>{_UP}|{_DOWN})了?\s?约?\s?(?P<v>\d+(?:\.\d+)?)\s?个百分点")
 # a named substance's level changed, where the lexicon has no measure for it:
@@ -474,6 +482,15 @@ def find_outcomes(text: str) -> list[OutcomeMatch]:
         d = m.group("dir")
         add(OutcomeMatch(m.start(), m.end(), code, float(m.captures("v")[-1]), "score" if unit in (None, "分") else unit, False,
                          "down" if _DOWN_RE.match(d) else "up" if _UP_RE.match(d) else None))
+    for m in finditer_near(_INCIDENCE, text, _INCIDENCE_WORD, 20, 20):
+        what = m.group("what")
+        if _AE_WORDS_IN.search(what):
+            continue  # adverse-event rates are ADVERSE_EVENT mentions
+        s0 = max(text.rfind(c, 0, m.start()) for c in "。;；\n") + 1
+        s1 = min([i for i in (text.find(c, m.end()) for c in "。;；\n") if i >= 0] + [len(text)])
+        if not _RESULT_SENTENCE.search(text, s0, s1):
+            continue  # "我国SLE的发生率为…": background, not a result
+        add(OutcomeMatch(m.start("what"), m.end(), _measure_in(what, 0, len(what)), float(m.group("pct")), "%"))
     for m in _after_measures(text, measures, _RATE_POINTS):
         add(OutcomeMatch(m.start(), m.end(), _code(m.group("m")), float(m.group("v")), "%", False,
                          "down" if _DOWN_RE.match(m.group("dir")) else "up", {"change_unit": "points"}))
