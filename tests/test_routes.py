@@ -28,6 +28,13 @@ def routes(text):
         ("MSCs 静滴 30 分钟", [("静滴", "intravenous")]),
         ("静脉点滴 hUC-MSCs", [("静脉点滴", "intravenous")]),
         ("腰穿鞘内注射", [("鞘内注射", "intrathecal")]),
+        # written for these tests: into the lesion, the gut, the portal vein
+        ("于瘘管内注射脂肪间充质干细胞", [("瘘管内注射", "intralesional")]),
+        ("经内镜黏膜下注射自体骨髓MSCs", [("经内镜黏膜下注射", "intralesional")]),
+        ("外泌体保留灌肠，每周2次", [("保留灌肠", "other")]),
+        ("经门静脉输注脐带MSCs", [("经门静脉", "other")]),
+        ("class III/IV lupus nephritis", []),  # a class, not "IV"
+        ("行双侧竖脊肌注射", []),  # 肌注 is not read inside 竖脊肌注射
         ("皮损内注射", [("皮损内注射", "intralesional")]),
     ],
 )
