@@ -55,6 +55,11 @@ def _run(finder, text):
         ("临床缓解（CDAI<150分）6例（30.0%）", "remission_rate", 30.0, "%", False),
         ("The overall response was 62.5% at week 24", "response_rate", 62.5, "%", False),
         ("治疗组Ⅱ~Ⅳ度aGVHD发生率为20.0%，低于对照组（P=0.04）", "other", 20.0, "%", False),
+        ("随访24周，ALT由（150±60）U/L降至（45±20）U/L", "ALT", 45, "U/L", False),
+        ("治疗组有3例尿蛋白反弹", "relapse", 3, "count", False),
+        ("治疗组总有效率高于对照组（χ²=5.12，P=0.02）", "response_rate", None, None, False),
+        ("12个指端溃疡中9个愈合", "other", 9, "count", False),
+        ("and 9 of 12 digital ulcers healed", "other", 9, "count", False),
         ("结果显示,未能诱导病情缓解", "remission_rate", None, None, True),  # 001
         ("ACR20缓解率为53.3%", "ACR20", 53.3, "%", False),  # 003
         ("治疗SLE有效率为60%", "response_rate", 60, "%", False),  # 002

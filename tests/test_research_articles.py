@@ -282,3 +282,17 @@ def test_a_news_page_s_own_study_without_its_chrome_or_the_next_trial(tmp_path):
     assert [d["code"] for d in own[0]["disease"]] == ["OA"]
     assert [r["code"] for r in own[0]["route"]] == ["intra_articular"]
     assert own[0]["n_patients"]["value"] == 30
+
+
+def test_the_article_s_own_result_before_a_citation_is_no_cited_study(tmp_path):
+    """Written for this test: the discussion restates the article's result, then cites a paper
+    for an open question; the cited paper gets no study record of its own."""
+    path = tmp_path / "own.txt"
+    path.write_text(
+        "【摘要】 目的 观察脐带间充质干细胞治疗狼疮肾炎的疗效。 方法 纳入患者30例，静脉输注1×10^6/kg。 结果 缓解率为70%。\n"
+        "3 讨论\n"
+        "MSC组有2例尿蛋白反弹，是否需要重复输注仍待研究[8]。\n",
+        encoding="utf-8",
+    )
+    studies = [r for r in mscmine.extract(path) if r["scope"] == "study"]
+    assert [r["study"]["citation"] for r in studies] == [None]

@@ -405,6 +405,7 @@ def clause_cited_studies(analysis: Analysis, sections, clauses, known: dict[tupl
     that is no study in `known` yet."""
     mentions = analysis.mentions
     simple = _simplified(analysis.doc.text)
+    own_arms = _reports_own_study(analysis.doc.text)  # then "MSC组", "治疗组" are the article's arms
     out: dict[tuple, Study] = {}
     for clause_start, cit_start, numbers in clauses:
         if len(numbers) != 1 or ("cit", numbers[0]) in known or ("cit", numbers[0]) in out:
@@ -415,12 +416,18 @@ def clause_cited_studies(analysis: Analysis, sections, clauses, known: dict[tupl
         clause = simple[clause_start:cit_start]
         if _ANIMAL.search(clause) or not any(m.label == "OUTCOME" or m.label == "N_PATIENTS" for m in inside):
             continue
+        if _OWN_WORDS.search(clause) or (own_arms and _OWN_ARM.search(clause)):
+            continue  # "MSC组有2例尿蛋白反弹，是否…仍待研究[11]": the article's own result, then a citation
         if not _is_patient_study(inside, clause) or "CELL_TYPE" not in {m.label for m in inside}:
             continue
         key = ("cit", numbers[0])
         out[key] = Study(key, None, numbers, None, [(clause_start, cit_start)],
                          _section_disease_at(sections, clause_start), inside)
     return list(out.values())
+
+
+_OWN_WORDS = regex.compile(r"本研究|本组|本文|我们|我院|本院|我科|本科")
+_OWN_ARM = regex.compile(r"(?:MSCs?|干细胞|细胞|治疗|观察|试验|实验|高剂量|低剂量|移植)组")
 
 
 # --- 2b. studies named without a citation

@@ -191,6 +191,7 @@ _RATE_VS = regex.compile(rf"\s?(?:明显|显著)?(?P<dir>高于|低于|优于)(?
 # (`mscmine.scan.finditer_near`): they start with a case-insensitive name or a free stretch
 _FROM_WORD = re.compile(r"\sfrom\s", re.IGNORECASE)
 _INCIDENCE_WORD = re.compile(r"发生率|发生比例")
+_HEALED_WORD = re.compile(r"healed|closed|improved|responded|resolved", re.IGNORECASE)
 _RESPONDER_WORD = re.compile(r"(?:应答|缓解|有效|达标)者")
 _RATE_WORD = re.compile(r"rates?\b|\b(?:was|were|reached)\b", re.IGNORECASE)
 _CHANGE_WORD = re.compile(r"decreased|reduced|declined|improved|increased|elevated", re.IGNORECASE)
@@ -209,7 +210,7 @@ _RESPECTIVELY = regex.compile(
 )
 _ACR_SERIES = regex.compile(r"(?<![A-Za-z])ACR\s?(?P<a>20|50|70)(?:\s?/\s?(?P<b>20|50|70))(?:\s?/\s?(?P<c>20|50|70))?")
 # a modal claim on measures in an abstract's conclusion ("结论 …可改善SSc患者的mRSS和肺功能")
-_MODAL_VERB = regex.compile(rf"(?:可|能够|能|可以)\s?(?:显著|明显|有效)?\s?(?P<verb>{_DOWN}|{_UP}|改善|减轻)\s?(?:[\p{{Han}}A-Za-z]{{0,10}}?患者的?)?")
+_MODAL_VERB = regex.compile(rf"(?:可|能够|能|可以)\s?(?:显著|明显|有效)?\s?(?P<verb>{_DOWN}|{_UP}|改善|减轻)\s?(?:[\p{{Han}}A-Za-z]{{0,10}}?(?:患者的?|的))?")
 
 # a pooled effect: "总有效率提高(RR=1.35, 95%CI 1.18~1.54)", "SLEDAI 评分降低 (MD = -2.1 …)"
 _EFFECT = regex.compile(
@@ -263,7 +264,7 @@ _SIGN_NAME = regex.compile(r"(?:\p{Han}{1,6}(?:功能|指标)、)*\p{Han}{1,6}$"
 # a count of patients and what happened to them, without a percentage
 _COUNT_RESULT = regex.compile(
     r"(?<![\d.])(?P<n>\d{1,5})\s?(?:例|名|位)(?!\s?次)\s?(?P<what>[^。;；,，:：例%()（）]{0,30}?)"
-    r"(?P<verb>(?:实现|达到|获得)(?:了)?\s?ACR\s?(?:20|50|70)\s?(?:反应|应答|改善)?|(?:实现|达到|获得)(?:了)?(?:长期|完全|临床|部分)?缓解|复发|好转|改善|缓解|临床应答|应答|下降|上升|升高|降低|减轻|愈合|消失|恢复正常|恢复|加重|进展"
+    r"(?P<verb>(?:实现|达到|获得)(?:了)?\s?ACR\s?(?:20|50|70)\s?(?:反应|应答|改善)?|(?:实现|达到|获得)(?:了)?(?:长期|完全|临床|部分)?缓解|复发|反弹|好转|改善|缓解|临床应答|应答|下降|上升|升高|降低|减轻|愈合|消失|恢复正常|恢复|加重|进展"
     r"|未再(?:有|出现)?[^。;；,，]{1,8}?(?=[。;；,，]))"
 )
 _REMISSION_KIND = regex.compile(r"临床|完全|部分|持续|维持|疾病")
@@ -293,6 +294,12 @@ _INCIDENCE = regex.compile(
 )
 _RESULT_SENTENCE = regex.compile(r"组|P\s?[=<＜≤]|χ2|χ\^2|χ²")
 _AE_WORDS_IN = regex.compile(r"不良|副作用|副反应|毒性|并发症")
+# any measure compared with the control arm, no value: "总缓解率高于对照组（χ²=4.35）"
+_VS_CONTROL = regex.compile(r"\s?(?:明显|显著)?(?P<dir>高于|低于|优于)(?:对照组|安慰剂组)(?!\s?[\[(（]\s?\d)")
+# lesions counted: "15个活动性指端溃疡中11个愈合"
+_LESIONS_HEALED = regex.compile(r"(?P<of>\d{1,4})\s?[个处][^。;；,，]{0,10}?中\s?(?P<n>\d{1,4})\s?[个处](?:溃疡|皮损|瘘管)?(?:完全)?(?P<verb>愈合|闭合|消失|好转)")
+_ENGLISH_N_OF_M = regex.compile(
+    r"(?<![\w.])(?P<n>\d{1,4})\s+of\s+(?:the\s+)?(?P<of>\d{1,4})\s+(?:[a-z\-]+\s+){0,3}?(?P<verb>healed|closed|improved|responded|resolved)\b", regex.IGNORECASE)
 # a rate changed by points: "总缓解率提高约26个百分点"
 _RATE_POINTS = regex.compile(rf"\s?(?P<dir>{_UP}|{_DOWN})了?\s?约?\s?(?P<v>\d+(?:\.\d+)?)\s?个百分点")
 # a named substance's level changed, where the lexicon has no measure for it:
@@ -305,7 +312,8 @@ _LEVEL_CHANGED = regex.compile(
 
 _NUMERIC_MEASURES = {"DAS28", "VAS", "ESR", "CRP", "SLEDAI", "mRSS", "HAQ", "ESSDAI", "RF", "anti_CCP", "anti_dsDNA", "proteinuria", "creatinine", "complement", "ACR20", "ACR50", "ACR70",
                       "ASDAS", "BASDAI", "BASFI", "BILAG", "CDAI", "C_peptide", "DLCO", "EDSS", "ESSPRI", "FVC", "HbA1c", "hemoglobin", "insulin_dose",
-                      "KOOS", "Lysholm", "Mayo", "MMT8", "PASI", "PDAI", "salivary_flow", "Schirmer", "WOMAC"}
+                      "KOOS", "Lysholm", "Mayo", "MMT8", "PASI", "PDAI", "salivary_flow", "Schirmer", "WOMAC",
+                      "ALT", "AST", "ALP", "GGT", "IgG", "ferritin"}
 
 
 def _code(surface: str) -> str:
@@ -491,6 +499,12 @@ def find_outcomes(text: str) -> list[OutcomeMatch]:
         if not _RESULT_SENTENCE.search(text, s0, s1):
             continue  # "我国SLE的发生率为…": background, not a result
         add(OutcomeMatch(m.start("what"), m.end(), _measure_in(what, 0, len(what)), float(m.group("pct")), "%"))
+    for m in _after_measures(text, measures, _VS_CONTROL):
+        add(OutcomeMatch(m.start(), m.end(), _code(m.group("m")), None, None, False, "down" if m.group("dir") == "低于" else "up"))
+    for m in _LESIONS_HEALED.finditer(text):
+        add(OutcomeMatch(m.start(), m.end(), "other", float(m.group("n")), "count", False, None, {"of": int(m.group("of"))}))
+    for m in finditer_near(_ENGLISH_N_OF_M, text, _HEALED_WORD, 60, 12):
+        add(OutcomeMatch(m.start(), m.end(), "other", float(m.group("n")), "count", False, None, {"of": int(m.group("of"))}))
     for m in _after_measures(text, measures, _RATE_POINTS):
         add(OutcomeMatch(m.start(), m.end(), _code(m.group("m")), float(m.group("v")), "%", False,
                          "down" if _DOWN_RE.match(m.group("dir")) else "up", {"change_unit": "points"}))
@@ -578,8 +592,8 @@ def find_outcomes(text: str) -> list[OutcomeMatch]:
         what, verb = m.group("what"), m.group("verb")
         if ENROL_VERB.search(what) or ALL_OF_THEM.search(what) or _AE_IN_RESULT.search(what + verb):
             continue
-        if "复发" in verb or "复发" in what:
-            measure = "relapse"
+        if "复发" in verb or "复发" in what or verb == "反弹":
+            measure = "relapse"  # "2例尿蛋白反弹": the disease came back
         elif "缓解" in verb and (regex.match(r"实现|达到|获得", verb) or _REMISSION_KIND.search(what + verb)):
             measure = "remission_rate"  # "3例临床缓解", "8例维持低疾病活动度或临床缓解"
         elif "应答" in verb:
