@@ -8,8 +8,9 @@ longer word that contains a cue and means nothing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 import re
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
 from functools import lru_cache
 
 from ..errors import LexiconError
@@ -82,9 +83,30 @@ def _find_cues(text: str) -> tuple[Cue, ...]:
     return tuple(Cue(m.start(), m.end(), by_literal[m.group()]) for m in pattern.finditer(text))
 
 
+@lru_cache(maxsize=1)
+def _reach() -> int:
+    """How far before a target's start a cue can begin and still reach it, or after its end."""
+    rules = load_rules()
+    return max(r.max_scope for r in rules) + max(len(r.literal) for r in rules)
+
+
+_STARTS: dict[int, tuple[tuple, list[int]]] = {}
+
+
+def _near(cues: tuple[Cue, ...], start: int, end: int) -> tuple[Cue, ...]:
+    """The cues that could reach text[start:end] (cues come sorted by start)."""
+    hit = _STARTS.get(id(cues))
+    if hit is None or hit[0] is not cues:
+        if len(_STARTS) > 8:
+            _STARTS.clear()
+        hit = _STARTS[id(cues)] = (cues, [c.start for c in cues])
+    starts, reach = hit[1], _reach()
+    return cues[bisect_left(starts, start - reach) : bisect_right(starts, end + reach)]
+
+
 def context_of(text: str, start: int, end: int, cues: tuple[Cue, ...] | None = None) -> dict[str, bool]:
     """{"negated": …, "hedged": …} for the target text[start:end]."""
-    cues = find_cues(text) if cues is None else cues
+    cues = _near(find_cues(text) if cues is None else tuple(cues), start, end)
     negated = hedged = False
     for cue in cues:
         rule = cue.rule
