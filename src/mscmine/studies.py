@@ -33,6 +33,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Iterable
 
 import regex
@@ -561,6 +562,7 @@ def _planned_spans(text: str) -> list[tuple[int, int]]:
 _DISCUSSION = regex.compile(r"(?m)^\s*(?:\d\s*)?(?:讨论|分析与讨论|Discussion)\s*$")
 
 
+@lru_cache(maxsize=8)  # asked several times per document
 def _reports_own_study(text: str) -> bool:
     return _OWN_STUDY.search(text) is not None
 
@@ -570,6 +572,7 @@ def _reports_own_study(text: str) -> bool:
 _LITERATURE_POOL = regex.compile(r"检索|数据库|\d+\s?篇(?:相关)?(?:文献|报道|研究|论文)|文献(?:资料)?分析")  # not 文献复习: "3例报告并文献复习" is a case report
 
 
+@lru_cache(maxsize=8)
 def _is_meta_analysis(text: str) -> bool:
     """The title or the first lines name it a meta-analysis or systematic review, or the
     abstract pools published cases."""
