@@ -55,8 +55,9 @@ CELL_PATTERNS = {
     "donor": r"\S+",
 }
 _ROW_START = regex.compile(r"^(?P<author>[\p{Han}]{1,6}等|[A-Z][A-Za-z\-]+\s?(?:等|et al\.?))\s?(?P<cit>\[\s?\d{1,3}\s?\])\s*(?P<rest>.*)$")
-# the first cell of a tab-separated row: "贺文涛 2014^[7]", "Ortega 2012[8]", "王黎明等[8]"
-_TAB_ROW_START = regex.compile(
+# the first cell of a row whose cells are separated (tabs, runs of spaces): "贺文涛 2014^[7]",
+# "Ortega 2012[8]", "王黎明等[8]", "[23]"
+_SPLIT_ROW_START = regex.compile(
     r"^(?:(?P<author>[\p{Han}]{2,6}?(?:等)?|[A-Z][A-Za-z\-']+(?:\s?(?:等|et al\.?))?)\s?(?P<year>(?:19|20)\d{2})?\s?)?"
     r"(?P<cit>\^?\[\s?\d{1,3}\s?\])\s*$"
 )
@@ -73,6 +74,8 @@ def _cell_splitter(line: str) -> regex.Pattern | None:
     if len(_SPACES.split(line.strip())) >= 5:
         return _SPACES
     return None
+
+
 _INT = regex.compile(r"\d{1,5}")
 _TIME_IN_CELL = regex.compile(r"(?P<unit>个月|月|年|周|天)")
 
@@ -191,7 +194,7 @@ def _row_pattern(types: list[str]) -> regex.Pattern:
     return regex.compile(r"\s+".join(parts) + r"\s*$")
 
 
-def _tab_row(start: int, line: str, types: list[str], splitter: regex.Pattern = _TAB) -> TableRow | None:
+def _split_row(start: int, line: str, types: list[str], splitter: regex.Pattern = _TAB) -> TableRow | None:
     """A row whose cells `splitter` separates, read cell by cell by its column's type; None when its
     first cell is no citation (with or without an author and year)."""
     cells, pos = [], 0
@@ -207,7 +210,7 @@ def _tab_row(start: int, line: str, types: list[str], splitter: regex.Pattern = 
     if len(cells) < len(types) - 1:
         return None
     first, fa, _ = cells[0]
-    m = _TAB_ROW_START.match(first)
+    m = _SPLIT_ROW_START.match(first)
     if not m:
         return None
     row = TableRow(m.group("author") or "", int(regex.sub(r"\D", "", m.group("cit"))), start=fa, end=cells[-1][2] if cells[-1][0] else cells[-2][2])
@@ -269,7 +272,7 @@ def _read_tables(text: str) -> list[TextTable]:
         while j < len(lines) and misses < 3:
             rstart, rline = lines[j]
             if splitter is not None and splitter.search(rline.strip()):
-                row = _tab_row(rstart, rline, types, splitter)
+                row = _split_row(rstart, rline, types, splitter)
                 if row is not None:
                     rows.append(row)
                     end = row.end
