@@ -2,8 +2,10 @@
 
 A header line names the columns (作者 疾病 发表年份 患者数量 …); each following row starts with
 an author and a citation (``王黎明等[8]``) and its cells are parsed by the type of their column,
-so the reader does not depend on one journal's column order. Column names and their types are
-data (`COLUMN_TYPES`), cell patterns are code.
+so the reader does not depend on one journal's column order. Where the header separates its cells
+with tabs or runs of spaces, rows are split the same way and read cell by cell (``贺文涛 2014^[7]``,
+``[23]`` with the author in the text, ``64(32/32)`` arms, ``24周`` with its unit). Column names and
+their types are data (`COLUMN_TYPES`), cell patterns are code.
 """
 
 from __future__ import annotations
