@@ -60,6 +60,9 @@ def _run(finder, text):
         ("治疗组总有效率高于对照组（χ²=5.12，P=0.02）", "response_rate", None, None, False),
         ("12个指端溃疡中9个愈合", "other", 9, "count", False),
         ("and 9 of 12 digital ulcers healed", "other", 9, "count", False),
+        ("DAS28评分治疗后为(3.1±0.9)分", "DAS28", 3.1, "score", False),
+        ("IgG恢复正常者5例", "IgG", 5, "count", False),
+        ("We observed a significant improvement in DAS28 at week 12", "DAS28", None, None, False),
         ("结果显示,未能诱导病情缓解", "remission_rate", None, None, True),  # 001
         ("ACR20缓解率为53.3%", "ACR20", 53.3, "%", False),  # 003
         ("治疗SLE有效率为60%", "response_rate", 60, "%", False),  # 002

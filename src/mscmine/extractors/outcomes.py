@@ -170,7 +170,8 @@ _SCORE_FROM_TO = regex.compile(
 # time after treatment ("治疗后3个月mRSS为30分"), as a baseline is stated the same way
 _VALUE_UNIT = r"(?P<unit>分|%|g/24\s?h|g/d|mg/24\s?h|mL/min|ml/min|mg/dL|mg/L|ng/mL|pg/mL|μmol/L|umol/L|mmol/L|mm/h|U/L|IU/mL)?"
 _TO_VALUE = regex.compile(
-    r"\s?(?:评分|积分|指数|分值)?\s?(?:均值?|平均)?\s?(?P<dir>降至|减至|降到|下降至|下降到|升至|增至|升到|上升至|上升到|提高至|提高到|回落至|回升至|(?P<be>为))"
+    # "SLEDAI评分治疗后为(5.2±1.3)分": a time after treatment between the measure and the value
+    r"\s?(?:评分|积分|指数|分值)?\s?(?P<after>(?:治疗|移植|输注|注射)后(?:第?\s?\d+\s?(?:个月|周|年|天))?)?\s?(?:均值?|平均)?\s?(?P<dir>降至|减至|降到|下降至|下降到|升至|增至|升到|上升至|上升到|提高至|提高到|回落至|回升至|(?P<be>为))"
     r"\s?(?:预计值的|正常值的)?\s?[(（]?(?P<v>\d+(?:\.\d+)?)(?:\s?±\s?\d+(?:\.\d+)?)?\s?[)）]?\s?" + _VALUE_UNIT +
     r"(?:[,，]\s?\d+\s?(?:个月|周|年|天)(?:时|后)?\s?(?:降至|升至|减至|增至|为)\s?(?P<v>\d+(?:\.\d+)?)\s?(?:分|%)?)*"
 )
@@ -180,7 +181,7 @@ _COUNT_FROM_TO = regex.compile(
     rf"[^。;,，\d]{{0,6}}?\s?(?:由|从)\s?(?P<before>\d{{1,5}})\s?例\s?(?P<dir>{_DOWN}|{_UP})(?:至|到)?\s?(?P<n>\d{{1,5}})\s?例"
 )
 # responders counted: "ACR20达标者仅3例", "EULAR 良好应答者11例"
-_RESPONDERS = regex.compile(r"\s?(?:达标|应答|缓解|有效|改善)者\s?(?:仅|共|有|为)?\s?(?P<n>\d{1,5})\s?例")
+_RESPONDERS = regex.compile(r"\s?(?:达标|应答|缓解|有效|改善|恢复正常|转阴)者\s?(?:仅|共|有|为)?\s?(?P<n>\d{1,5})\s?例")
 # responders counted without a named measure: "按EULAR标准达到良好或中等应答者11例(61.1%)"
 _RESPONDER_COUNT = regex.compile(
     rf"(?:达到|获得)?[^。;,，]{{0,12}}?(?P<kind>应答|缓解|有效|达标)者\s?(?:仅|共|有|为)?\s?(?P<n>\d{{1,5}})\s?例(?:\s?[(（]\s?{_PCT}\s?[)）])?"
@@ -225,6 +226,12 @@ _GRADED_RESPONSE = regex.compile(
 _ENGLISH_RATE = regex.compile(
     r"(?P<m>(?:complete\s+|partial\s+|clinical\s+|overall\s+)?(?:remission|response|survival|relapse|mortality|effective|recurrence))"
     r"\s+(?:rates?\s+(?:was|were|of|reached|is|at)?|was|were|reached)\s*(?P<pct>\d+(?:\.\d+)?)\s?%",
+    regex.IGNORECASE,
+)
+# "a significant improvement in DAS28", "marked reductions in proteinuria and SLEDAI"
+_ENGLISH_IMPROVEMENT = regex.compile(
+    r"\b(?:significant|marked|substantial)\s+(?P<verb>improvement|reduction|decrease|increase|decline)s?\s+in\s+(?:the\s+)?"
+    r"(?P<m>SLEDAI|DAS28|VAS|ESR|CRP|mRSS|HAQ|ESSDAI|BASDAI|EDSS|HbA1c|WOMAC|proteinuria|anti-dsDNA|creatinine)",
     regex.IGNORECASE,
 )
 _ENGLISH_MEASURES = {"remission": "remission_rate", "response": "response_rate", "effective": "response_rate",
@@ -479,7 +486,7 @@ def find_outcomes(text: str) -> list[OutcomeMatch]:
         add(OutcomeMatch(m.start(), m.end(), _code(m.group("m")), after, "score" if unit in (None, "分") else unit, False,
                          "down" if after < before else "up" if after > before else None, {"before": before}))
     for m in _after_measures(text, measures, _TO_VALUE):
-        if m.group("be") and not _AFTER_TREATMENT_TIME.search(text, max(0, m.start() - 20), m.start()):
+        if m.group("be") and not m.group("after") and not _AFTER_TREATMENT_TIME.search(text, max(0, m.start() - 20), m.start()):
             continue  # "DAS28评分为5.6分" at baseline
         code = _code(m.group("m"))
         if code not in _NUMERIC_MEASURES:
@@ -554,6 +561,11 @@ def find_outcomes(text: str) -> list[OutcomeMatch]:
         verb = m.group("verb").lower()
         add(OutcomeMatch(m.start(), m.end(), code, None, None, False, "up" if verb in ("increased", "elevated") else
                          "down" if verb != "improved" else None))
+    for m in _ENGLISH_IMPROVEMENT.finditer(text):
+        code = _code(m.group("m")) if _code(m.group("m")) != "other" else {"proteinuria": "proteinuria", "anti-dsdna": "anti_dsDNA",
+                                                                          "creatinine": "creatinine"}.get(m.group("m").lower(), "other")
+        verb = m.group("verb").lower()
+        add(OutcomeMatch(m.start(), m.end(), code, None, None, False, "up" if verb == "increase" else "down" if verb != "improvement" else None))
     for m in _ENGLISH_DEATHS.finditer(text):
         add(OutcomeMatch(m.start(), m.end(), "mortality", float(m.group("n")), "count"))
     for m in _after_measures(text, measures, _EFFECT):
