@@ -27,6 +27,7 @@ def _run(finder, text):
         ("No serious treatment-related adverse events were seen", "No serious treatment-related adverse events", True, True, None),
         ("共输注150人次，发生输注相关反应4人次", "发生输注相关反应4人次", False, None, 4),
         ("2例出现一过性腹痛，未见穿孔", "2例出现一过性腹痛", False, None, 2),
+        ("治疗组输注后24 h内发热3例(10.0%)", "发热3例", False, None, 3),
         ("且未观察到不良事件", "未观察到不良事件", True, None, None),  # 001
         ("UC-MSCs 输注后无副作用且连续治疗", "无副作用", True, None, None),  # 001
         ("其中未涉及患者出现不良反应及并发症的报道", "未涉及患者出现不良反应", True, None, None),  # 000

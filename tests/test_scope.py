@@ -29,6 +29,8 @@ def test_control_arm(text, at, control):
         ("部分缓解(PR)：24 h尿蛋白较基线下降≥50%", "尿蛋白", True),
         ("疗效判定标准：关节肿胀数减少50%以上为显效", "关节肿胀", True),
         ("治疗后24 h尿蛋白较基线下降52%", "尿蛋白", False),
+        ("部分缓解(PR)定义为24 h尿蛋白较基线下降≥50%", "尿蛋白", True),
+        ("肾脏复发定义为缓解后尿蛋白再次升高", "尿蛋白", True),
     ],
 )
 def test_response_criterion(text, at, criterion):

@@ -167,7 +167,7 @@ def find_adverse_events(text: str) -> list[AdverseEventMatch]:
                 continue  # "14例患者死亡" is a mortality outcome
             serious = True if SERIOUS_EVENTS & set(events) else None
             count = int(m.group("n")) if kind in ("counted", "counted_after") else None
-            if kind == "listing":  # "不良反应为面部潮红2例、头晕1例": the events' counts add up
+            if kind in ("listing", "after_treatment", "plain") and count is None:  # "…潮红2例、头晕1例": the counts add up
                 counts = [int(x) for x in _LISTED_COUNT.findall(m.group("list"))]
                 count = sum(counts) if counts else None
             start = m.start()

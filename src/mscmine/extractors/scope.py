@@ -19,7 +19,10 @@ _ARM = re.compile(
     re.IGNORECASE,
 )
 # a response criterion being defined: "完全缓解(CR)：", "PR：", "显效：", "有效标准为"
-_CRITERION = re.compile(r"(?:完全缓解|部分缓解|临床缓解|显效|有效|无效|缓解)\s?(?:[(（]\s?[A-Z]{2,3}\s?[)）])?\s?[:：]|(?<![A-Za-z])(?:CR|PR|NR)\s?[:：]|(?:疗效|缓解)(?:判定)?标准")
+_CRITERION = re.compile(
+    r"(?:完全缓解|部分缓解|临床缓解|显效|有效|无效|缓解|复发|应答)\s?(?:[(（]\s?[A-Z]{2,3}\s?[)）])?\s?(?:[:：]|定义为|是指|标准为|指)"
+    r"|(?<![A-Za-z])(?:CR|PR|NR)\s?(?:[:：]|定义为)|(?:疗效|缓解|复发)(?:判定|评价)?标准"
+)
 # another treatment given by the route: a drug, saline or placebo, or a dose in mass units
 _OTHER_AGENT = re.compile(
     r"\d+(?:\.\d+)?\s?(?:mg|g|μg|ug|ml|mL|U)(?:\s?/\s?(?:kg|m²|m2|d))?(?![A-Za-z])|环磷酰胺|CTX|甲泼尼龙|泼尼松|地塞米松|异丙嗪|"
