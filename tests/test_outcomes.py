@@ -62,6 +62,8 @@ def _run(finder, text):
         ("and 9 of 12 digital ulcers healed", "other", 9, "count", False),
         ("DAS28评分治疗后为(3.1±0.9)分", "DAS28", 3.1, "score", False),
         ("IgG恢复正常者5例", "IgG", 5, "count", False),
+        ("治疗组空腹C肽第3个月升至(0.30±0.10) nmol/L", "C_peptide", 0.30, "nmol/L", False),
+        ("治疗组2例(10.0%)于第6个月脱离胰岛素", "other", 10.0, "%", False),
         ("We observed a significant improvement in DAS28 at week 12", "DAS28", None, None, False),
         ("结果显示,未能诱导病情缓解", "remission_rate", None, None, True),  # 001
         ("ACR20缓解率为53.3%", "ACR20", 53.3, "%", False),  # 003

@@ -32,7 +32,7 @@ _DOWN = r"下降|降低|减少|降至|减至|回落"
 _UP_RE = regex.compile(_UP)
 _DOWN_RE = regex.compile(_DOWN)
 _NUMBER_CHARS = regex.compile(r"[\d.]+")
-_CHANGE_VERB = r"下降|上升|升高|降低|改善|好转|缓解|降至正常|降至|复发|死亡|减轻|愈合|消失|恢复正常|恢复|增加|减少"
+_CHANGE_VERB = r"下降|上升|升高|降低|改善|好转|缓解|降至正常|降至|复发|死亡|减轻|愈合|消失|恢复正常|恢复|增加|减少|脱离"
 
 
 @dataclass(frozen=True)
@@ -168,10 +168,10 @@ _SCORE_FROM_TO = regex.compile(
 )
 # a value reached: "mRSS降至19分，12个月降至16分" (the last), "FVC升至预计值的68%"; "为" only after a
 # time after treatment ("治疗后3个月mRSS为30分"), as a baseline is stated the same way
-_VALUE_UNIT = r"(?P<unit>分|%|g/24\s?h|g/d|mg/24\s?h|mL/min|ml/min|mg/dL|mg/L|ng/mL|pg/mL|μmol/L|umol/L|mmol/L|mm/h|U/L|IU/mL)?"
+_VALUE_UNIT = r"(?P<unit>分|%|g/24\s?h|g/d|mg/24\s?h|mL/min|ml/min|mg/dL|mg/L|ng/mL|pg/mL|μmol/L|umol/L|mmol/L|nmol/L|pmol/L|g/L|mm/h|U/L|IU/mL|×10\^9/L)?"
 _TO_VALUE = regex.compile(
     # "SLEDAI评分治疗后为(5.2±1.3)分": a time after treatment between the measure and the value
-    r"\s?(?:评分|积分|指数|分值)?\s?(?P<after>(?:治疗|移植|输注|注射)后(?:第?\s?\d+\s?(?:个月|周|年|天))?)?\s?(?:均值?|平均)?\s?(?P<dir>降至|减至|降到|下降至|下降到|升至|增至|升到|上升至|上升到|提高至|提高到|回落至|回升至|(?P<be>为))"
+    r"\s?(?:评分|积分|指数|分值)?\s?(?P<after>(?:治疗|移植|输注|注射)后(?:第?\s?\d+\s?(?:个月|周|年|天))?|第\s?\d+\s?(?:个月|周|年|天)(?:时)?)?\s?(?:均值?|平均)?\s?(?P<dir>降至|减至|降到|下降至|下降到|升至|增至|升到|上升至|上升到|提高至|提高到|回落至|回升至|(?P<be>为))"
     r"\s?(?:预计值的|正常值的)?\s?[(（]?(?P<v>\d+(?:\.\d+)?)(?:\s?±\s?\d+(?:\.\d+)?)?\s?[)）]?\s?" + _VALUE_UNIT +
     r"(?:[,，]\s?\d+\s?(?:个月|周|年|天)(?:时|后)?\s?(?:降至|升至|减至|增至|为)\s?(?P<v>\d+(?:\.\d+)?)\s?(?:分|%)?)*"
 )
