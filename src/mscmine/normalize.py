@@ -95,7 +95,8 @@ def to_simplified_chars(text: str, chars: set[str] | None = None) -> str:
     if conv is None:
         return text
     chars = set(text) if chars is None else chars
-    for ch in chars:
+    for ch in chars - _T2S_SEEN:
+        _T2S_SEEN.add(ch)
         if ch >= "\u3400" and ch not in _T2S_CACHE:
             simp = conv.convert(ch)
             _T2S_CACHE[ch] = simp if len(simp) == 1 else ch
@@ -107,6 +108,7 @@ def to_simplified_chars(text: str, chars: set[str] | None = None) -> str:
 
 _T2S_TABLE: dict[int, str] = {}
 _T2S_CHARS: set[str] = set()  # the characters `_T2S_TABLE` changes
+_T2S_SEEN: set[str] = set()  # every character looked at already
 
 
 # ---------------------------------------------------------------------------------------------

@@ -365,7 +365,13 @@ def glue_header_fragments(tokens: list[str]) -> list[str]:
 
 
 def read_outcome_tables(text: str) -> list[OutcomeTable]:
-    """Outcome-count tables in (normalised) `text`, rows keyed by citation."""
+    """Outcome-count tables in (normalised) `text`, rows keyed by citation (read once per text;
+    do not modify the result)."""
+    return _read_outcome_tables(text)
+
+
+@lru_cache(maxsize=4)
+def _read_outcome_tables(text: str) -> list[OutcomeTable]:
     lines = []
     pos = 0
     for raw in text.split("\n"):

@@ -126,7 +126,9 @@ def _listed_in_lists(text: str, kept: list[Mention]) -> list[Mention]:
     if not listed:
         return kept
     # a listed word joined only to other listed words still counts when the list holds a plain term
-    good = {(k.start, k.end) for k in kept if not k.attrs.get("listed")}
+    # neighbours by where they end and where they start: a joining gap is at most 4 characters
+    ends = {k.end for k in kept if not k.attrs.get("listed")}
+    starts = {k.start for k in kept if not k.attrs.get("listed")}
     changed = True
     out_listed: set[tuple[int, int]] = set()
     while changed:
@@ -135,13 +137,13 @@ def _listed_in_lists(text: str, kept: list[Mention]) -> list[Mention]:
             key = (k.start, k.end)
             if key in out_listed:
                 continue
-            neighbours = good | out_listed
-            for s, e in neighbours:
-                gap = text[e : k.start] if e <= k.start else text[k.end : s] if k.end <= s else None
-                if gap is not None and len(gap) <= 4 and _LIST_SEPARATOR.fullmatch(gap):
-                    out_listed.add(key)
-                    changed = True
-                    break
+            joined = any(e in ends and _LIST_SEPARATOR.fullmatch(text, e, k.start) for e in range(max(0, k.start - 4), k.start + 1)) or any(
+                s in starts and _LIST_SEPARATOR.fullmatch(text, k.end, s) for s in range(k.end, k.end + 5))
+            if joined:
+                out_listed.add(key)
+                ends.add(k.end)
+                starts.add(k.start)
+                changed = True
     return [k for k in kept if not k.attrs.get("listed") or (k.start, k.end) in out_listed]
 
 
