@@ -64,6 +64,7 @@ def _run(finder, text):
         ("IgG恢复正常者5例", "IgG", 5, "count", False),
         ("治疗组空腹C肽第3个月升至(0.30±0.10) nmol/L", "C_peptide", 0.30, "nmol/L", False),
         ("治疗组2例(10.0%)于第6个月脱离胰岛素", "other", 10.0, "%", False),
+        ("第12周全组PLT中位数升至41×10^9/L", "platelets", 41, "×10^9/L", False),
         ("We observed a significant improvement in DAS28 at week 12", "DAS28", None, None, False),
         ("结果显示,未能诱导病情缓解", "remission_rate", None, None, True),  # 001
         ("ACR20缓解率为53.3%", "ACR20", 53.3, "%", False),  # 003
@@ -158,6 +159,7 @@ def test_listed_measures(sentence, expected):
     "sentence",
     [
         "我国系统性红斑狼疮的发生率约为0.07%",  # written: background, not a result
+        "原发免疫性血小板减少症患者32例",  # written: a disease's name, not a result about platelets
         "全球RA的患病率为0.25–1%",  # 003
         "约20%-30%的中重度患者",  # 003
         "83.6%处于Ⅰ/Ⅱ期",  # 003

@@ -31,6 +31,7 @@ def test_control_arm(text, at, control):
         ("治疗后24 h尿蛋白较基线下降52%", "尿蛋白", False),
         ("部分缓解(PR)定义为24 h尿蛋白较基线下降≥50%", "尿蛋白", True),
         ("肾脏复发定义为缓解后尿蛋白再次升高", "尿蛋白", True),
+        ("完全缓解(CR)：PLT≥100×10^9/L且无出血", "无出血", True),  # the criterion, not an adverse event
     ],
 )
 def test_response_criterion(text, at, criterion):

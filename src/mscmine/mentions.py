@@ -200,7 +200,7 @@ def _outcomes(ctx: Context) -> list[Found]:
 def _adverse_events(ctx: Context) -> list[Found]:
     text = ctx.norm.masked
     return [("ADVERSE_EVENT", a.start, a.end, a.to_value(), {}) for a in find_adverse_events(text)
-            if not is_control_arm(text, a.start) and not _in_study_tables(ctx, a.start)]
+            if not is_control_arm(text, a.start) and not is_criterion(text, a.start) and not _in_study_tables(ctx, a.start)]
 
 
 #: the extractor stages in the order they run (table cells after the sentence extractors whose

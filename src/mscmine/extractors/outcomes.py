@@ -67,7 +67,9 @@ def _measure_parts() -> tuple:
     import re
 
     lex = load_lexicons()["outcome"]
-    forms = sorted((e for e in lex.entries if e.kind != "stop"), key=lambda e: (-len(e.form), e.form))
+    # stop forms take part (a longer word that contains a measure: 血小板减少症) and are dropped
+    # by `find_measures`
+    forms = sorted(lex.entries, key=lambda e: (-len(e.form), e.form))
     han, latin = [], []
     for e in forms:
         if e.form.isascii():
@@ -89,7 +91,13 @@ def find_measures(text: str) -> list[tuple[int, int, str]]:
     """(start, end, code) of every measure name in `text`, leftmost-longest, without overlaps."""
     from ..terms import _scan
 
-    return [(a, b, _code(surface)) for a, b, surface in _scan(_measure_parts(), text)]
+    stops = _measure_stops()
+    return [(a, b, _code(surface)) for a, b, surface in _scan(_measure_parts(), text) if regex.sub(r"\s", "", surface) not in stops]
+
+
+@lru_cache(maxsize=1)
+def _measure_stops() -> frozenset[str]:
+    return frozenset(e.form for e in load_lexicons()["outcome"].entries if e.kind == "stop")
 
 
 class _MeasureMatch:
@@ -171,7 +179,7 @@ _SCORE_FROM_TO = regex.compile(
 _VALUE_UNIT = r"(?P<unit>分|%|g/24\s?h|g/d|mg/24\s?h|mL/min|ml/min|mg/dL|mg/L|ng/mL|pg/mL|μmol/L|umol/L|mmol/L|nmol/L|pmol/L|g/L|mm/h|U/L|IU/mL|×10\^9/L)?"
 _TO_VALUE = regex.compile(
     # "SLEDAI评分治疗后为(5.2±1.3)分": a time after treatment between the measure and the value
-    r"\s?(?:评分|积分|指数|分值)?\s?(?P<after>(?:治疗|移植|输注|注射)后(?:第?\s?\d+\s?(?:个月|周|年|天))?|第\s?\d+\s?(?:个月|周|年|天)(?:时)?)?\s?(?:均值?|平均)?\s?(?P<dir>降至|减至|降到|下降至|下降到|升至|增至|升到|上升至|上升到|提高至|提高到|回落至|回升至|(?P<be>为))"
+    r"\s?(?:评分|积分|指数|分值)?\s?(?P<after>(?:治疗|移植|输注|注射)后(?:第?\s?\d+\s?(?:个月|周|年|天))?|第\s?\d+\s?(?:个月|周|年|天)(?:时)?)?\s?(?:均值?|平均|中位数?|中位值)?\s?(?P<dir>降至|减至|降到|下降至|下降到|升至|增至|升到|上升至|上升到|提高至|提高到|回落至|回升至|(?P<be>为))"
     r"\s?(?:预计值的|正常值的)?\s?[(（]?(?P<v>\d+(?:\.\d+)?)(?:\s?±\s?\d+(?:\.\d+)?)?\s?[)）]?\s?" + _VALUE_UNIT +
     r"(?:[,，]\s?\d+\s?(?:个月|周|年|天)(?:时|后)?\s?(?:降至|升至|减至|增至|为)\s?(?P<v>\d+(?:\.\d+)?)\s?(?:分|%)?)*"
 )
@@ -318,7 +326,7 @@ _LEVEL_CHANGED = regex.compile(
 _NUMERIC_MEASURES = {"DAS28", "VAS", "ESR", "CRP", "SLEDAI", "mRSS", "HAQ", "ESSDAI", "RF", "anti_CCP", "anti_dsDNA", "proteinuria", "creatinine", "complement", "ACR20", "ACR50", "ACR70",
                       "ASDAS", "BASDAI", "BASFI", "BILAG", "CDAI", "C_peptide", "DLCO", "EDSS", "ESSPRI", "FVC", "HbA1c", "hemoglobin", "insulin_dose",
                       "KOOS", "Lysholm", "Mayo", "MMT8", "PASI", "PDAI", "salivary_flow", "Schirmer", "WOMAC",
-                      "ALT", "AST", "ALP", "GGT", "IgG", "ferritin"}
+                      "ALT", "AST", "ALP", "GGT", "IgG", "ferritin", "platelets"}
 
 
 def _code(surface: str) -> str:
