@@ -29,6 +29,7 @@ def _run(finder, text):
         ("2例出现一过性腹痛，未见穿孔", "2例出现一过性腹痛", False, None, 2),
         ("治疗组输注后24 h内发热3例(10.0%)", "发热3例", False, None, 3),
         ("体温均<38.5 ℃；乏力2例(5.0%)，均为1级", "乏力2例", False, None, 2),
+        ("Transient fever occurred in 4 patients", "Transient fever occurred in 4", False, None, 4),
         ("且未观察到不良事件", "未观察到不良事件", True, None, None),  # 001
         ("UC-MSCs 输注后无副作用且连续治疗", "无副作用", True, None, None),  # 001
         ("其中未涉及患者出现不良反应及并发症的报道", "未涉及患者出现不良反应", True, None, None),  # 000
@@ -99,3 +100,11 @@ def test_not_adverse_events(sentence):
 def test_arms_compared_for_adverse_events():
     _, found = _run(find_adverse_events, "MSC组与对照组不良反应发生率两组差异无统计学意义")
     assert found[0].to_value() == {"negated": False, "serious": None, "count": None, "differs_between_arms": False}
+
+
+
+def test_events_listed_with_their_counts():
+    """Written for this test: events and counts in a list, no verb."""
+    norm = normalize("治疗组发热4例、头痛1例，均自行缓解")
+    found = find_adverse_events(norm.masked)
+    assert [(norm.original_text(a.start, a.end), a.count) for a in found] == [("发热4例", 4), ("头痛1例", 1)]

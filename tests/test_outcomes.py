@@ -65,6 +65,8 @@ def _run(finder, text):
         ("治疗组空腹C肽第3个月升至(0.30±0.10) nmol/L", "C_peptide", 0.30, "nmol/L", False),
         ("治疗组2例(10.0%)于第6个月脱离胰岛素", "other", 10.0, "%", False),
         ("第12周全组PLT中位数升至41×10^9/L", "platelets", 41, "×10^9/L", False),
+        ("随访者mRSS第6个月为20(12~30)分，第12个月为17(9~28)分", "mRSS", 17, "score", False),
+        ("结果 2例于第8个月死亡", "mortality", 2, "count", False),
         ("We observed a significant improvement in DAS28 at week 12", "DAS28", None, None, False),
         ("结果显示,未能诱导病情缓解", "remission_rate", None, None, True),  # 001
         ("ACR20缓解率为53.3%", "ACR20", 53.3, "%", False),  # 003

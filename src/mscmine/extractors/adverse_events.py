@@ -35,7 +35,16 @@ def _event_patterns() -> tuple[dict[str, str], dict[str, regex.Pattern]]:
         # "1例诉头痛", "1例因肺部感染退出研究"
         "counted": regex.compile(rf"(?P<n>\d{{1,5}})\s?例(?:患者|病人)?[^。;；,，例]{{0,12}}?(?:出现|发生|诉|因)了?\s?[^。;；,，\d]{{0,6}}?(?P<list>{listed})(?:症状|等)?"),
         # an event and its count with a share, in a safety section: "乏力1例(4.8%)"
-        "event_count": regex.compile(rf"(?<![\p{{Han}}])(?P<list>{modifier}{event})\s?(?P<n>\d{{1,5}})\s?例(?=\s?[(（]\s?\d+(?:\.\d+)?\s?%)"),
+        # or in a list of such: "治疗组发热3例、头痛2例，均自行缓解"
+        "event_count": regex.compile(
+            rf"(?:(?<![\p{{Han}}])|(?<=[组者]))(?P<list>{modifier}{event})\s?(?P<n>\d{{1,5}})\s?例"
+            rf"(?=\s?[(（]\s?\d+(?:\.\d+)?\s?%|\s?[、,，]\s?{modifier}{event}\s?\d{{1,5}}\s?例)"
+            rf"|(?<=\d\s?例\s?[、,，]\s?)(?P<list>{modifier}{event})\s?(?P<n>\d{{1,5}})\s?例"
+        ),
+        # English: "Transient fever occurred in 3 patients"
+        "english_count": regex.compile(
+            r"(?i:(?:transient\s+|mild\s+)?(?P<list>fever|headache|rash|chills|nausea|fatigue|infection)s?\s+(?:occurred|developed|was\s+reported)\s+in\s+(?P<n>\d{1,5}))"
+        ),
         # the count after the events: "发生输注相关反应6人次", "出现皮疹2例"
         "counted_after": regex.compile(rf"(?:出现|发生)了?\s?(?P<list>{listed})\s?(?P<n>\d{{1,5}})\s?(?:例|人次)"),
         # "最常见的不良事件为发烧、呼吸道感染…和不适", "不良反应包括发热和头痛"
@@ -162,13 +171,13 @@ def find_adverse_events(text: str) -> list[AdverseEventMatch]:
     for m in _ENGLISH_NEGATED.finditer(text):
         add(AdverseEventMatch(m.start(), m.end(), True, True if m.group("sev") else None, None))
     _, named = _event_patterns()
-    for kind in ("counted", "counted_after", "listing", "negated", "plain", "after_treatment", "event_count"):
+    for kind in ("counted", "counted_after", "listing", "negated", "plain", "after_treatment", "event_count", "english_count"):
         for m in named[kind].finditer(text):
-            events = tuple(_events_in(m.group("list")))
+            events = tuple(_events_in(m.group("list"))) if kind != "english_count" else (m.group("list").lower().rstrip("s"),)
             if kind in ("counted", "counted_after", "event_count") and events[:1] == ("death",):
                 continue  # "14例患者死亡" is a mortality outcome
             serious = True if SERIOUS_EVENTS & set(events) or "严重" in m.group() else None
-            count = int(m.group("n")) if kind in ("counted", "counted_after", "event_count") else None
+            count = int(m.group("n")) if kind in ("counted", "counted_after", "event_count", "english_count") else None
             if kind in ("listing", "after_treatment", "plain") and count is None:  # "…潮红2例、头晕1例": the counts add up
                 counts = [int(x) for x in _LISTED_COUNT.findall(m.group("list"))]
                 count = sum(counts) if counts else None

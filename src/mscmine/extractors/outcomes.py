@@ -180,8 +180,9 @@ _VALUE_UNIT = r"(?P<unit>分|%|g/24\s?h|g/d|mg/24\s?h|mL/min|ml/min|mg/dL|mg/L|n
 _TO_VALUE = regex.compile(
     # "SLEDAI评分治疗后为(5.2±1.3)分": a time after treatment between the measure and the value
     r"\s?(?:评分|积分|指数|分值)?\s?(?P<after>(?:治疗|移植|输注|注射)后(?:第?\s?\d+\s?(?:个月|周|年|天))?|第\s?\d+\s?(?:个月|周|年|天)(?:时)?)?\s?(?:均值?|平均|中位数?|中位值)?\s?(?P<dir>降至|减至|降到|下降至|下降到|升至|增至|升到|上升至|上升到|提高至|提高到|回落至|回升至|(?P<be>为))"
-    r"\s?(?:预计值的|正常值的)?\s?[(（]?(?P<v>\d+(?:\.\d+)?)(?:\s?±\s?\d+(?:\.\d+)?)?\s?[)）]?\s?" + _VALUE_UNIT +
-    r"(?:[,，]\s?\d+\s?(?:个月|周|年|天)(?:时|后)?\s?(?:降至|升至|减至|增至|为)\s?(?P<v>\d+(?:\.\d+)?)\s?(?:分|%)?)*"
+    r"\s?(?:预计值的|正常值的)?\s?[(（]?(?P<v>\d+(?:\.\d+)?)(?:\s?±\s?\d+(?:\.\d+)?)?\s?[)）]?(?:\s?[(（][\d.\s~～\-]+[)）])?\s?" + _VALUE_UNIT +
+    # "，12个月降至16分", "，第12个月为16(8~29)分": later time points, the last value kept
+    r"(?:[,，]\s?第?\s?\d+\s?(?:个月|周|年|天)(?:时|后)?\s?(?:降至|升至|减至|增至|为)\s?(?P<v>\d+(?:\.\d+)?)(?:\s?[(（][\d.\s~～\-]+[)）])?\s?(?:分|%)?)*"
 )
 _AFTER_TREATMENT_TIME = regex.compile(r"(?:治疗|移植|输注|注射)后\s?(?:第\s?)?\d+\s?(?:个月|周|年|天)|\d+\s?(?:个月|周)(?:时|后)")
 # a count before and after: "抗dsDNA抗体阳性由18例降至9例"
@@ -250,7 +251,7 @@ _ENGLISH_CHANGED = regex.compile(
     r"(?P<verb>decreased|reduced|declined|improved|increased|elevated)\b",
     regex.IGNORECASE,
 )
-_DEATHS = regex.compile(r"(?P<n>\d{1,5})\s?例(?:患者)?\s?(?:均)?(?:死亡|病死)|(?:^|(?<=[组,，:：。;；\s]))死亡\s?(?P<n>\d{1,5})\s?例")
+_DEATHS = regex.compile(r"(?P<n>\d{1,5})\s?例(?:患者)?\s?(?:于[^。;；,，例]{1,10}?)?(?:均)?(?:死亡|病死)|(?:^|(?<=[组,，:：。;；\s]))死亡\s?(?P<n>\d{1,5})\s?例")
 _SCORES = regex.compile(
     r"(?:评分)?\s?分别\s?(?:由|从)\s?(?P<before>[\d.]+(?:\s?[和、,]\s?[\d.]+)+)\s?(?:下降|降低|减少|上升|升高)(?:为|至|到)\s?(?P<after>[\d.]+(?:\s?[和、,]\s?[\d.]+)+)"
 )
