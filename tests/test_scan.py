@@ -57,3 +57,19 @@ def test_outcome_patterns_near_their_words_are_those_a_full_scan_finds(pieces):
     for pattern, anchor, before, after in [(o._ENGLISH_FROM_TO, o._FROM_WORD, 60, 40), (o._RESPONDER_COUNT, o._RESPONDER_WORD, 24, 30)]:
         near = finditer_near(pattern, text, anchor, before, after)
         assert [m.span() for m in near] == [m.span() for m in pattern.finditer(text)], pattern.pattern[:40]
+
+
+_EVENT_PIECES = ["治疗组", "发热", "3例", "、", "头痛", "2例", "(6.7%)", "，", "均自行缓解", "皮疹", "1例", "Transient fever", " occurred in ",
+                 "3", " patients", " rash", " developed in ", "x" * 20, "输注后", "感染"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_EVENT_PIECES), max_size=30))
+def test_adverse_event_patterns_near_their_literals_are_those_a_full_scan_finds(pieces):
+    from mscmine.extractors import adverse_events as ae
+
+    text = "".join(pieces)
+    _, named = ae._event_patterns()
+    for kind, (anchor, before, after) in ae._NEAR.items():
+        near = finditer_near(named[kind], text, anchor, before, after)
+        assert [m.span() for m in near] == [m.span() for m in named[kind].finditer(text)], kind

@@ -344,6 +344,7 @@ def add_anchored_studies(analysis: Analysis, sections, clauses, found: _Found) -
     anchors = _anchors(analysis)
     animal: list[dict] = []
     heading_starts = [s for s, _ in sections]
+    starts = [m.start for m in mentions]  # sorted: analyse() sorts mentions by offset
     for i, anc in enumerate(anchors):
         start = anc["pos"]
         end = anc["para_end"]
@@ -358,7 +359,7 @@ def add_anchored_studies(analysis: Analysis, sections, clauses, found: _Found) -
                 end = clause_start
                 break
         span_text = text[start:end]
-        inside = [m for m in mentions if start <= m.start and m.end <= end]
+        inside = [m for m in mentions[bisect_left(starts, start) : bisect_left(starts, end)] if m.end <= end]
         model = _ANIMAL.search(_simplified(span_text))  # cues in Simplified script; offsets kept
         if model and not any(m.label == "N_PATIENTS" and m.value.get("role") == "total" for m in inside):
             label = "[" + ",".join(map(str, anc["citation"])) + "]"

@@ -8,12 +8,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 import regex
 
 from ..lexicon import load_lexicons
+from ..scan import finditer_near
 from .negation import context_of, find_cues
 
 #: events that make an adverse event serious when they are reported (or denied)
@@ -138,6 +140,10 @@ class AdverseEventMatch:
 
 
 _LISTED_COUNT = regex.compile(r"(\d+)\s?例")
+_NEAR = {
+    "event_count": (re.compile(r"\d\s?例"), 24, 40),  # "发热3例、头痛2例"
+    "english_count": (re.compile(r"occurred|developed|reported", re.IGNORECASE), 40, 16),  # "fever occurred in 3"
+}
 
 
 def find_adverse_events(text: str) -> list[AdverseEventMatch]:
@@ -172,7 +178,8 @@ def find_adverse_events(text: str) -> list[AdverseEventMatch]:
         add(AdverseEventMatch(m.start(), m.end(), True, True if m.group("sev") else None, None))
     _, named = _event_patterns()
     for kind in ("counted", "counted_after", "listing", "negated", "plain", "after_treatment", "event_count", "english_count"):
-        for m in named[kind].finditer(text):
+        near = _NEAR.get(kind)  # patterns slow to try everywhere are searched near their literal
+        for m in (finditer_near(named[kind], text, near[0], near[1], near[2]) if near else named[kind].finditer(text)):
             events = tuple(_events_in(m.group("list"))) if kind != "english_count" else (m.group("list").lower().rstrip("s"),)
             if kind in ("counted", "counted_after", "event_count") and events[:1] == ("death",):
                 continue  # "14例患者死亡" is a mortality outcome
