@@ -14,3 +14,6 @@ ENROL_VERB = regex.compile(
 )
 # "76例患者移植后…均有改善": all of them, so the count is the cohort itself, not a result's count
 ALL_OF_THEM = regex.compile(r"均|都|全部|皆")
+# what the patients counted as "…者" reached: "应答者11例", "IgG恢复正常者7例", "转阴者：高剂量组12例"
+# (a pattern fragment: both extractors build their own patterns around it)
+RESPONDED = r"应答|缓解|有效|达标|好转|改善|恢复正常|转阴"

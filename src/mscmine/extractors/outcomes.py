@@ -22,7 +22,7 @@ from functools import lru_cache
 import regex
 
 from ..lexicon import load_lexicons
-from .cues import ALL_OF_THEM, ENROL_VERB
+from .cues import ALL_OF_THEM, ENROL_VERB, RESPONDED
 from ..scan import finditer_near
 from .negation import context_of, find_cues
 
@@ -190,10 +190,12 @@ _COUNT_FROM_TO = regex.compile(
     rf"[^。;,，\d]{{0,6}}?\s?(?:由|从)\s?(?P<before>\d{{1,5}})\s?例\s?(?P<dir>{_DOWN}|{_UP})(?:至|到)?\s?(?P<n>\d{{1,5}})\s?例"
 )
 # responders counted: "ACR20达标者仅3例", "EULAR 良好应答者11例"
-_RESPONDERS = regex.compile(r"\s?(?:达标|应答|缓解|有效|改善|恢复正常|转阴)者\s?(?:仅|共|有|为)?\s?(?P<n>\d{1,5})\s?例")
-# responders counted without a named measure: "按EULAR标准达到良好或中等应答者11例(61.1%)"
+_RESPONDERS = regex.compile(rf"\s?(?:{RESPONDED})者\s?(?:仅|共|有|为)?\s?(?P<n>\d{{1,5}})\s?例")
+# responders counted without a named measure: "按EULAR标准达到良好或中等应答者11例(61.1%)" (only
+# the kinds that name a response or a remission: "改善者" without a measure says nothing of which)
+_RESPONDER_KINDS = r"应答|缓解|有效|达标"
 _RESPONDER_COUNT = regex.compile(
-    rf"(?:达到|获得)?[^。;,，]{{0,12}}?(?P<kind>应答|缓解|有效|达标)者\s?(?:仅|共|有|为)?\s?(?P<n>\d{{1,5}})\s?例(?:\s?[(（]\s?{_PCT}\s?[)）])?"
+    rf"(?:达到|获得)?[^。;,，]{{0,12}}?(?P<kind>{_RESPONDER_KINDS})者\s?(?:仅|共|有|为)?\s?(?P<n>\d{{1,5}})\s?例(?:\s?[(（]\s?{_PCT}\s?[)）])?"
 )
 # a rate against the control arm: "联合缓解率高于对照组[53.8%比35.2%"
 _RATE_VS = regex.compile(rf"\s?(?:明显|显著)?(?P<dir>高于|低于|优于)(?:对照组|安慰剂组)\s?[\[(（]\s?{_PCT}")
@@ -202,7 +204,7 @@ _RATE_VS = regex.compile(rf"\s?(?:明显|显著)?(?P<dir>高于|低于|优于)(?
 # other English patterns scan faster on their own: windows around common words cost more)
 _FROM_WORD = re.compile(r"\sfrom\s", re.IGNORECASE)
 _INCIDENCE_WORD = re.compile(r"发生率|发生比例")
-_RESPONDER_WORD = re.compile(r"(?:应答|缓解|有效|达标)者")
+_RESPONDER_WORD = re.compile(rf"(?:{_RESPONDER_KINDS})者")
 # English: "the SLEDAI score fell from 12.6±3.8 to 5.1±2.4"
 _ENGLISH_FROM_TO = regex.compile(
     r"(?<![A-Za-z])(?P<m>SLEDAI|DAS28|VAS|ESR|CRP|mRSS|HAQ|ESSDAI|BASDAI|EDSS|HbA1c|WOMAC)(?:-?\w+)?(?:\s+(?:scores?|levels?|values?))?\s+"

@@ -15,13 +15,14 @@ Every "number + 例/名/位/人" is classified, because most of them are not sam
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import re
 
 import regex
 
 from ..scan import finditer_near
-from .cues import ALL_OF_THEM, ENROL_VERB
+from .cues import ALL_OF_THEM, ENROL_VERB, RESPONDED
 from .numbers import EN_NUM, parse_chinese_int, parse_english_int
 
 _COUNT = regex.compile(
@@ -123,7 +124,16 @@ _STILL_FOLLOWED_AFTER = regex.compile(r"^\s?(?:患者)?\s?(?:尚在|仍在|正�
 _PLANNED_BEFORE = regex.compile(r"(?:计划|拟|预计|预期|目标)[^。;；,，]{0,30}$|完成全部\s?$")
 # what the counted patients had or reached, named right before the count: "胃肠道反应5例",
 # "头晕1例", "应答者11例", "达标者仅3例", "CR 5例、PR 8例", "联合缓解147例"
-_RESULT_NAME_BEFORE = regex.compile(r"(?:(?:应答|缓解|有效|达标|好转|改善|转阴|复发|死亡)者|反应|感染|疱疹|紊乱|减少|潮红|头晕|头痛|发热|皮疹|恶心|呕吐|疼痛|脓肿|CR|PR|缓解|应答|达标|复发|反弹|发生|出现)(?:仅|共|各|约|为|有)?\s?$")
+_RESULT_NAME_BEFORE = regex.compile(
+    rf"(?:(?:{RESPONDED}|复发|死亡)者|反应|紊乱|减少|疼痛|CR|PR|缓解|应答|达标|复发|反弹|发生|出现)(?:仅|共|各|约|为|有)?\s?$"
+)
+
+
+@lru_cache(maxsize=1)
+def _event_before() -> regex.Pattern:
+    """An adverse event named right before a count ("头晕1例", "带状疱疹1例"): the names are the
+    adverse-event lexicon's."""
+    return regex.compile("(?:" + _event_names().pattern + r")(?:仅|共|各|约|为|有)?\s?$")
 # a treatment named as a time ("于输注后 2 h", "输注当天") is not what was done to the counted
 _TREATMENT_AS_TIME = regex.compile(r"(?:输注|注射|移植|治疗|回输)(?:后|时|当天|当日|次日|过程中|期间)")
 
@@ -142,7 +152,8 @@ def classify_count(text: str, start: int, end: int) -> str:
         return "outcome"  # "抗体转阴者：高剂量组12例，低剂量组9例"
     if _SCREENED_BEFORE.search(before):
         return "screened"  # "共筛选131例，符合标准者96例": screened, not enrolled
-    if _RESULT_NAME_BEFORE.search(text[max(0, start - 8) : start].rsplit("\n", 1)[-1]) and not _PATIENT_BEFORE.search(before):
+    close_before = text[max(0, start - 8) : start].rsplit("\n", 1)[-1]
+    if (_RESULT_NAME_BEFORE.search(close_before) or _event_before().search(close_before)) and not _PATIENT_BEFORE.search(before):
         return "outcome"
     if _SEX_BEFORE.search(before):
         return "sex"
