@@ -51,3 +51,18 @@ def test_response_criterion(text, at, criterion):
 def test_route_of_another_agent(text, route, other):
     start = text.index(route)
     assert is_other_agent_route(text, start, start + len(route)) is other
+
+
+@pytest.mark.parametrize(
+    "text, route, names",
+    [  # the record builder keeps a route when its sentence names the cells
+        ("患者经外周静脉输注脐带间充质干细胞，每次1×10^6/kg。", "静脉输注", True),
+        ("对照组予环磷酰胺0.75 g/m²静脉滴注，每月1次。", "静脉滴注", False),
+        ("Cells were given intravenously on days 1 and 8.", "intravenously", True),
+    ],
+)
+def test_sentence_names_cells(text, route, names):
+    from mscmine.extractors.scope import sentence_names_cells
+
+    start = text.index(route)
+    assert sentence_names_cells(text, start, start + len(route)) is names

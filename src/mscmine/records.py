@@ -22,6 +22,7 @@ from typing import Any
 import regex
 
 from .document import Document
+from .extractors.scope import sentence_names_cells
 from .mention import Mention
 from .mentions import Analysis, analyse
 from .normalize import to_simplified_chars
@@ -171,8 +172,6 @@ def _unique_by_value(mentions: list[Mention]) -> list[Mention]:
     return out
 
 
-_CLAUSE_END = regex.compile(r"[。；;！？!?\n]")
-_CELLS = regex.compile(r"细胞|MSC|cells?\b", regex.IGNORECASE)
 
 
 def _cell_routes(mentions: list[Mention], text: str) -> list[Mention]:
@@ -182,13 +181,7 @@ def _cell_routes(mentions: list[Mention], text: str) -> list[Mention]:
     routes = [m for m in mentions if m.label == "ROUTE"]
     if len(routes) < 2:
         return routes
-    with_cells = []
-    for m in routes:
-        before = [e.end() for e in _CLAUSE_END.finditer(text, max(0, m.start - 120), m.start)]
-        start = before[-1] if before else max(0, m.start - 120)
-        after = _CLAUSE_END.search(text, m.end, m.end + 120)
-        if _CELLS.search(text, start, after.start() if after else min(len(text), m.end + 120)):
-            with_cells.append(m)
+    with_cells = [m for m in routes if sentence_names_cells(text, m.start, m.end)]
     return with_cells or routes
 
 

@@ -28,7 +28,23 @@ _OTHER_AGENT = re.compile(
     r"\d+(?:\.\d+)?\s?(?:mg|g|μg|ug|ml|mL|U)(?:\s?/\s?(?:kg|m²|m2|d))?(?![A-Za-z])|环磷酰胺|CTX|甲泼尼龙|泼尼松|地塞米松|异丙嗪|"
     r"生理盐水|安慰剂|透明质酸|甲氨蝶呤|利妥昔单抗|丙种球蛋白|IVIG|糖皮质激素|激素冲击|造影剂"
 )
-_CELLS = re.compile(r"细胞|MSC|[Cc]ells?\b|干细胞")
+_CELLS = re.compile(r"细胞|MSC|cells?\b", re.IGNORECASE)
+# what bounds a sentence for `sentence_names_cells` (no comma: the cells may be named a clause away)
+_SENTENCE_STOP = re.compile(r"[。；;！？!?\n]")
+
+
+def _around(text: str, start: int, end: int, stop: re.Pattern, width: int) -> tuple[int, int]:
+    """The stretch around text[start:end] up to the nearest `stop` on each side, at most `width`
+    characters away."""
+    ends = [m.end() for m in stop.finditer(text, max(0, start - width), start)]
+    nxt = stop.search(text, end, end + width)
+    return (ends[-1] if ends else max(0, start - width)), (nxt.start() if nxt else min(len(text), end + width))
+
+
+def sentence_names_cells(text: str, start: int, end: int) -> bool:
+    """The sentence around text[start:end] names cells (细胞, MSC, cells)."""
+    a, b = _around(text, start, end, _SENTENCE_STOP, 120)
+    return _CELLS.search(text, a, b) is not None
 
 
 def _sentence_start(text: str, i: int) -> int:
@@ -58,8 +74,5 @@ def is_criterion(text: str, start: int) -> bool:
 
 def is_other_agent_route(text: str, start: int, end: int) -> bool:
     """The route's clause gives another agent (a drug dose in mg, saline, placebo) and no cells."""
-    ends = [m.end() for m in _CLAUSE_END.finditer(text, max(0, start - 60), start)]
-    a = ends[-1] if ends else max(0, start - 60)
-    nxt = _CLAUSE_END.search(text, end, end + 60)
-    b = nxt.start() if nxt else min(len(text), end + 60)
+    a, b = _around(text, start, end, _CLAUSE_END, 60)
     return _OTHER_AGENT.search(text, a, b) is not None and _CELLS.search(text, a, b) is None
