@@ -104,3 +104,21 @@ def test_eval_cli_prints_both_splits(capsys):
     assert main(["eval", "--gold", str(ROOT / "annotations" / "gold"), "--corpus", str(ROOT / "corpus" / "seeds")]) == 0
     out = capsys.readouterr().out
     assert "== dev" in out and "== test" in out and "DOSE" in out
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("{bad", "y.json: not a gold file"),
+        ('{"doc_id": "y", "split": "dev", "source": "corpus/nowhere/y.txt", "entities": [], "records": []}',
+         "gold y: its text could not be read"),
+    ],
+)
+def test_a_bad_gold_folder_is_named_not_a_traceback(tmp_path, capsys, content, message):
+    from mscmine.cli import main
+
+    gold = tmp_path / "gold"
+    gold.mkdir()
+    (gold / "y.json").write_text(content, encoding="utf-8")
+    assert main(["eval", "--gold", str(gold)]) == 2
+    assert message in capsys.readouterr().err

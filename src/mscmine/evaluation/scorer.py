@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 from typing import Any, Callable
 
+from ..errors import MscmineError
 from ..mention import LABELS
 
 SCORED_LABELS = LABELS
@@ -189,7 +190,16 @@ def load_gold(gold_dir: str | Path) -> list[dict]:
     files = sorted(gold_dir.glob("*.json"))
     if not files:
         raise ValueError(f"no gold files (*.json) in {gold_dir}")
-    return [json.loads(f.read_text(encoding="utf-8")) for f in files]
+    golds = []
+    for f in files:
+        try:
+            gold = json.loads(f.read_text(encoding="utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise ValueError(f"{f}: not a gold file ({exc})") from None
+        if not isinstance(gold, dict) or "doc_id" not in gold or "entities" not in gold:
+            raise ValueError(f"{f}: not a gold file (no doc_id or entities; see annotations/README.md)")
+        golds.append(gold)
+    return golds
 
 
 #: splits in report order: tuned on ("dev"), looked at once ("test", leaked since session 2),
@@ -243,7 +253,10 @@ def evaluate(gold_dir: str | Path = "annotations/gold", predictions: str | Path 
             ment, recs = given.get(g["doc_id"], ([], []))
             text = None
         else:
-            ment, recs, text = _predict(g, corpus, Path(gold_dir).resolve().parent.parent)
+            try:
+                ment, recs, text = _predict(g, corpus, Path(gold_dir).resolve().parent.parent)
+            except MscmineError as exc:
+                raise ValueError(f"gold {g['doc_id']}: its text could not be read: {exc}") from None
         per_doc.append({"doc_id": g["doc_id"], "split": g.get("split", "dev"), "gold": g, "mentions": ment, "records": recs, "text": text})
     report: dict[str, Any] = {"splits": {}}
     for split in (*SPLITS, "all"):
