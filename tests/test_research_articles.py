@@ -223,19 +223,16 @@ def test_own_study_and_pooled_literature_markers(text, own, pooled):
     assert (_reports_own_study(text), _is_meta_analysis(text)) == (own, pooled)
 
 
-def test_a_case_series_gives_one_record_a_case(tmp_path):
+def test_a_case_series_gives_one_record_a_case(study_records):
     """Written for this test: three cases, each its own patient, source, route and dose."""
-    path = tmp_path / "cases.txt"
-    path.write_text(
+    studies = study_records(
         "间充质干细胞治疗皮肌炎2例报告\n"
         "1 病例资料\n"
         "例1 女，45岁。诊断为皮肌炎合并间质性肺病。经静脉输注异体脐带间充质干细胞，每次1×10^6/kg，每周1次，共4次。随访至12个月，病情稳定。\n"
         "例2 男，60岁。多发性肌炎病程5年。于股四头肌内注射自体骨髓间充质干细胞，总量2×10^7个。注射后2周肌力改善。\n"
         "2 讨论\n"
         "在实验性肌炎小鼠模型中，脂肪间充质干细胞可减轻肌肉炎症。\n",
-        encoding="utf-8",
     )
-    studies = [r for r in mscmine.extract(path) if r["scope"] == "study"]
     got = [(r["study"]["label"], [d["code"] for d in r["disease"]], [c["code"] for c in r["cell_source"]],
             r["donor"]["code"], [x["code"] for x in r["route"]], r["n_patients"]["value"],
             r["follow_up_months"] and r["follow_up_months"]["high"]) for r in studies]
@@ -245,38 +242,29 @@ def test_a_case_series_gives_one_record_a_case(tmp_path):
     ]
 
 
-def test_a_dose_stated_twice_is_one_level_and_a_range_of_listed_levels_is_none(tmp_path):
+def test_a_dose_stated_twice_is_one_level_and_a_range_of_listed_levels_is_none(study_records):
     """Written for this test: the abstract and the methods give the same dose; a review gives a
     range and then its three levels."""
-    path = tmp_path / "doses.txt"
-    path.write_text(
+    own = study_records(
         "【摘要】 目的 观察脐带间充质干细胞治疗类风湿关节炎的疗效。 方法 纳入患者20例，静脉输注1×10^6/kg。 结果 DAS28评分下降。\n"
         "1 资料与方法\n"
         "患者20例经静脉输注脐带间充质干细胞，每次1×10^6/kg，每周1次，共2次。随访6个月。\n",
-        encoding="utf-8",
-    )
-    own = [r for r in mscmine.extract(path) if r["scope"] == "study"][0]
+    )[0]
     assert [(d["low"], d["times"], d["interval"]) for d in own["dose"]] == [(1e6, 2, "1周")]
-    review = tmp_path / "review.txt"
-    review.write_text("王某等^[3]对12例RA患者静脉输注(0.5~2)×10^6/kg的脂肪间充质干细胞，分为0.5、1和2×10^6/kg三个剂量组，随访6个月。\n",
-                      encoding="utf-8")
-    st = [r for r in mscmine.extract(review) if r["scope"] == "study"][0]
+    st = study_records("王某等^[3]对12例RA患者静脉输注(0.5~2)×10^6/kg的脂肪间充质干细胞，分为0.5、1和2×10^6/kg三个剂量组，随访6个月。\n")[0]
     assert sorted((d["low"], d["high"]) for d in st["dose"]) == [(5e5, 5e5), (1e6, 1e6), (2e6, 2e6)]
 
 
-def test_a_news_page_s_own_study_without_its_chrome_or_the_next_trial(tmp_path):
+def test_a_news_page_s_own_study_without_its_chrome_or_the_next_trial(study_records):
     """Written for this test: navigation above the title; a planned trial in another disease at
     the end gives the study neither its disease nor its route."""
-    path = tmp_path / "news.txt"
-    path.write_text(
+    own = study_records(
         "首页 | 医院概况 | 新闻中心 | 联系我们\n"
         "当前位置：首页 > 新闻中心\n"
         "干细胞关节腔注射让膝关节炎患者告别拐杖\n"
         "我院骨科开展的脐带间充质干细胞治疗膝骨关节炎研究共纳入患者30例，每例经关节腔注射细胞5×10^7个，随访12个月，疼痛评分明显下降。\n"
         "另悉，我院风湿科的“脐带间充质干细胞静脉输注治疗类风湿关节炎”研究已通过伦理审查，计划招募患者40例。\n",
-        encoding="utf-8",
     )
-    own = [r for r in mscmine.extract(path) if r["scope"] == "study"]
     assert len(own) == 1
     assert own[0]["study"]["label"] == "干细胞关节腔注射让膝关节炎患者告别拐杖"
     assert [d["code"] for d in own[0]["disease"]] == ["OA"]
@@ -284,15 +272,12 @@ def test_a_news_page_s_own_study_without_its_chrome_or_the_next_trial(tmp_path):
     assert own[0]["n_patients"]["value"] == 30
 
 
-def test_the_article_s_own_result_before_a_citation_is_no_cited_study(tmp_path):
+def test_the_article_s_own_result_before_a_citation_is_no_cited_study(study_records):
     """Written for this test: the discussion restates the article's result, then cites a paper
     for an open question; the cited paper gets no study record of its own."""
-    path = tmp_path / "own.txt"
-    path.write_text(
+    studies = study_records(
         "【摘要】 目的 观察脐带间充质干细胞治疗狼疮肾炎的疗效。 方法 纳入患者30例，静脉输注1×10^6/kg。 结果 缓解率为70%。\n"
         "3 讨论\n"
         "MSC组有2例尿蛋白反弹，是否需要重复输注仍待研究[8]。\n",
-        encoding="utf-8",
     )
-    studies = [r for r in mscmine.extract(path) if r["scope"] == "study"]
     assert [r["study"]["citation"] for r in studies] == [None]

@@ -2,8 +2,6 @@
 
 import pytest
 
-import mscmine
-
 from mscmine.tables import glue_header_fragments, header_unit, parse_range_cell, read_outcome_tables
 
 
@@ -75,7 +73,7 @@ def test_follow_up_cells_by_their_own_unit_or_the_header(cell, header, months):
     assert follow_up_cell_months(cell, header) == months
 
 
-def test_a_tab_separated_study_table_is_read_cell_by_cell(tmp_path):
+def test_a_tab_separated_study_table_is_read_cell_by_cell(study_records):
     """Written for this test: author and year in one cell, a caret citation, arms in brackets,
     units inside the cells; each row is a study record with its table facts."""
     text = (
@@ -84,15 +82,13 @@ def test_a_tab_separated_study_table_is_read_cell_by_cell(tmp_path):
         "周某 2017^[3]\tRA\t30(15/15)\t异体脐带\t1×10^6/kg\t静脉\t24周\tDAS28下降\n"
         "Kim 2020^[4]\tSLE\t12\t自体骨髓\t2×10^6/kg\t静脉\t2年\t缓解率58%\n"
     )
-    path = tmp_path / "table.txt"
-    path.write_text(text, encoding="utf-8")
-    studies = [r for r in mscmine.extract(path) if r["scope"] == "study"]
+    studies = study_records(text)
     got = [(r["study"]["label"], r["study"]["citation"], r["study"]["year"], [d["code"] for d in r["disease"]],
             r["n_patients"]["value"], r["follow_up_months"]["low"], [c["code"] for c in r["cell_source"]]) for r in studies]
     assert got == [("周某", "[3]", 2017, ["RA"], 30, 5.52, ["umbilical_cord"]), ("Kim", "[4]", 2020, ["SLE"], 12, 24.0, ["bone_marrow"])]
 
 
-def test_a_table_aligned_with_spaces_is_read_cell_by_cell(tmp_path):
+def test_a_table_aligned_with_spaces_is_read_cell_by_cell(study_records):
     """Written for this test: cells aligned with runs of spaces, rows that start with the citation
     only, one cell with single spaces inside; the authors come from the text."""
     text = (
@@ -102,9 +98,7 @@ def test_a_table_aligned_with_spaces_is_read_cell_by_cell(tmp_path):
         "[4]     RA        脐带            20        1×10^6/kg         外周静脉            24周\n"
         "[5]     SLE       骨髓            8/8       2×10^6/kg         门静脉 / 外周静脉    2年\n"
     )
-    path = tmp_path / "spaced.txt"
-    path.write_text(text, encoding="utf-8")
-    studies = [r for r in mscmine.extract(path) if r["scope"] == "study"]
+    studies = study_records(text)
     got = [(r["study"]["label"], r["study"]["citation"], [d["code"] for d in r["disease"]], r["n_patients"]["value"],
             r["follow_up_months"]["low"]) for r in studies]
     assert got == [("李某等", "[4]", ["RA"], 20, 5.52), ("张某等", "[5]", ["SLE"], 16, 24.0)]
