@@ -83,6 +83,21 @@ def test_events_are_named(sentence, events):
 
 
 @pytest.mark.parametrize(
+    "sentence, events",
+    [
+        # written for this test: each way a safety report says an event was not seen
+        ("随访期间没有出现皮疹、发热", ["rash", "fever"]),
+        ("两组均未出现肺部感染", ["infection"]),
+        ("输注后并未发热", ["fever"]),
+        ("治疗后未发生带状疱疹", ["herpes_zoster"]),
+    ],
+)
+def test_events_denied(sentence, events):
+    _, found = _run(find_adverse_events, sentence)
+    assert [(a.negated, list(a.events)) for a in found] == [(True, events)]
+
+
+@pytest.mark.parametrize(
     "sentence",
     [
         "感染是移植相关死亡的主要原因",  # 002 style: background

@@ -22,6 +22,11 @@ from .negation import context_of, find_cues
 SERIOUS_EVENTS = frozenset({"malignancy", "thromboembolism", "death"})
 
 
+#: the cues that say an event was not seen ("未观察到", "均未出现", "没有"), longest first: the
+#: forward existence cues of lexicons/negation.tsv that a safety report puts before its events
+_NOT_SEEN = r"(?:未观察到|没有观察到|均未出现|没有出现|未发现|未出现|未发生|未见|未报告|未涉及|没有|并未|均未|无|未)"
+
+
 @lru_cache(maxsize=1)
 def _event_patterns() -> tuple[dict[str, str], dict[str, regex.Pattern]]:
     """Event names from lexicons/adverse_event.tsv and the patterns built around them."""
@@ -54,7 +59,7 @@ def _event_patterns() -> tuple[dict[str, str], dict[str, regex.Pattern]]:
             rf"(?:最常见的|常见的|主要的?)?(?:不良事件|不良反应|副作用)(?:主要)?(?:为|是|包括|有|表现为|以)\s?(?P<list>{listed})"
         ),
         # "没有恶性肿瘤、血栓栓塞事件或死亡", "未出现发热、皮疹"
-        "negated": regex.compile(rf"(?:没有|无|未见|未出现|未发生|未发现|未观察到|均未出现|未报告)(?:与[^。;；,，]{{1,12}}?(?:相关|有关)的)?\s?(?P<list>{listed})"),
+        "negated": regex.compile(rf"{_NOT_SEEN}(?:与[^。;；,，]{{1,12}}?(?:相关|有关)的)?\s?(?P<list>{listed})"),
         # "出现恶心、呕吐症状"
         "plain": regex.compile(rf"(?:出现|发生)了?\s?(?P<list>{listed})(?:等)?症状"),
         # after a treatment: "输注后 2 h 内出现一过性低热" (in background prose 出现发热 is a symptom of disease)
@@ -86,9 +91,8 @@ def _event_name_pattern() -> regex.Pattern:
 
 
 _AE_WORD = r"(?:严重(?:的)?)?(?:不良事件|不良反应|副作用|副反应|毒副作用|毒性反应|毒性|并发症|输注(?:相关)?反应|移植相关(?:不良事件|死亡))"
-_NEG_CUE = r"(?:未观察到|未发现|未出现|未见|未报告|未涉及|没有观察到|没有出现|没有|并未|均未|无|未)"
 
-_NEGATED = regex.compile(rf"(?P<cue>{_NEG_CUE})(?P<mid>[^。;,，]{{0,16}}?)(?P<ae>{_AE_WORD})")
+_NEGATED = regex.compile(rf"(?P<cue>{_NOT_SEEN})(?P<mid>[^。;,，]{{0,16}}?)(?P<ae>{_AE_WORD})")
 _COUNTED = regex.compile(
     rf"(?P<verb>报告了?|出现了?|发生了?|共有|共)?\s?(?P<n>\d{{1,5}})\s?例(?:\s?[(（]\s?\d+(?:\.\d+)?\s?%\s?[)）])?(?:患者)?\s?(?:出现|发生)?(?P<mid>[^。;,，\d]{{0,10}}?)(?P<ae>{_AE_WORD})"
 )
