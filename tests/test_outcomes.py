@@ -38,6 +38,9 @@ def _run(finder, text):
         ("两组血沉治疗前后比较差异无统计学意义", "ESR", None, None, True),
         ("C3水平治疗前后均无明显变化", "complement", None, None, True),
         ("In the treated group the DAS28 score fell from 5.9±0.8 to 3.4±1.0", "DAS28", 3.4, "score", False),
+        # written for this test: from-to after any measure the lexicon knows, its name in parentheses
+        ("The mean PASI dropped from 18.2 to 6.4 at week 12", "PASI", 6.4, "score", False),
+        ("the modified Rodnan skin score (mRSS) declined from 24 to 15", "mRSS", 15, "score", False),
         ("观察组联合缓解21例", "remission_rate", 21, "count", False),
         ("第24周ASAS20应答率回落至40.0%", "response_rate", 40.0, "%", False),
         ("治疗后DAS28评分显著低于治疗前", "DAS28", None, None, False),

@@ -199,15 +199,15 @@ _RESPONDER_COUNT = regex.compile(
 )
 # a rate against the control arm: "联合缓解率高于对照组[53.8%比35.2%"
 _RATE_VS = regex.compile(rf"\s?(?:明显|显著)?(?P<dir>高于|低于|优于)(?:对照组|安慰剂组)\s?[\[(（]\s?{_PCT}")
-# The from-to pattern and the responder count are tried only near a word every match holds
-# (`mscmine.scan.finditer_near`): they start with a case-insensitive name or a free stretch (the
-# other English patterns scan faster on their own: windows around common words cost more)
-_FROM_WORD = re.compile(r"\sfrom\s", re.IGNORECASE)
+# The incidence and the responder count are tried only near a word every match holds
+# (`mscmine.scan.finditer_near`): they start with a free stretch (the English patterns scan faster
+# on their own: windows around common words cost more)
 _INCIDENCE_WORD = re.compile(r"发生率|发生比例")
 _RESPONDER_WORD = re.compile(rf"(?:{_RESPONDER_KINDS})者")
-# English: "the SLEDAI score fell from 12.6±3.8 to 5.1±2.4"
+# English, after any measure of the lexicon: "the SLEDAI score fell from 12.6±3.8 to 5.1±2.4",
+# "SLEDAI-2K decreased from 10 to 4"
 _ENGLISH_FROM_TO = regex.compile(
-    r"(?<![A-Za-z])(?P<m>SLEDAI|DAS28|VAS|ESR|CRP|mRSS|HAQ|ESSDAI|BASDAI|EDSS|HbA1c|WOMAC)(?:-?\w+)?(?:\s+(?:scores?|levels?|values?))?\s+"
+    r"(?:-?\w+)?(?:\s+(?:scores?|levels?|values?))?\s+"
     r"(?P<verb>fell|decreased|declined|dropped|improved|increased|rose)\s+from\s+(?P<before>\d+(?:\.\d+)?)(?:\s?±\s?\d+(?:\.\d+)?)?"
     r"\s+to\s+(?P<after>\d+(?:\.\d+)?)",
     regex.IGNORECASE,
@@ -530,9 +530,12 @@ def find_outcomes(text: str) -> list[OutcomeMatch]:
                          "down" if _DOWN_RE.match(d) else "up", {"before": float(m.group("before"))}))
     for m in _after_measures(text, measures, _RESPONDERS):
         add(OutcomeMatch(m.start(), m.end(), _code(m.group("m")), float(m.group("n")), "count"))
-    for m in finditer_near(_ENGLISH_FROM_TO, text, _FROM_WORD, 60, 40):
+    for m in _after_measures(text, measures, _ENGLISH_FROM_TO):
+        code = _code(m.group("m"))
+        if code not in _NUMERIC_MEASURES:
+            continue
         before, after = float(m.group("before")), float(m.group("after"))
-        add(OutcomeMatch(m.start(), m.end(), _code(m.group("m")), after, "score", False,
+        add(OutcomeMatch(m.start(), m.end(), code, after, "score", False,
                          "down" if after < before else "up" if after > before else None, {"before": before}))
     out.extend([o for o in _respectively(text, measures) if not any(x.start < o.end and o.start < x.end for x in out)])
     for m in _after_measures(text, measures, _RATE_VS):
