@@ -147,9 +147,43 @@ def cmd_show(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_eval_facts(args: argparse.Namespace) -> int:
+    """``mscmine eval --facts GOLD --texts TEXTS``: document-level facts, mscmine beside the naive script."""
+    from .evaluation import facts
+
+    if not args.texts:
+        print("mscmine eval: --facts needs --texts TEXT_DIR (the folder of the pages' texts, <id>.txt)", file=sys.stderr)
+        return 2
+    names = [n.strip() for n in args.systems.split(",") if n.strip()]
+    unknown = [n for n in names if n not in facts.SYSTEMS]
+    if unknown or not names:
+        print(f"mscmine eval: unknown system {', '.join(unknown) or '(none)'}; known: {', '.join(facts.SYSTEMS)}",
+              file=sys.stderr)
+        return 2
+    try:
+        reports = [facts.score_facts(args.facts, args.texts, facts.SYSTEMS[n], n) for n in names]
+    except (OSError, ValueError) as exc:
+        print(f"mscmine eval: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        json.dump({"reports": [r.to_dict() for r in reports]}, sys.stdout, ensure_ascii=False, indent=1)
+        print()
+    else:
+        print(facts.format_fact_report(reports))
+        if args.misses:
+            for r in reports:
+                print()
+                print(facts.format_misses(r))
+    for page in reports[0].missing_texts:
+        print(f"mscmine eval: {page}: no text in {args.texts}, left out of the score", file=sys.stderr)
+    return 0
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
     from .evaluation.scorer import evaluate, format_report
 
+    if args.facts:
+        return cmd_eval_facts(args)
     try:
         report = evaluate(gold_dir=args.gold, predictions=args.predictions, corpus_dir=args.corpus)
     except (OSError, ValueError) as exc:
@@ -325,7 +359,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.set_defaults(func=cmd_show)
 
     p = sub.add_parser("eval", help="precision, recall and F1 against the gold annotations",
-                       epilog="example: mscmine eval --report out/eval.md")
+                       formatter_class=argparse.RawDescriptionHelpFormatter,
+                       epilog="examples:\n"
+                              "  mscmine eval --report out/eval.md\n"
+                              "  mscmine eval --facts annotations/real/gold --texts ~/.cache/mscmine-real-pages --misses")
     p.add_argument("--gold", default="annotations/gold", help="folder of gold JSON files (default annotations/gold)")
     p.add_argument("--corpus", default=None, help="folder of the texts (default: the gold files' source paths)")
     p.add_argument("--predictions", default=None, help="a JSONL of mentions/records (default: run the extractor now)")
@@ -335,6 +372,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--show-heldout-errors", action="store_true",
                    help="list the heldout split's errors in --report too (by default only its figures are shown: "
                         "nobody who writes rules should read them)")
+    facts = p.add_argument_group("document-level facts (real pages: annotations/real)")
+    facts.add_argument("--facts", metavar="GOLD_DIR", default=None,
+                       help="score page facts against the gold of GOLD_DIR (one <id>.json per page) instead")
+    facts.add_argument("--texts", metavar="TEXT_DIR", default=None,
+                       help="with --facts: the folder of the pages' texts (<id>.txt, .html or .pdf)")
+    facts.add_argument("--systems", default="mscmine,naive",
+                       help="with --facts: systems scored side by side (default mscmine,naive)")
+    facts.add_argument("--misses", action="store_true", help="with --facts: each page's missed and extra values")
+    facts.add_argument("--json", action="store_true", help="with --facts: the figures and misses as JSON")
     p.set_defaults(func=cmd_eval)
     p = sub.add_parser("export-annotations", help="gold or predicted entities to Label Studio JSON or brat standoff",
                        formatter_class=argparse.RawDescriptionHelpFormatter,

@@ -1,0 +1,424 @@
+"""Document-level fact scoring: did the facts of each page come out, whatever record holds them?
+
+The measure of `annotations/real/` (and `../shared/real-pages/README.md`): for each page and field,
+the set of gold values over all the page's studies is compared with the set of predicted values
+over all of a system's records for that page (study and document records); precision, recall and
+F1 are micro-averaged over pages, and the macro line averages the seven study fields.
+
+- disease: vocabulary codes only. A gold ``OTHER:<English name>`` counts as the project's code
+  when `lexicons/codes.tsv` has a disease of that English name, else it is left out; predicted
+  codes the lexicon does not know are left out; a predicted parent (SLE for gold LN; AID or RD
+  for any gold disease) is not counted wrong.
+- dose: (low, high, unit) to 4 significant digits (gold ``per: kg`` is ``cells/kg``, ``person``
+  is ``cells``); follow-up: (low, high) to the nearest half month; sample size: the number.
+- outcome: the numeric values (to 3 significant digits) of the results, a before → after result
+  giving both values.
+- adverse_event: statements matched one to one, same negation, the predicted span overlapping an
+  occurrence of the gold text in the page (or one text containing the other when the gold text
+  is not found verbatim).
+
+A page whose text is missing is reported and left out, never scored as empty. A field a gold page
+lists under ``"ignore"`` is not scored for that page.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Hashable, Iterable
+
+from ..errors import MscmineError
+from ..lexicon import load_codes
+
+#: the seven study fields of the macro line, in report order
+STUDY_FIELDS = ("disease", "cell_source", "donor", "route", "dose", "n_patients", "follow_up")
+#: rows reported below the macro line
+RESULT_FIELDS = ("outcome", "adverse_event")
+FIELDS = STUDY_FIELDS + RESULT_FIELDS
+
+#: a predicted disease that is a parent of a gold one is neither right nor wrong
+_PARENTS = {"LN": {"SLE"}, "CD": {"IBD"}, "UCo": {"IBD"}, "PsA": {"PSO"}}
+_GENERIC = {"AID", "RD"}
+
+#: a system under test: a file → its text, its records (dicts of the output contract) and the
+#: fact mentions it found (dicts with label and value; may be empty), for ``--misses``
+System = Callable[[Path], tuple[str, list[dict], list[dict]]]
+
+
+class FactGoldError(MscmineError, ValueError):
+    """A gold file of the real-page format that cannot be read."""
+
+
+@dataclass(frozen=True)
+class GoldPage:
+    id: str
+    studies: tuple[dict, ...]
+    ignore: frozenset[str]
+    path: Path
+
+
+@dataclass
+class Tally:
+    """Micro counts of one field over pages."""
+
+    tp: int = 0
+    pred: int = 0
+    gold: int = 0
+
+    def add(self, tp: int, pred: int, gold: int) -> None:
+        self.tp += tp
+        self.pred += pred
+        self.gold += gold
+
+    @property
+    def precision(self) -> float:
+        return self.tp / self.pred if self.pred else (1.0 if not self.gold else 0.0)
+
+    @property
+    def recall(self) -> float:
+        return self.tp / self.gold if self.gold else (1.0 if not self.pred else 0.0)
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def to_dict(self) -> dict[str, float | int]:
+        return {"precision": round(self.precision, 4), "recall": round(self.recall, 4), "f1": round(self.f1, 4),
+                "tp": self.tp, "pred": self.pred, "gold": self.gold}
+
+
+@dataclass
+class PageResult:
+    """One page's errors: gold values not predicted (with whether a mention had found them) and
+    predicted values not in the gold."""
+
+    id: str
+    missed: dict[str, list[Any]] = field(default_factory=dict)
+    missed_but_found: dict[str, list[Any]] = field(default_factory=dict)  # a mention had the value
+    extra: dict[str, list[Any]] = field(default_factory=dict)
+
+
+@dataclass
+class FactReport:
+    system: str
+    tallies: dict[str, Tally]
+    pages: list[PageResult]
+    missing_texts: list[str]
+
+    @property
+    def macro_f1(self) -> float:
+        scored = [self.tallies[f].f1 for f in STUDY_FIELDS if self.tallies[f].gold or self.tallies[f].pred]
+        return sum(scored) / len(scored) if scored else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "system": self.system,
+            "pages_scored": len(self.pages),
+            "missing_texts": list(self.missing_texts),
+            "fields": {f: t.to_dict() for f, t in self.tallies.items()},
+            "macro_f1": round(self.macro_f1, 4),
+            "pages": [{"id": p.id, "missed": p.missed, "missed_but_found": p.missed_but_found, "extra": p.extra}
+                      for p in self.pages],
+        }
+
+
+# --- reading the gold -------------------------------------------------------------------------
+
+def load_gold(gold_dir: str | Path) -> list[GoldPage]:
+    """Every ``*.json`` of `gold_dir`, sorted by id; a broken file is a `FactGoldError` naming it."""
+    folder = Path(gold_dir)
+    if not folder.is_dir():
+        raise FactGoldError(f"{folder}: no such folder of gold files")
+    pages = []
+    for path in sorted(folder.glob("*.json")):
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise FactGoldError(f"{path}: not a readable gold JSON file ({exc})") from None
+        if not isinstance(data, dict) or not isinstance(data.get("studies"), list):
+            raise FactGoldError(f"{path}: a gold page needs an object with a 'studies' list")
+        unknown = set(data.get("ignore") or ()) - set(FIELDS)
+        if unknown:
+            raise FactGoldError(f"{path}: 'ignore' names unknown fields {sorted(unknown)} (known: {', '.join(FIELDS)})")
+        pages.append(GoldPage(str(data.get("id") or path.stem), tuple(data["studies"]),
+                              frozenset(data.get("ignore") or ()), path))
+    if not pages:
+        raise FactGoldError(f"{folder}: no gold files (*.json)")
+    return pages
+
+
+# --- values as compared ----------------------------------------------------------------------
+
+def _sig(x: Any, digits: int) -> float | None:
+    if x is None:
+        return None
+    x = float(x)
+    if x == 0 or not math.isfinite(x):
+        return x
+    return round(x, digits - 1 - int(math.floor(math.log10(abs(x)))))
+
+
+def _half(x: Any) -> float | None:
+    return None if x is None else round(float(x) * 2) / 2
+
+
+def _disease_codes_by_english() -> dict[str, str]:
+    return {c.english.lower(): c.code for (cat, _), c in load_codes().items() if cat == "disease"}
+
+
+def _known_diseases() -> set[str]:
+    return {code for (cat, code) in load_codes() if cat == "disease"}
+
+
+def gold_disease(code: str) -> str | None:
+    """A gold disease as compared: a code, an OTHER:<name> the lexicon knows by name, or None."""
+    if code.startswith("OTHER:"):
+        return _disease_codes_by_english().get(code[6:].strip().lower())
+    return code
+
+
+def gold_values(name: str, study: dict) -> list[Hashable]:
+    """The compared values of one gold study for one field."""
+    if name == "disease":
+        return [c for c in (gold_disease(d) for d in study.get("disease") or ()) if c]
+    if name in ("cell_source", "route"):
+        return list(study.get(name) or ())
+    if name == "donor":
+        return [study["donor"]] if study.get("donor") else []
+    if name == "dose":
+        return [(_sig(d.get("low"), 4), _sig(d.get("high"), 4), "cells/kg" if d.get("per") == "kg" else "cells")
+                for d in study.get("dose") or ()]
+    if name == "n_patients":
+        return [int(study["n_patients"])] if study.get("n_patients") is not None else []
+    if name == "follow_up":
+        fu = study.get("follow_up_months")
+        return [(_half(fu[0]), _half(fu[1]))] if fu else []
+    if name == "outcome":
+        return [_sig(o["value"], 3) for o in study.get("outcomes") or () if o.get("value") is not None]
+    raise KeyError(name)
+
+
+def record_values(name: str, record: dict) -> list[Hashable]:
+    """The compared values of one predicted record (output contract) for one field."""
+    if name == "disease":
+        return [d["code"] for d in record.get("disease") or ()]
+    if name in ("cell_source", "route"):
+        return [v["code"] for v in record.get(name) or ()]
+    if name == "donor":
+        return [record["donor"]["code"]] if record.get("donor") else []
+    if name == "dose":
+        return [(_sig(d.get("low"), 4), _sig(d.get("high"), 4), d.get("unit")) for d in record.get("dose") or ()]
+    if name == "n_patients":
+        n = record.get("n_patients")
+        return [int(n["value"])] if n and n.get("value") is not None else []
+    if name == "follow_up":
+        fu = record.get("follow_up_months")
+        return [(_half(fu.get("low")), _half(fu.get("high")))] if fu else []
+    if name == "outcome":
+        out = []
+        for o in record.get("outcomes") or ():
+            for key in ("value", "baseline", "before"):
+                if isinstance(o.get(key), (int, float)) and not isinstance(o.get(key), bool):
+                    out.append(_sig(o[key], 3))
+        return out
+    raise KeyError(name)
+
+
+#: mention labels (the extractor's) → the field whose values they carry
+_MENTION_FIELD = {"DISEASE": "disease", "CELL_SOURCE": "cell_source", "DONOR": "donor", "ROUTE": "route",
+                  "DOSE": "dose", "N_PATIENTS": "n_patients", "FOLLOW_UP": "follow_up", "OUTCOME": "outcome"}
+
+
+def mention_values(name: str, mentions: Iterable[dict]) -> set[Hashable]:
+    """The values of `name` that the system's mentions found, wherever they ended up."""
+    out: set[Hashable] = set()
+    for m in mentions:
+        if _MENTION_FIELD.get(m.get("label")) != name:
+            continue
+        v = m.get("value")
+        if name in ("disease", "cell_source", "donor", "route"):
+            out.add(v)
+        elif name == "dose":
+            out.add((_sig(v.get("low"), 4), _sig(v.get("high"), 4), v.get("unit")))
+        elif name == "n_patients":
+            out.add(int(v["value"]))
+        elif name == "follow_up":
+            out.add((_half(v.get("low")), _half(v.get("high"))))
+        elif name == "outcome":
+            out.update(_sig(v[k], 3) for k in ("value", "baseline", "before")
+                       if isinstance(v.get(k), (int, float)) and not isinstance(v.get(k), bool))
+    return out
+
+
+# --- one page ---------------------------------------------------------------------------------
+
+def _drop_parents(pred: set, gold: set) -> set:
+    """Predicted diseases left once parents of gold diseases are set aside, and unknown codes."""
+    known = _known_diseases()
+    parents = set().union(*(_PARENTS.get(g, set()) for g in gold)) | (_GENERIC if gold else set())
+    return {p for p in pred if p in known and (p in gold or p not in parents)}
+
+
+def _compact(s: str) -> str:
+    return re.sub(r"\s+", "", s)
+
+
+def _gold_spans(text: str, phrase: str) -> list[tuple[int, int]]:
+    phrase = phrase.strip()
+    return [(m.start(), m.end()) for m in re.finditer(re.escape(phrase), text)] if phrase else []
+
+
+def match_adverse_events(text: str, gold: list[dict], pred: list[dict]) -> list[tuple[int, int]]:
+    """One-to-one pairs (gold index, pred index): same negation, overlapping evidence."""
+    used: set[int] = set()
+    pairs = []
+    for i, g in enumerate(gold):
+        spans = _gold_spans(text, g.get("text") or "")
+        for j, p in enumerate(pred):
+            if j in used or bool(g.get("negated")) != bool(p.get("negated")):
+                continue
+            if spans:
+                hit = any(a < p["end"] and p["start"] < b for a, b in spans)
+            else:
+                gt, pt = _compact(g.get("text") or ""), _compact(p.get("text") or "")
+                hit = bool(gt and pt) and (gt in pt or pt in gt)
+            if hit:
+                used.add(j)
+                pairs.append((i, j))
+                break
+    return pairs
+
+
+def _unique_events(records: list[dict]) -> list[dict]:
+    seen, out = set(), []
+    for r in records:
+        for a in r.get("adverse_events") or ():
+            key = (a.get("start"), a.get("end"), bool(a.get("negated")))
+            if key not in seen:
+                seen.add(key)
+                out.append(a)
+    return out
+
+
+def score_page(page: GoldPage, text: str, records: list[dict], mentions: list[dict],
+               tallies: dict[str, Tally]) -> PageResult:
+    """Adds one page's counts to `tallies` and returns its errors."""
+    result = PageResult(page.id)
+    for name in FIELDS:
+        if name in page.ignore:
+            continue
+        if name == "adverse_event":
+            gold_ae = [a for s in page.studies for a in s.get("adverse_events") or ()]
+            pred_ae = _unique_events(records)
+            pairs = match_adverse_events(text, gold_ae, pred_ae)
+            tallies[name].add(len(pairs), len(pred_ae), len(gold_ae))
+            hit_g, hit_p = {i for i, _ in pairs}, {j for _, j in pairs}
+            missed = [("neg " if g.get("negated") else "") + (g.get("text") or "") for i, g in enumerate(gold_ae) if i not in hit_g]
+            extra = [("neg " if p.get("negated") else "") + (p.get("text") or "") for j, p in enumerate(pred_ae) if j not in hit_p]
+        else:
+            gold = {v for s in page.studies for v in gold_values(name, s)}
+            pred = {v for r in records for v in record_values(name, r)}
+            if name == "disease":
+                pred = _drop_parents(pred, gold)
+            tallies[name].add(len(gold & pred), len(pred), len(gold))
+            missed = sorted(gold - pred, key=repr)
+            extra = sorted(pred - gold, key=repr)
+            found = mention_values(name, mentions)
+            if found:
+                result.missed_but_found[name] = [v for v in missed if v in found]
+        if missed:
+            result.missed[name] = missed
+        if extra:
+            result.extra[name] = extra
+    result.missed_but_found = {k: v for k, v in result.missed_but_found.items() if v}
+    return result
+
+
+def score_facts(gold_dir: str | Path, text_dir: str | Path, system: System, name: str = "mscmine") -> FactReport:
+    """Scores `system` on every gold page whose text ``<id>.txt`` (or .html/.htm/.md/.pdf) is in `text_dir`."""
+    texts = Path(text_dir)
+    if not texts.is_dir():
+        raise FactGoldError(f"{texts}: no such folder of page texts")
+    tallies = {f: Tally() for f in FIELDS}
+    pages, missing = [], []
+    for page in load_gold(gold_dir):
+        path = next((texts / f"{page.id}{ext}" for ext in (".txt", ".md", ".html", ".htm", ".pdf")
+                     if (texts / f"{page.id}{ext}").exists()), None)
+        if path is None:
+            missing.append(page.id)
+            continue
+        text, records, mentions = system(path)
+        pages.append(score_page(page, text, records, mentions, tallies))
+    return FactReport(name, tallies, pages, missing)
+
+
+# --- the systems ------------------------------------------------------------------------------
+
+def mscmine_system(path: Path) -> tuple[str, list[dict], list[dict]]:
+    """mscmine's records for one file, and the fact mentions its extractors found."""
+    from ..loaders import load
+    from ..mentions import analyse
+    from ..records import build_records
+
+    doc = load(path)
+    analysis = analyse(doc)
+    records = [r.to_dict() for r in build_records(analysis)]
+    return doc.text, records, [m.to_dict() for m in analysis.mentions]
+
+
+def naive_system(path: Path) -> tuple[str, list[dict], list[dict]]:
+    """The naive baseline's one record for one file (what a user would hack in an hour)."""
+    from ..loaders import load
+    from .naive_baseline import extract_naive
+
+    text = load(path).text
+    return text, [extract_naive(text)], []
+
+
+SYSTEMS: dict[str, System] = {
+    "mscmine": mscmine_system,
+    "naive": naive_system,
+}
+
+
+# --- reports ----------------------------------------------------------------------------------
+
+_ROW_NAMES = {"disease": "disease", "cell_source": "cell source", "donor": "donor", "route": "route",
+              "dose": "dose", "n_patients": "sample size", "follow_up": "follow-up",
+              "outcome": "outcome values", "adverse_event": "adverse events"}
+
+
+def format_fact_report(reports: list[FactReport]) -> str:
+    """One table: a row per field, P/R/F1 per system side by side, the macro line after the study fields."""
+    head = reports[0]
+    lines = [f"document-level facts: {len(head.pages)} pages scored"
+             + (f"; text missing, left out: {', '.join(head.missing_texts)}" if head.missing_texts else "")]
+    cols = "".join(f" | {r.system:>8} P    R    F1 " for r in reports)
+    lines.append(f"{'field':<16}{'gold':>5}{cols}")
+    for name in FIELDS:
+        cells = "".join(f" | {t.precision:9.2f} {t.recall:4.2f} {t.f1:4.2f}" for t in (r.tallies[name] for r in reports))
+        lines.append(f"{_ROW_NAMES[name]:<16}{head.tallies[name].gold:>5}{cells}")
+        if name == STUDY_FIELDS[-1]:
+            macro = "".join(f" | {'':>9} {'':>4} {r.macro_f1:4.2f}" for r in reports)
+            lines.append(f"{'macro (7 fields)':<16}{'':>5}{macro}")
+    return "\n".join(lines)
+
+
+def format_misses(report: FactReport) -> str:
+    """Each page's missed and extra values; a missed value a mention had found is marked."""
+    lines = [f"misses of {report.system} (- missed, * missed though a mention found it, + extra):"]
+    for page in report.pages:
+        if not page.missed and not page.extra:
+            continue
+        lines.append(f"{page.id}:")
+        for name in FIELDS:
+            found = set(map(repr, page.missed_but_found.get(name, ())))
+            missed = [("*" if repr(v) in found else "-") + f" {v}" for v in page.missed.get(name, ())]
+            extra = [f"+ {v}" for v in page.extra.get(name, ())]
+            if missed or extra:
+                lines.append(f"  {_ROW_NAMES[name]:<15} " + "   ".join(missed + extra))
+    return "\n".join(lines)
