@@ -14,8 +14,8 @@
    is a study: ``自体 MSCs 移植不能改善 SLE 疾病活动性^[22]``.
 2b. Studies named without a citation mark (a registered trial, ``欧洲学者报道``, ``一项…研究``, a
    year-led history sentence) are one sentence each.
-2c. An article with none of the above that counts and treats patients in its own text (a trial,
-   a case series) reports one study: its own.
+2c. An article that `article.classify_article` finds reports its own study (a trial, a case, a
+   news item about treated patients) has one: every fact outside the spans of the steps above.
 3. A clause that ends in a citation mark (``…点状注射[8]``) adds its facts to that citation's
    table study.
 3b. Outcome tables add each row to the study of the row's citation.
@@ -39,7 +39,8 @@ from typing import Any, Iterable
 import regex
 
 from .mention import Mention
-from .mentions import ANIMAL, Analysis
+from .article import OWN_KINDS, ArticleKind, classify_article
+from .mentions import ANIMAL, FACT_LABELS, Analysis
 from .normalize import parse_citation_numbers, to_simplified_chars
 from .references import parse_references
 from .scan import finditer_near
@@ -120,6 +121,8 @@ class StudyFinding:
     pooled_routes: list[Mention]  # routes stated for all patients: for table studies that state none
     pooled_citations: set[int]  # citations of the studies a pooled total counts; empty when none does
     animal_studies: list[dict]  # cited studies in animals or in vitro: named, never records
+    article: ArticleKind | None = None  # what the article reports, and why
+    planned: list[tuple[int, int]] = field(default_factory=list)  # original ranges about trials still to come
 
 
 @dataclass
@@ -154,10 +157,11 @@ def find_studies(analysis: Analysis) -> StudyFinding:
     covered = [span for st in found.by_key.values() for span in st.spans] + table_spans
     for st in uncited_studies(analysis, covered, sections):  # 2b
         found.add(st)
-    if not cases and not _is_meta_analysis(analysis.doc.text) and (not found.by_key or _reports_own_study(analysis.doc.text)):  # 2c
+    covered = [span for st in found.by_key.values() for span in st.spans] + table_spans
+    article = classify_article(analysis, covered)  # 2c
+    if not cases and article.kind in OWN_KINDS:
         # clauses closed by a citation speak of the cited work, not of the article's own study
-        own = single_study(analysis, covered=[span for st in found.by_key.values() for span in st.spans] + table_spans
-                           + [(a, b) for a, b, _ in clauses])
+        own = own_study(analysis, covered=covered + [(a, b) for a, b, _ in clauses])
         if own is not None:
             found.add(own)
     found.order.sort(key=lambda k: found.by_key[k].spans[0][0])  # records in text order
@@ -173,6 +177,8 @@ def find_studies(analysis: Analysis) -> StudyFinding:
         pooled_routes=routes,
         pooled_citations=pooled_citations(analysis),
         animal_studies=animal_studies(analysis, from_anchors, studies),
+        article=article,
+        planned=planned_spans(analysis),
     )
 
 
@@ -581,25 +587,25 @@ def _is_meta_analysis(text: str) -> bool:
             or _LITERATURE_POOL.search(text, 0, min(len(text), 1500)) is not None)
 
 
-def single_study(analysis: Analysis, covered: list[tuple[int, int]] = ()) -> Study | None:
-    """The study a research article reports: its patients (a total that is not a pooled count of
-    other studies' patients) and at least one treatment fact (dose, route, follow-up, a result).
-    Mentions inside `covered` (the spans of cited studies the article discusses) are not its."""
+def planned_spans(analysis: Analysis) -> list[tuple[int, int]]:
+    """Original ranges of what is said of trials still to come (see `_planned_spans`)."""
+    return _planned_spans(analysis.doc.text)
+
+
+def own_study(analysis: Analysis, covered: list[tuple[int, int]] = ()) -> Study | None:
+    """The article's own study (`classify_article` decided it has one): every fact outside the
+    reference list, the discussion, animal sentences, trials still to come and `covered` (the
+    spans of cited studies the article discusses). A count of other studies' patients
+    ("12篇文献共报道76例") is not its cohort. None when no fact is left."""
     text = analysis.doc.text
     end = min([a for a, _ in analysis.excluded] + [len(text)])
     discussion = _DISCUSSION.search(text, 0, end)
-    if discussion and _reports_own_study(text[: discussion.start()]):
+    if discussion and any(m.label in FACT_LABELS and m.start < discussion.start() for m in analysis.mentions):
         end = discussion.start()  # the discussion weighs others' work against the article's
-    planned = _planned_spans(text)  # the next trial is not this one
-    outside = list(analysis.excluded) + list(covered) + list(analysis.animal) + planned + [(end, len(text))]
-    mentions = [m for m in analysis.mentions if not any(a <= m.start < b for a, b in outside)]
-    totals = [m for m in mentions if m.label == "N_PATIENTS" and m.value.get("role") in ("total", "group")]
-    # a count of other studies' patients ("12篇文献共报道76例") is not the article's own cohort;
-    # "研究共纳入患者30例" is (meta-analyses never get here, see `_is_meta_analysis`)
-    totals = [m for m in totals if not _POOLED_STUDIES_BEFORE.search(text[max(0, m.start - 30) : m.start])]
-    treated = any(m.label in ("DOSE", "ROUTE", "FOLLOW_UP") or (m.label == "OUTCOME" and m.value.get("value") is not None)
-                  for m in mentions)
-    if not totals or not treated or not any(m.label == "CELL_TYPE" for m in mentions):
+    outside = list(analysis.excluded) + list(covered) + list(analysis.animal) + planned_spans(analysis) + [(end, len(text))]
+    mentions = [m for m in analysis.mentions if not any(a <= m.start < b for a, b in outside)
+                and not (m.label == "N_PATIENTS" and _POOLED_STUDIES_BEFORE.search(text[max(0, m.start - 30) : m.start]))]
+    if not any(m.label in FACT_LABELS or m.label == "DONOR" for m in mentions):
         return None
     return Study(("article",), _article_title(analysis.doc), (), _article_year(analysis.doc), [(0, end)], [], mentions)
 

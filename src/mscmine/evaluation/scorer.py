@@ -126,7 +126,7 @@ def _record_fields(r: dict) -> dict[str, Any]:
         "cell_source": codes(r.get("cell_source")),
         "donor": one(r.get("donor")),
         "route": codes(r.get("route")),
-        "dose": tuple(sorted((d.get("low"), d.get("high"), d.get("unit")) for d in (r.get("dose") or []))),
+        "dose": tuple(sorted(((d.get("low"), d.get("high"), d.get("unit")) for d in (r.get("dose") or [])), key=repr)),
         "n_patients": n["value"] if isinstance(n, dict) else n,
         "follow_up": (fu.get("low"), fu.get("high")) if fu else None,
     }

@@ -1,0 +1,144 @@
+"""What an article reports, decided once, with its reason, before any study is segmented.
+
+An article reports its own study (a trial, a cohort, a case report or series, a news item about
+patients treated at a hospital), or pools others' (a meta-analysis, a pooled analysis of
+published cases), or reviews cited studies, or reports no study in patients (mechanisms,
+animals, a service page). `classify_article` reads a few signals of the normalised text (so a
+Traditional-script page reads as a Simplified one) and the mentions, and applies `RULES` in
+order: the first rule that holds decides.
+
+Inclusive by default: an article that treats patients with cells and is neither a review nor a
+pooled analysis is one study, its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import regex
+
+from .mentions import Analysis
+
+#: what an article can report; what each means is in the module docstring
+KINDS = ("own_study", "case_report", "review", "pooled", "no_patients")
+#: the kinds whose article has a study of its own
+OWN_KINDS = frozenset({"own_study", "case_report"})
+
+
+@dataclass(frozen=True)
+class ArticleKind:
+    kind: str  # one of KINDS
+    reason: str  # the rule that decided, in a few words
+
+
+@dataclass(frozen=True)
+class Signals:
+    """What the rules read; each a small test of the normalised text or the mentions."""
+
+    pooled: bool  # names itself a meta-analysis / systematic review, or pools published cases
+    own_methods: bool  # a methods section or a structured abstract of its own patients
+    says_review: bool  # calls itself a review in its first lines ("…研究进展", "综述")
+    enrols: bool  # enrols patients in its own words ("选取…40例患者", "本组5例", "我院收治")
+    case: bool  # describes a case ("患者，女，35岁", "例1")
+    cites_studies: bool  # other studies were found (citation anchors, named studies, tables)
+    treats_patients: bool  # patients (a count or a patient word) and cells in the text
+
+
+# a methods heading on a line of its own or run in ("资料与方法：…"), in Simplified or English
+_METHODS_HEADING = regex.compile(
+    r"(?m)^\s*(?:[【\[]?\s*)?(?:\d(?:\.\d)?\s*)?(?:资料与方法|对象与方法|材料与方法|研究对象与方法|病例与方法|临床资料与方法|"
+    r"临床资料|一般资料|病例资料|病例报告|病例介绍|病例摘要|Patients and methods|Materials and methods)\s*(?:[】\]]\s*)?(?:[:：]|$)"
+)
+# a structured abstract: 目的 … 方法 … 结果 (a review's abstract has no 方法 of patients)
+_STRUCTURED = regex.compile(
+    r"(?:^|[\s【\[。:：])目的\s*[】\]]?\s*[:：]?[^\n]{4,600}?(?:[\s。】\]]|^)方法\s*[】\]]?\s*[:：]?[^\n]{4,900}?(?:[\s。】\]]|^)结果",
+    regex.MULTILINE,
+)
+_OBJECTIVE_METHODS = regex.compile(r"(?i)\b(?:objective|aims?|purpose|background)\s*[:：].{4,900}?\bmethods?\s*[:：]", regex.DOTALL)
+# own patients, in the article's own words: first person, or an enrolment verb before a count
+_FIRST_PERSON = regex.compile(r"本研究|本组|本试验|本文(?:报告|报道|收集|纳入)|我院|本院|我科|本科|我们(?:对|收集|纳入|采用|应用|选取)|笔者")
+# ... unless the sentence speaks of others' work: "上述研究共纳入…", "文献报道…", "本文…进行综述"
+_OTHERS_WORK = regex.compile(r"上述|以上|这些|各项|\d\s?篇|文献|既往|有研究|研究(?:显示|发现|表明)|据报道|综述|国内外")
+# the article calls itself a review: "…研究进展", "综述", "review"
+_REVIEW = regex.compile(r"综述|研究进展|应用进展|治疗进展|(?i:\breview\b)")
+_ENROLMENT = regex.compile(
+    r"(?:选取|选择|收集|纳入|入选|入组|招募|收治|回顾性分析|前瞻性)[^。；;\n]{0,50}?(?:\d+|[一二三四五六七八九十两]+)\s?(?:例|名|位)"
+    r"|(?:\d+|[一二三四五六七八九十两]+)\s?(?:例|名|位)[^。；;\n]{0,30}?(?:患者|病人|患儿)[^。；;\n]{0,20}?(?:纳入|入选|入组|作为研究对象|为研究对象)"
+    r"|(?i:\b\d+\s+patients\s+(?:were|with)\b)"
+)
+# a case described: "患者，女，35岁", "患者男性，42岁", "例1", "病例1"
+_CASE = regex.compile(r"患者[,，:：\s]?(?:[男女]性?|[男女]童)[,，\s]?\d{1,3}\s?岁|(?:^|\n)\s*(?:例|病例)\s?[1-9一二三]\s?[,，:：\s]")
+_PATIENT = regex.compile(r"患者|病人|病患|患儿|病友|个案|(?i:\bpatients?\b)")
+_POOLED = regex.compile(r"Meta\s?分析|荟萃分析|系统评价|系统综述|meta-analysis|systematic review", regex.IGNORECASE)
+# a pooled analysis of published cases says where they came from, early: "检索 … 数据库",
+# "12篇文献共报道 76例" (not 文献复习: "3例报告并文献复习" is a case report)
+_LITERATURE_POOL = regex.compile(r"检索|数据库|\d+\s?篇(?:相关)?(?:文献|报道|研究|论文)|文献(?:资料)?分析")
+
+
+def read_signals(analysis: Analysis, covered: list[tuple[int, int]] = ()) -> Signals:
+    """The signals of `analysis` (normalised text: Traditional pages read as Simplified);
+    `covered` are the original spans of the other studies found (cited, named, table rows)."""
+    text = analysis.normalized.masked
+    head = text[:1500]
+    return Signals(
+        pooled=_POOLED.search(text, 0, min(len(text), 300)) is not None or _LITERATURE_POOL.search(head) is not None,
+        own_methods=bool(_METHODS_HEADING.search(text) or _STRUCTURED.search(text) or _OBJECTIVE_METHODS.search(text[:3000])),
+        says_review=_REVIEW.search(text, 0, min(len(text), 400)) is not None,
+        enrols=_own_enrolment(analysis, text, list(covered)),
+        case=_CASE.search(text) is not None,
+        cites_studies=bool(covered),
+        treats_patients=any(m.label == "CELL_TYPE" for m in analysis.mentions)
+        and (any(m.label == "N_PATIENTS" for m in analysis.mentions) or _PATIENT.search(text) is not None),
+    )
+
+
+def _own_enrolment(analysis: Analysis, text: str, covered: list[tuple[int, int]]) -> bool:
+    """An enrolment statement or first-person cohort in a sentence with no citation mark, outside
+    the `covered` spans (original offsets) of the cited studies already found."""
+    cites = [c.start for c in analysis.normalized.citations]
+    for pattern in (_FIRST_PERSON, _ENROLMENT):
+        for m in pattern.finditer(text):
+            start, end = _sentence(text, m.start(), m.end())
+            if any(start <= c < end for c in cites) or _OTHERS_WORK.search(text, start, end):
+                continue
+            at = analysis.normalized.to_original(m.start(), m.end())[0]
+            if not any(a <= at < b for a, b in covered):
+                return True
+    return False
+
+
+_SENTENCE_END = regex.compile(r"[。！？!?\n]")
+
+
+def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
+    """The sentence of `text` around [start, end)."""
+    before = [m.end() for m in _SENTENCE_END.finditer(text, max(0, start - 300), start)]
+    after = _SENTENCE_END.search(text, end)
+    return (before[-1] if before else max(0, start - 300)), (after.end() if after else len(text))
+
+
+#: the rules, in order: (kind, reason, test)
+RULES: tuple[tuple[str, str, Callable[[Signals], bool]], ...] = (
+    ("pooled", "names itself a meta-analysis or pools published studies", lambda s: s.pooled),
+    ("own_study", "has methods or a structured abstract of its own", lambda s: s.own_methods),
+    ("review", "calls itself a review", lambda s: s.says_review),
+    ("own_study", "enrols patients in its own words", lambda s: s.enrols),
+    ("case_report", "describes a case", lambda s: s.case),
+    ("review", "cites studies and reports none of its own", lambda s: s.cites_studies),
+    ("own_study", "treats patients with cells (a news item, an uncited report)", lambda s: s.treats_patients),
+    ("no_patients", "names no patients treated with cells", lambda s: True),
+)
+
+
+def decide(signals: Signals) -> ArticleKind:
+    """The first rule of `RULES` that holds."""
+    for kind, reason, test in RULES:
+        if test(signals):
+            return ArticleKind(kind, reason)
+    raise AssertionError("the last rule always holds")
+
+
+def classify_article(analysis: Analysis, covered: list[tuple[int, int]] = ()) -> ArticleKind:
+    """What `analysis`'s article reports (see the module docstring); `covered` as in `read_signals`."""
+    return decide(read_signals(analysis, covered))
