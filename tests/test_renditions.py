@@ -28,7 +28,7 @@ def record_key(r: dict) -> tuple:
     return (
         (r["study"] or {}).get("citation"), r["scope"], _codes(r["disease"]), _codes(r["cell_source"]),
         _codes(r["donor"]), _codes(r["route"]), (r["n_patients"] or {}).get("value"), fu.get("low"), fu.get("high"),
-        tuple(sorted((d["low"], d["high"], d["unit"]) for d in r["dose"])),
+        tuple(sorted(((d["low"], d["high"], d["unit"]) for d in r["dose"]), key=repr)),
     )
 
 
