@@ -5,7 +5,9 @@ seeds. Bad inputs are the kinds users hand over: an empty file, a binary file re
 PDF cut short, a path that does not exist, a glob that matches nothing.
 """
 
+import csv
 import hashlib
+import io
 import json
 import os
 import sys
@@ -260,9 +262,9 @@ def test_csv_has_a_bom_and_whole_numbers(tmp_path, seed_records):
     write_records(seed_records, out)
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
-    header, *rows = raw[3:].decode("utf-8").splitlines()
-    col = header.split(",").index("n_patients")
-    assert any(r.split(",")[col] == "8" for r in rows)  # not 8.0
+    header, *rows = list(csv.reader(io.StringIO(raw[3:].decode("utf-8"))))
+    col = header.index("n_patients")
+    assert any(r[col] == "8" for r in rows)  # not 8.0
 
 
 def test_parquet_column_types_do_not_depend_on_the_records(tmp_path, seed_records):

@@ -36,7 +36,9 @@ class ArticleKind:
 class Signals:
     """What the rules read; each a small test of the normalised text or the mentions."""
 
-    pooled: bool  # names itself a meta-analysis / systematic review, or pools published cases
+    meta_analysis: bool  # names itself a meta-analysis or systematic review in its first lines
+    counts_papers: bool  # counts the papers it pools ("12篇文献", "文献分析")
+    searches_databases: bool  # says which databases it searched ("检索…数据库")
     own_methods: bool  # a methods section or a structured abstract of its own patients
     says_review: bool  # calls itself a review in its first lines ("…研究进展", "综述")
     enrols: bool  # enrols patients in its own words ("选取…40例患者", "本组5例", "我院收治")
@@ -69,11 +71,18 @@ _ENROLMENT = regex.compile(
 )
 # a case described: "患者，女，35岁", "患者男性，42岁", "例1", "病例1"
 _CASE = regex.compile(r"患者[,，:：\s]?(?:[男女]性?|[男女]童)[,，\s]?\d{1,3}\s?岁|(?:^|\n)\s*(?:例|病例)\s?[1-9一二三]\s?[,，:：\s]")
-_PATIENT = regex.compile(r"患者|病人|病患|患儿|病友|个案|(?i:\bpatients?\b)")
+_PATIENT = regex.compile(r"患者|病人|病患|患儿|病友|个案|受试者|(?i:\bpatients?\b)")
+# cells given, named or not ("幹細胞治療", "细胞疗法")
+_CELLS = regex.compile(r"干细胞|细胞治疗|细胞疗法|细胞移植|(?i:stem cells?)")
 _POOLED = regex.compile(r"Meta\s?分析|荟萃分析|系统评价|系统综述|meta-analysis|systematic review", regex.IGNORECASE)
 # a pooled analysis of published cases says where they came from, early: "检索 … 数据库",
-# "12篇文献共报道 76例" (not 文献复习: "3例报告并文献复习" is a case report)
-_LITERATURE_POOL = regex.compile(r"检索|数据库|\d+\s?篇(?:相关)?(?:文献|报道|研究|论文)|文献(?:资料)?分析")
+# "12篇文献共报道 76例" (not 文献复习: "3例报告并文献复习" is a case report; not a page's
+# "高级检索" box nor an author's "文献检索" task)
+_DATABASE_SEARCH = regex.compile(
+    r"(?:检索|查找|查阅)[^。\n]{0,40}?(?:数据库|文献|PubMed|CNKI|万方|维普)"
+    r"|(?:数据库|PubMed|CNKI|万方|维普|Embase|Cochrane)[^。\n]{0,60}?(?:检索|查找|查阅)"
+)
+_PAPERS_COUNTED = regex.compile(r"\d+\s?(?:篇|项)(?:相关)?(?:的)?(?:临床)?(?:文献|报道|研究|论文|试验|RCT)|文献(?:资料)?分析")
 
 
 def read_signals(analysis: Analysis, covered: list[tuple[int, int]] = ()) -> Signals:
@@ -82,13 +91,15 @@ def read_signals(analysis: Analysis, covered: list[tuple[int, int]] = ()) -> Sig
     text = analysis.normalized.masked
     head = text[:1500]
     return Signals(
-        pooled=_POOLED.search(text, 0, min(len(text), 300)) is not None or _LITERATURE_POOL.search(head) is not None,
+        meta_analysis=_POOLED.search(text, 0, min(len(text), 300)) is not None,
+        counts_papers=_PAPERS_COUNTED.search(head) is not None,
+        searches_databases=_DATABASE_SEARCH.search(head) is not None,
         own_methods=bool(_METHODS_HEADING.search(text) or _STRUCTURED.search(text) or _OBJECTIVE_METHODS.search(text[:3000])),
         says_review=_REVIEW.search(text, 0, min(len(text), 400)) is not None,
         enrols=_own_enrolment(analysis, text, list(covered)),
         case=_CASE.search(text) is not None,
         cites_studies=bool(covered),
-        treats_patients=any(m.label == "CELL_TYPE" for m in analysis.mentions)
+        treats_patients=(any(m.label == "CELL_TYPE" for m in analysis.mentions) or _CELLS.search(text) is not None)
         and (any(m.label == "N_PATIENTS" for m in analysis.mentions) or _PATIENT.search(text) is not None),
     )
 
@@ -120,7 +131,9 @@ def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
 
 #: the rules, in order: (kind, reason, test)
 RULES: tuple[tuple[str, str, Callable[[Signals], bool]], ...] = (
-    ("pooled", "names itself a meta-analysis or pools published studies", lambda s: s.pooled),
+    ("pooled", "names itself a meta-analysis or systematic review", lambda s: s.meta_analysis),
+    ("pooled", "counts the papers whose cases it pools", lambda s: s.counts_papers),
+    ("pooled", "searched databases and enrols no patients of its own", lambda s: s.searches_databases and not s.enrols),
     ("own_study", "has methods or a structured abstract of its own", lambda s: s.own_methods),
     ("review", "calls itself a review", lambda s: s.says_review),
     ("own_study", "enrols patients in its own words", lambda s: s.enrols),

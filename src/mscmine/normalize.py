@@ -12,8 +12,9 @@ Passes, in order:
 
 1. characters (1:1): full-width ASCII forms, ideographic and no-break spaces, dash variants,
    superscript +/-, subscript digits, Traditional → Simplified (OpenCC, character by character);
-2. markup left in plain text (``10<sup>6</sup>`` → ``10^6``, ``<sub>`` dropped), then
-   superscript digits: ``10⁶`` → ``10^6``;
+2. markup left in plain text (``10<sup>6</sup>`` → ``10^6``, ``<sub>`` dropped), pinyin
+   readings after characters dropped (``細(xì)胞`` → ``細胞``), then superscript digits:
+   ``10⁶`` → ``10^6``;
 3. LaTeX from PDF-to-Markdown conversion: ``$…$`` delimiters, ``\\times``, ``\\text{…}``,
    ``^{…}``, ``\\sim`` and friends;
 4. multiplication signs between a number and a power of ten (``x``, ``X``, ``*``, ``·`` → ``×``);
@@ -220,6 +221,18 @@ def _markup_edits(text: str) -> list[Edit]:
     edits: list[Edit] = [(m.start(), m.end(), "^" + m.group(1)) for m in _MARKUP_SUP.finditer(text)]
     edits += [(m.start(), m.end(), "") for m in _MARKUP_SUB.finditer(text)]
     return sorted(edits)
+
+
+# pinyin readings that web pages put after characters ("間充質(zhì)干細(xì)胞"): a syllable with a
+# tone mark, in parentheses, right after a Han character
+_PINYIN_TAG = regex.compile(r"(?<=\p{Han})\((?=[a-zü]{0,5}[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ])[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,6}\)")
+
+
+def _pinyin_edits(text: str) -> list[Edit]:
+    """Pinyin readings after characters are dropped, so the words they split are whole again."""
+    if "(" not in text:
+        return []
+    return [(m.start(), m.end(), "") for m in _PINYIN_TAG.finditer(text)]
 
 
 def _superscript_edits(text: str) -> list[Edit]:
@@ -506,7 +519,7 @@ def normalize(text: str, join_wraps: bool = True) -> NormalizedText:
     current = to_simplified_chars(current, chars)
     starts = list(range(len(text)))
     ends = list(range(1, len(text) + 1))
-    passes = [_markup_edits, _superscript_edits, _latex_edits, _times_edits]
+    passes = [_markup_edits, _pinyin_edits, _superscript_edits, _latex_edits, _times_edits]
     if join_wraps:
         passes.append(_wrap_edits)
     for make_edits in passes:

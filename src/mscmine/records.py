@@ -24,7 +24,9 @@ import regex
 from .document import Document
 from .extractors.scope import sentence_names_cells
 from .mention import Mention
+from .article import OWN_KINDS
 from .mentions import Analysis, analyse
+from .placement import discussion_start, unassigned
 from .normalize import to_simplified_chars
 from .studies import PROCEDURE_CELL_TYPE, POOLED_BEFORE, Study, find_studies, pick_diseases
 from .studies import PROCEDURE_CELL_TYPES  # also importable from here, as before
@@ -50,6 +52,9 @@ class StudyRecord:
     follow_up_months: dict | None = None
     outcomes: list[dict] = field(default_factory=list)
     adverse_events: list[dict] = field(default_factory=list)
+    #: document record only: what the article reports (kind, reason) and the facts no study holds
+    article: dict[str, str] | None = None
+    unassigned: list[dict] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -70,6 +75,9 @@ class StudyRecord:
             "outcomes": self.outcomes,
             "adverse_events": self.adverse_events,
         }
+        if self.scope == "document":
+            out["article"] = self.article
+            out["unassigned"] = self.unassigned or []
         out.update(self.extra)
         return out
 
@@ -117,6 +125,13 @@ def build_records(analysis: Analysis) -> list[StudyRecord]:
         document.adverse_events = [_evidence(doc, m, **m.value) for m in ms if m.label == "ADVERSE_EVENT"]
     if found.animal_studies:
         document.extra["animal_studies"] = found.animal_studies
+    if found.article is not None:
+        document.article = {"kind": found.article.kind, "reason": found.article.reason}
+    own = found.article is not None and found.article.kind in OWN_KINDS
+    document.unassigned = unassigned(analysis, found, list(zip(found.studies, records)),
+                                     discussion_start(doc.text) if own else None)
+    if not found.studies:  # the document record holds the article's outcomes and events
+        document.unassigned = [u for u in document.unassigned if u["field"] not in ("outcomes", "adverse_events")]
     records.append(document)
     return records
 

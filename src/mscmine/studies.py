@@ -143,7 +143,7 @@ def find_studies(analysis: Analysis) -> StudyFinding:
     """The studies an article reports, in text order, and what the records need besides (steps
     in the module docstring)."""
     sections = _sections(analysis)
-    clauses = _cited_clauses(analysis)
+    clauses = cited_clause_spans(analysis)
     found = _Found()
     tabled, table_spans = table_studies(analysis)  # 1
     for st in tabled:
@@ -164,6 +164,8 @@ def find_studies(analysis: Analysis) -> StudyFinding:
         own = own_study(analysis, covered=covered + [(a, b) for a, b, _ in clauses])
         if own is not None:
             found.add(own)
+        elif not found.by_key:
+            article = ArticleKind("no_patients", "names cells and patients but states no fact of a study of its own")
     found.order.sort(key=lambda k: found.by_key[k].spans[0][0])  # records in text order
     studies = found.by_key
     add_cited_clause_facts(analysis, studies)  # 3
@@ -211,7 +213,7 @@ def _sentence_bounds(text: str, pos: int) -> tuple[int, int]:
     return start, min(stop + 1, len(text))
 
 
-def _cited_clauses(analysis: Analysis) -> list[tuple[int, int, tuple[int, ...]]]:
+def cited_clause_spans(analysis: Analysis) -> list[tuple[int, int, tuple[int, ...]]]:
     """(clause start, citation start, numbers) in original offsets for every citation mark: the
     clause a mark closes runs from its sentence start or the previous mark."""
     norm = analysis.normalized
@@ -566,7 +568,7 @@ def _planned_spans(text: str) -> list[tuple[int, int]]:
             continue
         out += [(sm.start() + c.start(), sm.start() + c.end()) for c in _CLAUSE.finditer(sm.group()) if _PLANNED_CUE.search(c.group())]
     return out
-_DISCUSSION = regex.compile(r"(?m)^\s*(?:\d\s*)?(?:讨论|分析与讨论|Discussion)\s*$")
+DISCUSSION_HEADING = regex.compile(r"(?m)^\s*(?:\d\s*)?(?:讨论|分析与讨论|Discussion)\s*$")
 
 
 @lru_cache(maxsize=8)  # asked several times per document
@@ -599,7 +601,7 @@ def own_study(analysis: Analysis, covered: list[tuple[int, int]] = ()) -> Study 
     ("12篇文献共报道76例") is not its cohort. None when no fact is left."""
     text = analysis.doc.text
     end = min([a for a, _ in analysis.excluded] + [len(text)])
-    discussion = _DISCUSSION.search(text, 0, end)
+    discussion = DISCUSSION_HEADING.search(text, 0, end)
     if discussion and any(m.label in FACT_LABELS and m.start < discussion.start() for m in analysis.mentions):
         end = discussion.start()  # the discussion weighs others' work against the article's
     outside = list(analysis.excluded) + list(covered) + list(analysis.animal) + planned_spans(analysis) + [(end, len(text))]

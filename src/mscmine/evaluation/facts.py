@@ -99,6 +99,7 @@ class PageResult:
     id: str
     missed: dict[str, list[Any]] = field(default_factory=dict)
     missed_but_found: dict[str, list[Any]] = field(default_factory=dict)  # a mention had the value
+    unassigned: dict[str, dict[str, str]] = field(default_factory=dict)  # repr(value) → why no study holds it
     extra: dict[str, list[Any]] = field(default_factory=dict)
 
 
@@ -121,7 +122,8 @@ class FactReport:
             "missing_texts": list(self.missing_texts),
             "fields": {f: t.to_dict() for f, t in self.tallies.items()},
             "macro_f1": round(self.macro_f1, 4),
-            "pages": [{"id": p.id, "missed": p.missed, "missed_but_found": p.missed_but_found, "extra": p.extra}
+            "pages": [{"id": p.id, "missed": p.missed, "missed_but_found": p.missed_but_found,
+                       "unassigned": p.unassigned, "extra": p.extra}
                       for p in self.pages],
         }
 
@@ -254,6 +256,34 @@ def mention_values(name: str, mentions: Iterable[dict]) -> set[Hashable]:
     return out
 
 
+#: the contract field of an ``unassigned`` entry → the scored field
+_UNASSIGNED_FIELD = {"donor": "donor", "route": "route", "dose": "dose", "n_patients": "n_patients",
+                     "follow_up_months": "follow_up", "outcomes": "outcome"}
+
+
+def unassigned_reasons(name: str, records: list[dict]) -> dict[Hashable, str]:
+    """Scored value → the reason the document record gives for holding it in no study."""
+    out: dict[Hashable, str] = {}
+    for r in records:
+        for u in r.get("unassigned") or ():
+            if _UNASSIGNED_FIELD.get(u.get("field")) != name:
+                continue
+            if name in ("donor", "route"):
+                keys = [u.get("code")]
+            elif name == "dose":
+                keys = [(_sig(u.get("low"), 4), _sig(u.get("high"), 4), u.get("unit"))]
+            elif name == "n_patients":
+                keys = [int(u["value"])] if u.get("value") is not None else []
+            elif name == "follow_up":
+                keys = [(_half(u.get("low")), _half(u.get("high")))]
+            else:
+                keys = [_sig(u[k], 3) for k in ("value", "baseline", "before")
+                        if isinstance(u.get(k), (int, float)) and not isinstance(u.get(k), bool)]
+            for k in keys:
+                out.setdefault(k, u.get("reason") or "unassigned")
+    return out
+
+
 # --- one page ---------------------------------------------------------------------------------
 
 def _drop_parents(pred: set, gold: set) -> set:
@@ -281,8 +311,9 @@ def match_adverse_events(text: str, gold: list[dict], pred: list[dict]) -> list[
         for j, p in enumerate(pred):
             if j in used or bool(g.get("negated")) != bool(p.get("negated")):
                 continue
-            if spans:
-                hit = any(a < p["end"] and p["start"] < b for a, b in spans)
+            pspans = [(p["start"], p["end"])] if p.get("start") is not None else _gold_spans(text, p.get("text") or "")
+            if spans and pspans:
+                hit = any(a < pe and ps < b for a, b in spans for ps, pe in pspans)
             else:
                 gt, pt = _compact(g.get("text") or ""), _compact(p.get("text") or "")
                 hit = bool(gt and pt) and (gt in pt or pt in gt)
@@ -330,11 +361,15 @@ def score_page(page: GoldPage, text: str, records: list[dict], mentions: list[di
             found = mention_values(name, mentions)
             if found:
                 result.missed_but_found[name] = [v for v in missed if v in found]
+            why = unassigned_reasons(name, records)
+            if why:
+                result.unassigned[name] = {repr(v): why[v] for v in missed if v in why}
         if missed:
             result.missed[name] = missed
         if extra:
             result.extra[name] = extra
     result.missed_but_found = {k: v for k, v in result.missed_but_found.items() if v}
+    result.unassigned = {k: v for k, v in result.unassigned.items() if v}
     return result
 
 
@@ -385,6 +420,48 @@ SYSTEMS: dict[str, System] = {
 }
 
 
+# --- agreement of two annotation passes ----------------------------------------------------
+
+def gold_as_record(study: dict) -> dict:
+    """A gold study in the shape of a record of the output contract (for comparing two passes)."""
+    fu = study.get("follow_up_months")
+    return {
+        "scope": "study",
+        "disease": [{"code": c} for c in (gold_disease(d) for d in study.get("disease") or ()) if c],
+        "cell_source": [{"code": c} for c in study.get("cell_source") or ()],
+        "donor": {"code": study["donor"]} if study.get("donor") else None,
+        "route": [{"code": c} for c in study.get("route") or ()],
+        "dose": [{"low": d.get("low"), "high": d.get("high"), "unit": "cells/kg" if d.get("per") == "kg" else "cells"}
+                 for d in study.get("dose") or ()],
+        "n_patients": {"value": study["n_patients"]} if study.get("n_patients") is not None else None,
+        "follow_up_months": {"low": fu[0], "high": fu[1]} if fu else None,
+        "outcomes": [{"value": o.get("value")} for o in study.get("outcomes") or ()],
+        "adverse_events": [dict(a) for a in study.get("adverse_events") or ()],
+    }
+
+
+def agreement(dir_a: str | Path, dir_b: str | Path, text_dir: str | Path) -> FactReport:
+    """Pass B scored against pass A, page by page, as if B were a system: for sets of values F1 is
+    symmetric, so it is the agreement of the two passes. Pages missing from either are left out."""
+    b_pages = {p.id: p for p in load_gold(dir_b)}
+
+    def system(path: Path):
+        page = b_pages.get(path.stem)
+        return path.read_text(encoding="utf-8"), [gold_as_record(s) for s in (page.studies if page else ())], []
+
+    a_pages = [p for p in load_gold(dir_a) if p.id in b_pages]
+    tallies = {f: Tally() for f in FIELDS}
+    results, missing = [], []
+    for page in a_pages:
+        path = Path(text_dir) / f"{page.id}.txt"
+        if not path.exists():
+            missing.append(page.id)
+            continue
+        text, records, mentions = system(path)
+        results.append(score_page(page, text, records, mentions, tallies))
+    return FactReport("pass B vs A", tallies, results, missing)
+
+
 # --- reports ----------------------------------------------------------------------------------
 
 _ROW_NAMES = {"disease": "disease", "cell_source": "cell source", "donor": "donor", "route": "route",
@@ -410,14 +487,16 @@ def format_fact_report(reports: list[FactReport]) -> str:
 
 def format_misses(report: FactReport) -> str:
     """Each page's missed and extra values; a missed value a mention had found is marked."""
-    lines = [f"misses of {report.system} (- missed, * missed though a mention found it, + extra):"]
+    lines = [f"misses of {report.system} (- missed, * missed though a mention found it, (why no study holds it), + extra):"]
     for page in report.pages:
         if not page.missed and not page.extra:
             continue
         lines.append(f"{page.id}:")
         for name in FIELDS:
             found = set(map(repr, page.missed_but_found.get(name, ())))
-            missed = [("*" if repr(v) in found else "-") + f" {v}" for v in page.missed.get(name, ())]
+            why = page.unassigned.get(name, {})
+            missed = [("*" if repr(v) in found else "-") + f" {v}" + (f" ({why[repr(v)]})" if repr(v) in why else "")
+                      for v in page.missed.get(name, ())]
             extra = [f"+ {v}" for v in page.extra.get(name, ())]
             if missed or extra:
                 lines.append(f"  {_ROW_NAMES[name]:<15} " + "   ".join(missed + extra))

@@ -1,0 +1,116 @@
+"""Nothing dropped silently: every fact mention ends in a record, or in the document record's
+``unassigned`` list with the reason it belongs to no study.
+
+A mention is placed when a record holds it as evidence, or holds its value for the study whose
+mentions it is among (the second "静脉输注" of a study, a follow-up the record's range covers).
+Otherwise `REASONS` are tried in order; the first that holds is the reason. A reviewer who sees
+a blank cell can then tell "not in the paper" from "found, and left out because …".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from .extractors.scope import is_control_arm
+from .mention import Mention
+from .mentions import Analysis
+from .normalize import to_simplified_chars
+from .studies import DISCUSSION_HEADING, cited_clause_spans
+
+#: the labels whose mentions are facts of a study (terms such as DISEASE and CELL_SOURCE are all
+#: on the document record anyway)
+PLACED_LABELS = ("DONOR", "ROUTE", "DOSE", "N_PATIENTS", "FOLLOW_UP", "OUTCOME", "ADVERSE_EVENT")
+#: the record field of each label, as the output contract names it
+FIELD_OF = {"DONOR": "donor", "ROUTE": "route", "DOSE": "dose", "N_PATIENTS": "n_patients",
+            "FOLLOW_UP": "follow_up_months", "OUTCOME": "outcomes", "ADVERSE_EVENT": "adverse_events"}
+
+
+@dataclass(frozen=True)
+class Where:
+    """What the reasons read about one article."""
+
+    analysis: Analysis
+    simplified: str  # the original text, Traditional characters made Simplified (same offsets)
+    article_kind: str
+    planned: list[tuple[int, int]]
+    cited: list[tuple[int, int]]  # clauses closed by a citation mark, original offsets
+    studies: list  # studies.Study, each with its record
+    discussion_start: int | None
+
+
+def _inside(spans, m: Mention) -> bool:
+    return any(a <= m.start < b for a, b in spans)
+
+
+def _in_a_study(m: Mention, w: Where) -> bool:
+    """Among a study's mentions, though its record holds another value (a second total, an arm)."""
+    return any(m in st.mentions for st, _ in w.studies)
+
+
+#: (reason, test) in order: the first that holds names why a mention is in no study
+REASONS: tuple[tuple[str, Callable[[Mention, Where], bool]], ...] = (
+    ("animal", lambda m, w: _inside(w.analysis.animal, m)),
+    ("planned_trial", lambda m, w: _inside(w.planned, m)),
+    ("control_arm", lambda m, w: is_control_arm(w.simplified, m.start)),
+    ("pooled_analysis", lambda m, w: w.article_kind == "pooled"),
+    ("cited_without_patients", lambda m, w: _inside(w.cited, m)),
+    ("discussion", lambda m, w: w.discussion_start is not None and m.start >= w.discussion_start),
+    ("arm_size", lambda m, w: m.label == "N_PATIENTS" and m.value.get("role") == "group" and _in_a_study(m, w)),
+    ("subgroup", lambda m, w: m.label == "N_PATIENTS" and m.value.get("role") == "subgroup" and _in_a_study(m, w)),
+    ("in_study_not_chosen", lambda m, w: _in_a_study(m, w)),
+    ("no_study_in_patients", lambda m, w: w.article_kind == "no_patients"),
+    ("background", lambda m, w: True),
+)
+
+
+def _evidence_spans(record) -> set[tuple[str, int, int]]:
+    out = set()
+    for name in FIELD_OF.values():
+        value = getattr(record, name)
+        for ev in value if isinstance(value, list) else ([value] if value else []):
+            if "start" in ev:
+                out.add((name, ev["start"], ev["end"]))
+    return out
+
+
+def holds_value(record, m: Mention) -> bool:
+    """Whether `record` holds the value of `m` (not necessarily `m`'s own evidence)."""
+    if m.label == "DONOR":
+        return bool(record.donor) and record.donor["code"] == m.value
+    if m.label == "ROUTE":
+        return any(r["code"] == m.value for r in record.route)
+    if m.label == "DOSE":
+        return any((d.get("low"), d.get("high"), d.get("unit")) == (m.value.get("low"), m.value.get("high"), m.value.get("unit"))
+                   for d in record.dose)
+    if m.label == "N_PATIENTS":
+        return bool(record.n_patients) and record.n_patients.get("value") == m.value.get("value")
+    if m.label == "FOLLOW_UP":
+        return record.follow_up_months is not None  # the record's range is taken over all its follow-ups
+    return False  # outcomes and adverse events are placed by their own evidence
+
+
+def unassigned(analysis: Analysis, finding, pairs, discussion_start: int | None = None) -> list[dict]:
+    """The fact mentions no record holds, each as its field's object plus ``field`` and ``reason``.
+
+    `pairs`: (study, its record) for every study record; `finding`: the `studies.StudyFinding`."""
+    placed = set()
+    for _, rec in pairs:
+        placed |= _evidence_spans(rec)
+    where = Where(analysis, to_simplified_chars(analysis.doc.text), finding.article.kind if finding.article else "own_study",
+                  finding.planned, [(a, b) for a, b, _ in cited_clause_spans(analysis)], list(pairs), discussion_start)
+    out = []
+    for m in analysis.mentions:
+        if m.label not in PLACED_LABELS or (FIELD_OF[m.label], m.start, m.end) in placed:
+            continue
+        if any(m in st.mentions and holds_value(rec, m) for st, rec in pairs):
+            continue
+        reason = next(name for name, test in REASONS if test(m, where))
+        value = m.value if isinstance(m.value, dict) else {"code": m.value}
+        out.append({"field": FIELD_OF[m.label], **value, "text": m.text, "start": m.start, "end": m.end, "reason": reason})
+    return out
+
+
+def discussion_start(text: str) -> int | None:
+    m = DISCUSSION_HEADING.search(text)
+    return m.start() if m else None
