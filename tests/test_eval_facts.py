@@ -205,3 +205,13 @@ def test_cli_bad_gold_names_the_file(tmp_path, capsys, content, message):
     assert main(["eval", "--facts", str(gold), "--texts", str(texts)]) == 2
     err = capsys.readouterr().err
     assert "p1.json" in err and message in err
+
+
+def test_cli_saves_figures_without_values(tmp_path, capsys):
+    gold, texts = write_set(tmp_path, {"p1": (TRIAL_GOLD, TRIAL)})
+    out = tmp_path / "baseline.json"
+    assert main(["eval", "--facts", str(gold), "--texts", str(texts), "--save-baseline", str(out)]) == 0
+    figures = json.loads(out.read_text(encoding="utf-8"))
+    assert figures["pages_scored"] == 1 and set(figures["systems"]) == {"mscmine", "naive"}
+    assert figures["systems"]["naive"]["donor"]["f1"] == 1.0
+    assert "3.2" not in out.read_text(encoding="utf-8")  # figures only, no gold or predicted values

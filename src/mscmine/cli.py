@@ -174,6 +174,12 @@ def cmd_eval_facts(args: argparse.Namespace) -> int:
             for r in reports:
                 print()
                 print(facts.format_misses(r))
+    if args.save_baseline:
+        import datetime
+
+        figures = facts.baseline_figures(reports, datetime.date.today().isoformat())
+        Path(args.save_baseline).write_text(json.dumps(figures, indent=1) + "\n", encoding="utf-8")
+        print(f"figures written to {args.save_baseline}", file=sys.stderr)
     for page in reports[0].missing_texts:
         print(f"mscmine eval: {page}: no text in {args.texts}, left out of the score", file=sys.stderr)
     return 0
@@ -381,6 +387,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                        help="with --facts: systems scored side by side (default mscmine,naive)")
     facts.add_argument("--misses", action="store_true", help="with --facts: each page's missed and extra values")
     facts.add_argument("--json", action="store_true", help="with --facts: the figures and misses as JSON")
+    facts.add_argument("--save-baseline", metavar="FILE", default=None,
+                       help="with --facts: also write the figures only (no values) to FILE, e.g. annotations/real/baseline.json")
     p.set_defaults(func=cmd_eval)
     p = sub.add_parser("export-annotations", help="gold or predicted entities to Label Studio JSON or brat standoff",
                        formatter_class=argparse.RawDescriptionHelpFormatter,

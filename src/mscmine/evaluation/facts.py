@@ -462,6 +462,18 @@ def agreement(dir_a: str | Path, dir_b: str | Path, text_dir: str | Path) -> Fac
     return FactReport("pass B vs A", tallies, results, missing)
 
 
+def baseline_figures(reports: list[FactReport], date: str) -> dict[str, Any]:
+    """The figures only (no values, no page text) of each system, for ``annotations/real/baseline.json``."""
+    return {
+        "date": date,
+        "pages_scored": len(reports[0].pages) if reports else 0,
+        "missing_texts": list(reports[0].missing_texts) if reports else [],
+        "systems": {r.system: {"macro_f1": round(r.macro_f1, 4),
+                               **{f: {k: v for k, v in t.to_dict().items()} for f, t in r.tallies.items()}}
+                    for r in reports},
+    }
+
+
 # --- reports ----------------------------------------------------------------------------------
 
 _ROW_NAMES = {"disease": "disease", "cell_source": "cell source", "donor": "donor", "route": "route",
