@@ -215,3 +215,15 @@ def test_cli_saves_figures_without_values(tmp_path, capsys):
     assert figures["pages_scored"] == 1 and set(figures["systems"]) == {"mscmine", "naive"}
     assert figures["systems"]["naive"]["donor"]["f1"] == 1.0
     assert "3.2" not in out.read_text(encoding="utf-8")  # figures only, no gold or predicted values
+
+
+def test_check_pages_are_scored_but_their_misses_hidden(tmp_path, capsys):
+    check = dict(TRIAL_GOLD, id="p2", split="check")
+    gold, texts = write_set(tmp_path, {"p1": (TRIAL_GOLD, TRIAL), "p2": (check, TRIAL)})
+    assert main(["eval", "--facts", str(gold), "--texts", str(texts), "--systems", "naive", "--misses"]) == 0
+    out = capsys.readouterr().out
+    assert "check (1 pages)" in out and "dev (1 pages)" in out
+    assert "p1:" in out and "p2:" not in out and "--show-check-misses" in out
+    assert main(["eval", "--facts", str(gold), "--texts", str(texts), "--systems", "naive", "--misses",
+                 "--show-check-misses"]) == 0
+    assert "p2:" in capsys.readouterr().out

@@ -173,7 +173,7 @@ def cmd_eval_facts(args: argparse.Namespace) -> int:
         if args.misses:
             for r in reports:
                 print()
-                print(facts.format_misses(r))
+                print(facts.format_misses(r, show_check=args.show_check_misses))
     if args.save_baseline:
         import datetime
 
@@ -386,6 +386,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     facts.add_argument("--systems", default="mscmine,naive",
                        help="with --facts: systems scored side by side (default mscmine,naive)")
     facts.add_argument("--misses", action="store_true", help="with --facts: each page's missed and extra values")
+    facts.add_argument("--show-check-misses", action="store_true",
+                       help="with --misses: list the check split's errors too (by default only its figures)")
     facts.add_argument("--json", action="store_true", help="with --facts: the figures and misses as JSON")
     facts.add_argument("--save-baseline", metavar="FILE", default=None,
                        help="with --facts: also write the figures only (no values) to FILE, e.g. annotations/real/baseline.json")

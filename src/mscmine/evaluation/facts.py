@@ -58,6 +58,7 @@ class GoldPage:
     studies: tuple[dict, ...]
     ignore: frozenset[str]
     path: Path
+    split: str = "dev"  # "check": pages whose errors nobody who writes rules reads
 
 
 @dataclass
@@ -97,6 +98,7 @@ class PageResult:
     predicted values not in the gold."""
 
     id: str
+    split: str = "dev"
     missed: dict[str, list[Any]] = field(default_factory=dict)
     missed_but_found: dict[str, list[Any]] = field(default_factory=dict)  # a mention had the value
     unassigned: dict[str, dict[str, str]] = field(default_factory=dict)  # repr(value) → why no study holds it
@@ -109,11 +111,11 @@ class FactReport:
     tallies: dict[str, Tally]
     pages: list[PageResult]
     missing_texts: list[str]
+    splits: dict[str, dict[str, Tally]] = field(default_factory=dict)  # the same counts per split
 
     @property
     def macro_f1(self) -> float:
-        scored = [self.tallies[f].f1 for f in STUDY_FIELDS if self.tallies[f].gold or self.tallies[f].pred]
-        return sum(scored) / len(scored) if scored else 0.0
+        return macro_f1(self.tallies)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -122,10 +124,18 @@ class FactReport:
             "missing_texts": list(self.missing_texts),
             "fields": {f: t.to_dict() for f, t in self.tallies.items()},
             "macro_f1": round(self.macro_f1, 4),
+            "splits": {name: {"pages": sum(p.split == name for p in self.pages), "macro_f1": round(macro_f1(t), 4),
+                              **{f: x.to_dict() for f, x in t.items()}} for name, t in self.splits.items()},
             "pages": [{"id": p.id, "missed": p.missed, "missed_but_found": p.missed_but_found,
                        "unassigned": p.unassigned, "extra": p.extra}
                       for p in self.pages],
         }
+
+
+def macro_f1(tallies: dict[str, Tally]) -> float:
+    """The mean F1 of the seven study fields (those with any gold or predicted value)."""
+    scored = [tallies[f].f1 for f in STUDY_FIELDS if tallies[f].gold or tallies[f].pred]
+    return sum(scored) / len(scored) if scored else 0.0
 
 
 # --- reading the gold -------------------------------------------------------------------------
@@ -147,7 +157,7 @@ def load_gold(gold_dir: str | Path) -> list[GoldPage]:
         if unknown:
             raise FactGoldError(f"{path}: 'ignore' names unknown fields {sorted(unknown)} (known: {', '.join(FIELDS)})")
         pages.append(GoldPage(str(data.get("id") or path.stem), tuple(data["studies"]),
-                              frozenset(data.get("ignore") or ()), path))
+                              frozenset(data.get("ignore") or ()), path, str(data.get("split") or "dev")))
     if not pages:
         raise FactGoldError(f"{folder}: no gold files (*.json)")
     return pages
@@ -338,7 +348,7 @@ def _unique_events(records: list[dict]) -> list[dict]:
 def score_page(page: GoldPage, text: str, records: list[dict], mentions: list[dict],
                tallies: dict[str, Tally]) -> PageResult:
     """Adds one page's counts to `tallies` and returns its errors."""
-    result = PageResult(page.id)
+    result = PageResult(page.id, page.split)
     for name in FIELDS:
         if name in page.ignore:
             continue
@@ -379,6 +389,7 @@ def score_facts(gold_dir: str | Path, text_dir: str | Path, system: System, name
     if not texts.is_dir():
         raise FactGoldError(f"{texts}: no such folder of page texts")
     tallies = {f: Tally() for f in FIELDS}
+    by_split: dict[str, dict[str, Tally]] = {}
     pages, missing = [], []
     for page in load_gold(gold_dir):
         path = next((texts / f"{page.id}{ext}" for ext in (".txt", ".md", ".html", ".htm", ".pdf")
@@ -387,8 +398,13 @@ def score_facts(gold_dir: str | Path, text_dir: str | Path, system: System, name
             missing.append(page.id)
             continue
         text, records, mentions = system(path)
-        pages.append(score_page(page, text, records, mentions, tallies))
-    return FactReport(name, tallies, pages, missing)
+        split_tallies = by_split.setdefault(page.split, {f: Tally() for f in FIELDS})
+        result = score_page(page, text, records, mentions, split_tallies)
+        pages.append(result)
+    for split in by_split.values():
+        for f, t in split.items():
+            tallies[f].add(t.tp, t.pred, t.gold)
+    return FactReport(name, tallies, pages, missing, by_split)
 
 
 # --- the systems ------------------------------------------------------------------------------
@@ -459,7 +475,7 @@ def agreement(dir_a: str | Path, dir_b: str | Path, text_dir: str | Path) -> Fac
             continue
         text, records, mentions = system(path)
         results.append(score_page(page, text, records, mentions, tallies))
-    return FactReport("pass B vs A", tallies, results, missing)
+    return FactReport("pass B vs A", tallies, results, missing, {"all": tallies})
 
 
 def baseline_figures(reports: list[FactReport], date: str) -> dict[str, Any]:
@@ -469,7 +485,11 @@ def baseline_figures(reports: list[FactReport], date: str) -> dict[str, Any]:
         "pages_scored": len(reports[0].pages) if reports else 0,
         "missing_texts": list(reports[0].missing_texts) if reports else [],
         "systems": {r.system: {"macro_f1": round(r.macro_f1, 4),
-                               **{f: {k: v for k, v in t.to_dict().items()} for f, t in r.tallies.items()}}
+                               **{f: t.to_dict() for f, t in r.tallies.items()},
+                               "splits": {name: {"pages": sum(p.split == name for p in r.pages),
+                                                 "macro_f1": round(macro_f1(t), 4),
+                                                 **{f: x.to_dict() for f, x in t.items()}}
+                                          for name, t in sorted(r.splits.items())}}
                     for r in reports},
     }
 
@@ -494,14 +514,22 @@ def format_fact_report(reports: list[FactReport]) -> str:
         if name == STUDY_FIELDS[-1]:
             macro = "".join(f" | {'':>9} {'':>4} {r.macro_f1:4.2f}" for r in reports)
             lines.append(f"{'macro (7 fields)':<16}{'':>5}{macro}")
+            if len(head.splits) > 1:
+                for split in sorted(head.splits):
+                    n = sum(p.split == split for p in head.pages)
+                    cells = "".join(f" | {'':>9} {'':>4} {macro_f1(r.splits.get(split, {})) if split in r.splits else 0:4.2f}"
+                                    for r in reports)
+                    lines.append(f"{'  ' + split + f' ({n} pages)':<21}{cells}")
     return "\n".join(lines)
 
 
-def format_misses(report: FactReport) -> str:
-    """Each page's missed and extra values; a missed value a mention had found is marked."""
+def format_misses(report: FactReport, show_check: bool = False) -> str:
+    """Each page's missed and extra values; a missed value a mention had found is marked. Pages
+    of the ``check`` split are left out unless `show_check` (nobody who writes rules reads them)."""
     lines = [f"misses of {report.system} (- missed, * missed though a mention found it, (why no study holds it), + extra):"]
+    hidden = [p.id for p in report.pages if p.split == "check" and not show_check]
     for page in report.pages:
-        if not page.missed and not page.extra:
+        if page.id in hidden or (not page.missed and not page.extra):
             continue
         lines.append(f"{page.id}:")
         for name in FIELDS:
@@ -512,4 +540,6 @@ def format_misses(report: FactReport) -> str:
             extra = [f"+ {v}" for v in page.extra.get(name, ())]
             if missed or extra:
                 lines.append(f"  {_ROW_NAMES[name]:<15} " + "   ".join(missed + extra))
+    if hidden:
+        lines.append(f"({len(hidden)} pages of the check split not shown: --show-check-misses)")
     return "\n".join(lines)
