@@ -28,9 +28,9 @@ def _study(name):
             "disease": ["LN"], "cell_type": "MSC", "cell_source": ["bone_marrow"], "donor": "allogeneic", "n_patients": 40,
             "route": ["intravenous"], "dose": [(1e6, 1e6, "cells/kg", 1, None), (2e6, 2e6, "cells/kg", 1, None)],
             "follow_up": (60, 60)}),
-        ("news_ss_ucmsc.txt", {  # a news item about a study: no follow-up stated, only a time point
+        ("news_ss_ucmsc.txt", {  # a news item about a study: no follow-up stated, its latest time point (6 months)
             "disease": ["SS"], "cell_type": "MSC", "cell_source": ["umbilical_cord"], "donor": "allogeneic", "n_patients": 25,
-            "route": ["intravenous"], "dose": [(1e6, 1e6, "cells/kg", 2, "4周")], "follow_up": None}),
+            "route": ["intravenous"], "dose": [(1e6, 1e6, "cells/kg", 2, "4周")], "follow_up": (6.0, 6.0)}),
     ],
 )
 def test_study_characteristics(name, expected):
@@ -281,3 +281,9 @@ def test_the_article_s_own_result_before_a_citation_is_no_cited_study(study_reco
         "MSC组有2例尿蛋白反弹，是否需要重复输注仍待研究[8]。\n",
     )
     assert [r["study"]["citation"] for r in studies] == [None]
+
+
+def test_a_follow_up_from_the_latest_time_point_says_so():
+    fu = _study("news_ss_ucmsc.txt")["follow_up_months"]
+    assert fu["basis"] == "latest_time_point"
+    assert fu["text"] == "6 个月后"

@@ -72,6 +72,13 @@ _ENROLMENT = regex.compile(
 # a case described: "患者，女，35岁", "患者男性，42岁", "例1", "病例1"
 _CASE = regex.compile(r"患者[,，:：\s]?(?:[男女]性?|[男女]童)[,，\s]?\d{1,3}\s?岁|(?:^|\n)\s*(?:例|病例)\s?[1-9一二三]\s?[,，:：\s]")
 _PATIENT = regex.compile(r"患者|病人|病患|患儿|病友|个案|受试者|(?i:\bpatients?\b)")
+# one patient described: "患者，女，35岁", "1例…患者", "王先生", "a 45-year-old woman"
+ONE_PATIENT = regex.compile(
+    r"患者[,，:：\s]?(?:[男女]性?|[男女]童)[,，\s]?\d{1,3}\s?岁"
+    r"|(?<![\d一二三四五六七八九十])(?:一|1)\s?(?:名|位|例)[^\d，。,;；]{0,8}?(?:患者|病人|病患|患儿|男童|女童|男孩|女孩|男子|女子|老人|长者|病友)"
+    r"|(?<=\p{Han})(?:先生|女士|小姐|爷爷|奶奶|阿姨|伯伯|阿伯|阿嬷|阿公|婆婆|大爷|大妈|小妹|小弟)(?=[\p{Han},，。(（\s])"
+    r"|(?i:\ba\s\d{1,3}-year-old\s(?:man|woman|boy|girl|male|female|patient))"
+)
 # cells given, named or not ("幹細胞治療", "细胞疗法")
 _CELLS = regex.compile(r"干细胞|细胞治疗|细胞疗法|细胞移植|(?i:stem cells?)")
 _POOLED = regex.compile(r"Meta\s?分析|荟萃分析|系统评价|系统综述|meta-analysis|systematic review", regex.IGNORECASE)
@@ -100,7 +107,8 @@ def read_signals(analysis: Analysis, covered: list[tuple[int, int]] = ()) -> Sig
         case=_CASE.search(text) is not None,
         cites_studies=bool(covered),
         treats_patients=(any(m.label == "CELL_TYPE" for m in analysis.mentions) or _CELLS.search(text) is not None)
-        and (any(m.label == "N_PATIENTS" for m in analysis.mentions) or _PATIENT.search(text) is not None),
+        and (any(m.label == "N_PATIENTS" for m in analysis.mentions) or _PATIENT.search(text) is not None
+             or ONE_PATIENT.search(text) is not None),
     )
 
 

@@ -81,6 +81,9 @@ class StudyRecord:
         out.update(self.extra)
         return out
 
+#: a time point before a month is a time to an effect ("2周后症状改善"), not how long patients were followed
+MIN_TIME_POINT_MONTHS = 1.0
+
 _DOWN_WORDS = regex.compile(r"下降|降低|减少|降至")
 _UP_WORDS = regex.compile(r"上升|升高|增加")
 
@@ -248,6 +251,12 @@ def _to_record(analysis: Analysis, st: Study, n: int) -> StudyRecord:
         high = None if any(m.value["high"] is None for m in fus) or not highs else max(highs)
         f = fus[0]
         rec.follow_up_months = _evidence(doc, f, low=low, high=high)
+    else:
+        latest = max((tp for tp in st.time_points if tp[0] >= MIN_TIME_POINT_MONTHS), default=None, key=lambda tp: tp[0])
+        if latest is not None:  # no follow-up stated: the latest time point of a result (guidelines)
+            months, a, b = latest
+            rec.follow_up_months = _span_evidence(doc, doc.text[a:b], a, b, low=months, high=months,
+                                                  basis="latest_time_point")
     rec.outcomes = [_evidence(doc, m, **m.value) for m in ms if m.label == "OUTCOME"] + [
         ev for table, row in st.outcome_rows for ev in _table_outcomes(doc, analysis.normalized, table, row)]
     rec.adverse_events = [_evidence(doc, m, **m.value) for m in ms if m.label == "ADVERSE_EVENT"]

@@ -38,8 +38,9 @@ from typing import Any, Iterable
 
 import regex
 
+from .extractors.time_points import find_time_points
 from .mention import Mention
-from .article import OWN_KINDS, ArticleKind, classify_article
+from .article import ONE_PATIENT, OWN_KINDS, ArticleKind, classify_article
 from .mentions import ANIMAL, FACT_LABELS, Analysis
 from .normalize import parse_citation_numbers, to_simplified_chars
 from .references import parse_references
@@ -110,6 +111,7 @@ class Study:
     reference: Any = None  # references.Reference of the study's citation, when the list has it
     patients: tuple[int, int, int] | None = None  # (count, start, end) the study's kind implies: one patient a case
     follow_up_header: str | None = None  # a table study's follow-up column header ("随访(月)"): the cells' unit
+    time_points: list[tuple[float, int, int]] = field(default_factory=list)  # (months, start, end) of results, original
 
 
 @dataclass
@@ -607,9 +609,34 @@ def own_study(analysis: Analysis, covered: list[tuple[int, int]] = ()) -> Study 
     outside = list(analysis.excluded) + list(covered) + list(analysis.animal) + planned_spans(analysis) + [(end, len(text))]
     mentions = [m for m in analysis.mentions if not any(a <= m.start < b for a, b in outside)
                 and not (m.label == "N_PATIENTS" and _POOLED_STUDIES_BEFORE.search(text[max(0, m.start - 30) : m.start]))]
-    if not any(m.label in FACT_LABELS or m.label == "DONOR" for m in mentions):
+    patients = None if any(m.label == "N_PATIENTS" for m in mentions) else one_patient(analysis, 0, end, outside)
+    if patients is None and not any(m.label in FACT_LABELS or m.label == "DONOR" for m in mentions):
         return None
-    return Study(("article",), _article_title(analysis.doc), (), _article_year(analysis.doc), [(0, end)], [], mentions)
+    study = Study(("article",), _article_title(analysis.doc), (), _article_year(analysis.doc), [(0, end)], [], mentions,
+                  patients=patients)
+    study.time_points = _time_points(analysis, 0, end, outside)
+    return study
+
+
+def _time_points(analysis: Analysis, start: int, end: int, outside: list[tuple[int, int]]) -> list[tuple[float, int, int]]:
+    """(months, start, end) in original offsets of the time points after treatment in [start, end)."""
+    norm = analysis.normalized
+    out = []
+    for tp in find_time_points(norm.masked):
+        a, b = norm.to_original(tp.start, tp.end)
+        if start <= a < end and not any(x <= a < y for x, y in outside):
+            out.append((tp.months, a, b))
+    return out
+
+
+def one_patient(analysis: Analysis, start: int, end: int, outside: list[tuple[int, int]]) -> tuple[int, int, int] | None:
+    """(1, start, end) of the first words that describe one patient, when the study counts none."""
+    norm = analysis.normalized
+    for m in ONE_PATIENT.finditer(norm.masked):
+        a, b = norm.to_original(m.start(), m.end())
+        if start <= a < end and not any(x <= a < y for x, y in outside):
+            return (1, a, b)
+    return None
 
 
 def _article_title(doc) -> str | None:

@@ -1,0 +1,127 @@
+"""What an article reports (`mscmine.article`), time points after treatment, one-patient pages,
+and that every fact mention lands in a record or in the document's ``unassigned`` list.
+
+The sentences are written for these tests in the ways Chinese abstracts, reviews, hospital news
+and Taiwanese pages write; none is copied from an article or page.
+"""
+
+from pathlib import Path
+
+import pytest
+
+import mscmine
+from mscmine.article import classify_article
+from mscmine.document import Document
+from mscmine.extractors.time_points import find_time_points
+from mscmine.mentions import analyse
+from mscmine.placement import PLACED_LABELS, FIELD_OF
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def kind_of(text: str) -> tuple[str, str]:
+    from mscmine.studies import find_studies
+
+    found = find_studies(analyse(Document.from_text(text)))
+    return found.article.kind, found.article.reason
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("目的 观察脐带间充质干细胞治疗类风湿关节炎的疗效。方法 32例患者静脉输注细胞。结果 DAS28下降。", "own_study"),
+    ("资料与方法：选取本院2019年收治的系统性硬化症患者18例，给予骨髓间充质干细胞移植。", "own_study"),
+    ("我院风湿科近日为一名狼疮患者输注了脐带间充质干细胞，患者病情明显好转。", "own_study"),
+    ("臺大醫院團隊為12位僵直性脊椎炎病人輸注臍帶間質幹細胞，追蹤6個月。", "own_study"),
+    ("患者，女，42岁，确诊干燥综合征8年，给予脐带间充质干细胞治疗。", "case_report"),
+    ("间充质干细胞治疗系统性红斑狼疮的研究进展。间充质干细胞具有免疫调节作用。", "review"),
+    ("间充质干细胞治疗炎症性肠病的Meta分析。目的 评价疗效。方法 检索数据库。", "pooled"),
+    ("本文对9篇文献报道的54例患者进行分析，其中脐带来源40例。", "pooled"),
+    ("检索PubMed、万方数据库中脐带间充质干细胞治疗狼疮的文献，共纳入患者112例。", "pooled"),
+    ("间充质干细胞可从骨髓、脂肪、脐带中获取，具有多向分化潜能。", "no_patients"),
+    ("间充质干细胞移植可降低小鼠蛋白尿。", "no_patients"),
+], ids=["structured-abstract", "methods-heading", "hospital-news", "traditional-news", "case", "review-title",
+        "meta-analysis", "papers-counted", "database-search", "background", "animals"])
+def test_what_the_article_reports(text, kind):
+    assert kind_of(text)[0] == kind
+
+
+def test_a_review_whose_cited_studies_enrol_is_still_a_review():
+    text = ("间充质干细胞治疗类风湿关节炎研究进展\n"
+            "张明等^[3]纳入40例难治性RA患者，静脉输注脐带间充质干细胞1×10^6/kg，随访12个月。\n"
+            "上述研究共纳入接受治疗的患者120例。")
+    assert kind_of(text) == ("review", "calls itself a review")
+
+
+@pytest.mark.parametrize("text, months, span", [
+    ("治疗后6个月SLEDAI评分明显下降", 6.0, "治疗后6个月"),
+    ("输注后第12周复查", 2.76, "输注后第12周"),
+    ("接受UC-MSC治疗后48周HbA1c降低", 11.05, "接受UC-MSC治疗后48周"),
+    ("第24周时C肽升高", 5.52, "第24周时"),
+    ("治疗3个月后疼痛缓解", 3.0, "3个月后"),
+    ("移植後半年", None, None),
+    ("CK fell 6 months after transplantation", 6.0, "6 months after transplantation"),
+    ("remission at week 24", 5.52, "at week 24"),
+    ("病程6个月以上", None, None),
+    ("每4周输注1次，间隔2周", None, None),
+    ("治疗前3个月未用激素", None, None),
+], ids=["after-treatment", "numbered-week", "after-named-cells", "visit", "units-later", "half-year-not-read",
+        "english-after", "english-at-week", "disease-duration", "intervals", "before-treatment"])
+def test_time_points(text, months, span):
+    got = find_time_points(text)
+    if months is None:
+        assert got == []
+    else:
+        assert [(t.months, text[t.start:t.end]) for t in got] == [(months, span)]
+
+
+@pytest.mark.parametrize("text, n, evidence", [
+    ("我院为一名类风湿关节炎患者输注脐带间充质干细胞，治疗后3个月关节疼痛减轻。", 1, "一名"),
+    ("八旬的陈爷爷膝关节疼痛多年，接受自体脂肪干细胞关节腔注射。", 1, "爷爷"),
+    ("A 35-year-old woman with lupus received umbilical cord MSCs.", 1, "A 35-year-old woman"),
+    ("我院为12例狼疮患者输注脐带间充质干细胞，其中一名患者出现发热。", 12, "12例"),
+], ids=["one-named", "news-grandfather", "english-case", "a-count-wins"])
+def test_one_patient_pages(study_records, text, n, evidence):
+    [rec] = study_records(text)
+    assert rec["n_patients"]["value"] == n
+    assert rec["n_patients"]["text"] == evidence
+
+
+def _texts():
+    paths = sorted((ROOT / "corpus").glob("*/*.txt")) + sorted((ROOT / "tests" / "data").glob("*.txt"))
+    return [pytest.param(p, id=p.stem) for p in paths]
+
+
+@pytest.mark.parametrize("path", _texts())
+def test_every_fact_mention_lands_in_a_record_or_unassigned(path):
+    """No fact is dropped silently: each is some record's evidence, a value its study's record
+    holds, or an entry of the document's unassigned list with a reason."""
+    doc = mscmine.load(path)
+    analysis = analyse(doc)
+    records = mscmine.extract(doc)
+    [document] = [r for r in records if r["scope"] == "document"]
+    evidence = set()
+    for r in records:
+        for field in FIELD_OF.values():
+            v = r.get(field)
+            for ev in v if isinstance(v, list) else ([v] if v else []):
+                evidence.add((field, ev.get("start"), ev.get("end")))
+    unassigned = {(u["field"], u["start"], u["end"]): u["reason"] for u in document["unassigned"]}
+    assert all(reason for reason in unassigned.values())
+    lost = [(m.label, m.text, m.start) for m in analysis.mentions
+            if m.label in PLACED_LABELS and (FIELD_OF[m.label], m.start, m.end) not in evidence | set(unassigned)
+            and not any(_holds(r, m) for r in records)]
+    assert lost == []
+
+
+def _holds(record: dict, m) -> bool:
+    """A record holds the mention's value (a route named twice, a follow-up the range covers)."""
+    if m.label == "DONOR":
+        return (record["donor"] or {}).get("code") == m.value
+    if m.label == "ROUTE":
+        return any(r["code"] == m.value for r in record["route"])
+    if m.label == "DOSE":
+        return any((d["low"], d["high"], d["unit"]) == (m.value["low"], m.value["high"], m.value["unit"]) for d in record["dose"])
+    if m.label == "N_PATIENTS":
+        return (record["n_patients"] or {}).get("value") == m.value["value"]
+    if m.label == "FOLLOW_UP":
+        return record["follow_up_months"] is not None
+    return False
