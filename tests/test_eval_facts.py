@@ -126,11 +126,13 @@ def test_an_ignored_field_is_not_scored():
 def test_a_missed_value_that_a_mention_found_is_marked():
     mentions = [{"label": "N_PATIENTS", "value": {"value": 28, "role": "total"}},
                 {"label": "DONOR", "value": "allogeneic"}]
-    _, result = score_one([{"n_patients": 28, "donor": "allogeneic", "follow_up_months": [6, 6]}], "",
-                          [record()], mentions)
-    assert result.missed_but_found == {"n_patients": [28], "donor": ["allogeneic"]}
+    tallies, result = score_one([{"n_patients": 28, "donor": "allogeneic", "follow_up_months": [6, 6]}], "",
+                                [record(donor={"code": "allogeneic"})], mentions)
+    assert result.missed_but_found == {"n_patients": [28]}
+    assert (tallies["n_patients"].found, tallies["n_patients"].found_in_record) == (1, 0)
+    assert (tallies["donor"].found, tallies["donor"].found_in_record) == (1, 1)
     assert result.missed["follow_up"] == [(6.0, 6.0)]
-    assert "*" in facts.format_misses(facts.FactReport("x", {}, [result], [])).split("donor")[1].split("\n")[0]
+    assert "* 28" in facts.format_misses(facts.FactReport("x", {}, [result], []))
 
 
 # --- whole sets ----------------------------------------------------------------------------

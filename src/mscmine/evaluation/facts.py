@@ -68,11 +68,15 @@ class Tally:
     tp: int = 0
     pred: int = 0
     gold: int = 0
+    found: int = 0  # gold values a mention of the system found, wherever they ended up
+    found_in_record: int = 0  # ... and that a record holds
 
-    def add(self, tp: int, pred: int, gold: int) -> None:
+    def add(self, tp: int, pred: int, gold: int, found: int = 0, found_in_record: int = 0) -> None:
         self.tp += tp
         self.pred += pred
         self.gold += gold
+        self.found += found
+        self.found_in_record += found_in_record
 
     @property
     def precision(self) -> float:
@@ -89,7 +93,8 @@ class Tally:
 
     def to_dict(self) -> dict[str, float | int]:
         return {"precision": round(self.precision, 4), "recall": round(self.recall, 4), "f1": round(self.f1, 4),
-                "tp": self.tp, "pred": self.pred, "gold": self.gold}
+                "tp": self.tp, "pred": self.pred, "gold": self.gold,
+                "found": self.found, "found_in_record": self.found_in_record}
 
 
 @dataclass
@@ -365,10 +370,10 @@ def score_page(page: GoldPage, text: str, records: list[dict], mentions: list[di
             pred = {v for r in records for v in record_values(name, r)}
             if name == "disease":
                 pred = _drop_parents(pred, gold)
-            tallies[name].add(len(gold & pred), len(pred), len(gold))
+            found = mention_values(name, mentions)
+            tallies[name].add(len(gold & pred), len(pred), len(gold), len(gold & found), len(gold & found & pred))
             missed = sorted(gold - pred, key=repr)
             extra = sorted(pred - gold, key=repr)
-            found = mention_values(name, mentions)
             if found:
                 result.missed_but_found[name] = [v for v in missed if v in found]
             why = unassigned_reasons(name, records)
@@ -403,7 +408,7 @@ def score_facts(gold_dir: str | Path, text_dir: str | Path, system: System, name
         pages.append(result)
     for split in by_split.values():
         for f, t in split.items():
-            tallies[f].add(t.tp, t.pred, t.gold)
+            tallies[f].add(t.tp, t.pred, t.gold, t.found, t.found_in_record)
     return FactReport(name, tallies, pages, missing, by_split)
 
 
@@ -520,6 +525,13 @@ def format_fact_report(reports: list[FactReport]) -> str:
                     cells = "".join(f" | {'':>9} {'':>4} {macro_f1(r.splits.get(split, {})) if split in r.splits else 0:4.2f}"
                                     for r in reports)
                     lines.append(f"{'  ' + split + f' ({n} pages)':<21}{cells}")
+    for r in reports:
+        reach = [(f, r.tallies[f]) for f in STUDY_FIELDS + ("outcome",) if r.tallies[f].found]
+        if reach:
+            found = sum(t.found for _, t in reach)
+            kept = sum(t.found_in_record for _, t in reach)
+            lines.append(f"{r.system}: gold values found as mentions that reach a record: {kept} of {found} "
+                         f"({kept / found:.0%}): " + ", ".join(f"{_ROW_NAMES[f]} {t.found_in_record}/{t.found}" for f, t in reach))
     return "\n".join(lines)
 
 
