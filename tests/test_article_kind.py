@@ -125,3 +125,13 @@ def _holds(record: dict, m) -> bool:
     if m.label == "FOLLOW_UP":
         return record["follow_up_months"] is not None
     return False
+
+
+@pytest.mark.parametrize("text, n", [
+    ("1.1 研究对象 选取2020年1月至2021年6月本院收治的难治性ITP患者8例,均符合ITP诊断标准^[2],排除妊娠者。"
+     "1.2 方法 静脉输注脐带间充质干细胞1×10^6/kg。", 8),
+    ("Methods: Twelve patients were finally transplanted with autologous stem cells^[4]. Results: EDSS fell.", 12),
+], ids=["criteria-cited-after-enrolment", "english-enrolment-cited"])
+def test_an_enrolment_closed_by_a_citation_is_still_the_articles_own(study_records, text, n):
+    [rec] = study_records(text)
+    assert rec["n_patients"]["value"] == n

@@ -127,6 +127,18 @@ def _own_enrolment(analysis: Analysis, text: str, covered: list[tuple[int, int]]
     return False
 
 
+def states_own_enrolment(clause: str) -> bool:
+    """A clause (Simplified) that enrols the article's own patients even though a citation mark
+    closes it: "选取本院收治的ITP患者6例,均符合诊断标准[2]" (the mark cites the criteria)."""
+    if _OTHERS_WORK.search(clause):
+        return False
+    return bool(_FIRST_PERSON.search(clause) or _ENROLMENT.search(clause) or _EN_ENROLMENT.search(clause))
+
+
+# English: "29 patients were finally transplanted", "Thirteen patients with PMS were enrolled"
+_EN_ENROLMENT = regex.compile(r"(?i)\bpatients\b[^.;]{0,40}?\bwere\s(?:\w+\s)?(?:enrolled|included|recruited|transplanted|treated|infused)\b")
+
+
 _SENTENCE_END = regex.compile(r"[。！？!?\n]")
 
 

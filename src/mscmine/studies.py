@@ -40,7 +40,7 @@ import regex
 
 from .extractors.time_points import find_time_points
 from .mention import Mention
-from .article import ONE_PATIENT, OWN_KINDS, ArticleKind, classify_article
+from .article import ONE_PATIENT, OWN_KINDS, ArticleKind, classify_article, states_own_enrolment
 from .mentions import ANIMAL, FACT_LABELS, Analysis
 from .normalize import parse_citation_numbers, to_simplified_chars
 from .references import parse_references
@@ -163,7 +163,9 @@ def find_studies(analysis: Analysis) -> StudyFinding:
     article = classify_article(analysis, covered)  # 2c
     if not cases and article.kind in OWN_KINDS:
         # clauses closed by a citation speak of the cited work, not of the article's own study
-        own = own_study(analysis, covered=covered + [(a, b) for a, b, _ in clauses])
+        simplified = _simplified(analysis.doc.text)
+        cited = [(a, b) for a, b, _ in clauses if not states_own_enrolment(simplified[a:b])]
+        own = own_study(analysis, covered=covered + cited)
         if own is not None:
             found.add(own)
         elif not found.by_key:

@@ -50,11 +50,12 @@ _SITE_BEFORE = regex.compile(r"(?<![本我该])(?:医院|中心|科|院)\s?$")
 _GROUP_BEFORE = regex.compile(r"(?:实验组|治疗组|对照组|试验组|安慰剂组|观察组|[A-Za-z\d一二三四]组|高剂量组|低剂量组|中剂量组)\s?(?:共|有|纳入)?\s?$")
 # part of the patients: "其中系统性红斑狼疮46例", "患者中…", "包括…" ("国内一项研究纳入36例" is no part)
 _SUBGROUP_BEFORE = regex.compile(r"(?:其中|(?:患者|病例|病人|受试者)中|包括)[^。;，,]{0,14}$|(?:患者|病人)\s?[(（]\s?$")
-_TOTAL_BEFORE = regex.compile(r"(?:纳入了?|入组|共|总共|招募|收集|选取|选择|报道了?|报告了?|对(?!照)|治疗了?|包括|共计|研究对象为|实验共纳入)[^。;,，]{0,16}$")
+_TOTAL_BEFORE = regex.compile(r"(?:纳入了?|入组|共|总共|招募|收集|选取|选择|报道了?|报告了?|对(?!照)|治疗了?|包括|共计|研究对象为|实验共纳入|完成了?|人数\s?(?:为|[:：]))[^。;,，]{0,16}$")
 _BACKGROUND_BEFORE = regex.compile(r"(?:超过|逾|上千|上万|数千|数百|近|约|已有|全球|迄今)\s?$")
 # a feature of part of the patients: "合并肾功能不全", "伴…", or a finding that names them ("6例血小板减少患者")
 _FEATURE_AFTER = regex.compile(
-    r"^\s?(?:患者)?\s?(?:合并|伴|伴有|存在|有)|^\s?\p{Han}{2,8}?(?:减少|不全|受累|损害|病变|衰竭|异常|增多)(?:的)?(?:患者|病人)"
+    # (not 衰竭: 心力衰竭 and 肝衰竭 are diseases, "59名心力衰竭患者" a cohort)
+    r"^\s?(?:患者)?\s?(?:合并|伴|伴有|存在|有)|^\s?\p{Han}{2,8}?(?:减少|不全|受累|损害|病变|异常|增多)(?:的)?(?:患者|病人)"
 )
 _HAN_DIGIT = regex.compile(r"\p{Han}")
 # "失访 2 例": lost, not enrolled; "完全缓解 6 例", "显效 12 例", "无效 2 例": graded results
