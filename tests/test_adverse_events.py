@@ -123,3 +123,28 @@ def test_events_listed_with_their_counts():
     norm = normalize("治疗组发热4例、头痛1例，均自行缓解")
     found = find_adverse_events(norm.masked)
     assert [(norm.original_text(a.start, a.end), a.count) for a in found] == [("发热4例", 4), ("头痛1例", 1)]
+
+
+@pytest.mark.parametrize("sentence, span", [
+    ("结论 脐带间充质干细胞治疗难治性狼疮安全性良好。", "安全性良好"),
+    ("该疗法具有良好的安全性和耐受性。", "具有良好的安全性"),
+    ("初步结果显示干细胞输注安全可行。", "安全可行"),
+    ("12例患者均能耐受，无1例退出。", "均能耐受"),
+    ("臍帶間質幹細胞治療是安全的。", "是安全的"),
+    ("The infusions were safe and well tolerated in all patients.", "were safe"),
+], ids=["safety-good", "good-safety", "safe-feasible", "all-tolerated", "traditional-is-safe", "english"])
+def test_safety_conclusions(sentence, span):
+    from mscmine.normalize import normalize
+
+    text = normalize(sentence).text
+    [a] = [a for a in find_adverse_events(text) if a.kind == "safety_conclusion"]
+    assert (text[a.start:a.end], a.negated, a.serious) == (normalize(span).text, False, None)
+
+
+@pytest.mark.parametrize("sentence", [
+    "目的 观察脐带间充质干细胞治疗的疗效及安全性。",
+    "探讨干细胞移植是否安全有效。",
+    "其长期安全性仍需进一步研究。",
+], ids=["aim", "question", "still-open"])
+def test_not_safety_conclusions(sentence):
+    assert [a for a in find_adverse_events(sentence) if a.kind == "safety_conclusion"] == []

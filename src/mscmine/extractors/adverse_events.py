@@ -3,7 +3,10 @@
 ``未观察到严重的不良事件`` (negated, serious), ``无副作用`` (negated), ``共报告了 141 例不良事件``
 (count 141), ``其中 133 例为轻度或中度`` (count 133, not serious), ``18例患者出现超急性不良事件``
 (count 18), ``所有不良事件认定与MSC移植无关`` (not negated; related False),
-``未涉及患者出现不良反应及并发症的报道`` (negated), ``未见明显的毒性反应`` (negated).
+``未涉及患者出现不良反应及并发症的报道`` (negated), ``未见明显的毒性反应`` (negated), and
+overall safety conclusions as a kind of their own: ``安全性良好``, ``安全可行``, ``耐受性良好``
+(``kind: "safety_conclusion"``; the corpus guidelines leave them unmarked, so `mscmine eval` of
+the corpus does not score them).
 """
 
 from __future__ import annotations
@@ -119,6 +122,19 @@ _ENGLISH_NEGATED = regex.compile(
 )
 _ENGLISH_RATE = regex.compile(rf"\b{_ENGLISH_AE}\s+(?:occurred|were reported|were observed|developed)\s+in\s+\d+(?:\.\d+)?\s?%", regex.IGNORECASE)
 _PLAIN = regex.compile(rf"(?P<verb>出现|发生|报告)(?P<mid>[^。;,，]{{0,8}}?)(?P<ae>{_AE_WORD})")
+# an overall safety conclusion about the treated patients: "安全性良好", "具有良好的安全性",
+# "安全可行", "是安全的", "耐受性良好", "均能耐受", "safe and well tolerated" (not an aim:
+# "观察其疗效及安全性"; not a question still open: "安全性仍需进一步研究")
+_SAFETY = regex.compile(
+    r"(?:安全性|耐受性)(?:和(?:有效性|耐受性|安全性))?(?:均|较|都)?(?:良好|较好|很好|好|高|可靠|可)"
+    r"|(?:具有|显示出?|表现出|展现出)?(?:良好|较好|很好|较高)的(?:安全性|耐受性)"
+    r"|(?<!是否)安全(?:且|而)?(?:有效|可行|可靠)(?:的)?"
+    r"|(?:是|均|较为|十分|非常|相对)安全(?:的)?(?=[。;；,，\s]|$)"
+    r"|(?:均能|均可|能够|可以|良好)耐受"
+    r"|(?i:\b(?:was|were|is|are|be|proved|appeared)\s(?:\w+\s)?(?:safe|well[- ]tolerated)\b|\bsafe\sand\s(?:feasible|effective|well[- ]tolerated)\b)"
+)
+_SAFETY_NOT_A_CONCLUSION = regex.compile(r"(?:探讨|观察|评价|评估|旨在|目的|是否|分析)[^。;；]{0,30}$")
+_SAFETY_OPEN = regex.compile(r"^[^。;；]{0,6}(?:仍需|有待|尚需|需要进一步|需进一步|尚不明确|尚待)")
 
 
 @dataclass(frozen=True)
@@ -131,9 +147,12 @@ class AdverseEventMatch:
     related: bool | None = None
     events: tuple[str, ...] = field(default=())  # codes of lexicons/adverse_event.tsv
     differs: bool | None = None  # between arms, where the text compares them
+    kind: str = "events"  # "events" (reported, denied, counted) or "safety_conclusion" ("安全性良好")
 
     def to_value(self) -> dict:
         out = {"negated": self.negated, "serious": self.serious, "count": self.count}
+        if self.kind != "events":
+            out["kind"] = self.kind
         if self.related is not None:
             out["related"] = self.related
         if self.events:
@@ -200,6 +219,10 @@ def find_adverse_events(text: str) -> list[AdverseEventMatch]:
     for m in _PLAIN.finditer(text):
         neg = context_of(text, m.start(), m.end(), cues)["negated"]
         add(AdverseEventMatch(m.start(), m.end(), neg, True if "严重" in m.group() else None, None))
+    for m in _SAFETY.finditer(text):
+        if _SAFETY_NOT_A_CONCLUSION.search(text, max(0, m.start() - 30), m.start()) or _SAFETY_OPEN.match(text, m.end()):
+            continue
+        add(AdverseEventMatch(m.start(), m.end(), False, None, None, kind="safety_conclusion"))
     from dataclasses import replace
 
     out = [a if a.events else replace(a, events=tuple(_events_in(text[a.start : a.end]))) for a in out]
