@@ -118,14 +118,16 @@ def test_one_component_per_extractor():
 
 @pytest.mark.parametrize(
     "disabled, gone",
-    [("mscmine_outcomes", "OUTCOME"), ("mscmine_doses", "DOSE"), ("mscmine_follow_up", "FOLLOW_UP"),
-     ("mscmine_sample_sizes", "N_PATIENTS"), ("mscmine_terms", "CELL_TYPE")],
+    # outcomes come from two components: the forms of results, and the numbers of result sentences
+    [(["mscmine_outcomes", "mscmine_numeric_results"], "OUTCOME"), (["mscmine_doses"], "DOSE"),
+     (["mscmine_follow_up"], "FOLLOW_UP"), (["mscmine_sample_sizes"], "N_PATIENTS"), (["mscmine_terms"], "CELL_TYPE")],
+    ids=["outcomes", "doses", "follow-up", "sample-sizes", "terms"],
 )
 def test_a_disabled_component_takes_its_labels_with_it(disabled, gone):
     text = "16例患者静脉输注脐带间充质干细胞1×10^6/kg，随访12个月，有效率为80%。"
     nlp = mscmine.nlp()
     assert gone in {e.label_ for e in nlp(text).ents}
-    with nlp.select_pipes(disable=[disabled]):
+    with nlp.select_pipes(disable=disabled):
         labels = {e.label_ for e in nlp(text).ents}
     assert gone not in labels and labels  # the other components still ran
 

@@ -18,6 +18,7 @@ from .extractors.scope import is_control_arm, is_criterion, is_other_agent_route
 from .extractors.dose import find_doses
 from .extractors.follow_up import find_follow_ups
 from .extractors.outcomes import find_outcomes
+from .extractors.results import find_numeric_results
 from .extractors.patients import find_counts
 from .lexicon import mesh_of
 from .mention import Mention
@@ -33,7 +34,7 @@ _REFERENCE_LINE = regex.compile(r"^.*\[(?:J|M|D|C|R|N|S|EB/OL|Z)\].*$", regex.MU
 
 
 #: animal and in-vitro work: sentences naming these report no facts about patients (guidelines)
-_ANIMAL_CUES = r"小鼠|大鼠|模型鼠|狼疮鼠|{rodent}鼠(?=[,，。;；\s]|能|的|中|模型)|NOD(?![0-9A-Za-z])|MRL/lpr|动物模型|动物实验|胶原诱导关节炎|体外实验|体外研究|in vitro|家兔|犬|猴"
+_ANIMAL_CUES = r"/只|每只|小鼠|大鼠|模型鼠|狼疮鼠|{rodent}鼠(?=[,，。;；\s]|能|的|中|模型)|NOD(?![0-9A-Za-z])|MRL/lpr|动物模型|动物实验|动物研究|胶原诱导关节炎|体外实验|体外研究|in vitro|家兔|犬|猴"
 ANIMAL = regex.compile(_ANIMAL_CUES.format(rodent=r"\p{Han}{0,4}"))  # the match names the model ("实验鼠")
 # the same sentences, found several times faster: without the name before 鼠, whose optional
 # Han characters make the engine try the pattern at every position
@@ -197,6 +198,21 @@ def _outcomes(ctx: Context) -> list[Found]:
             and not is_control_arm(text, o.start) and not is_criterion(text, o.start) and not _in_study_tables(ctx, o.start)]
 
 
+def _numeric_results(ctx: Context) -> list[Found]:
+    """The numbers of result sentences that the outcome forms left (one mention per result):
+    not inside a fact already found (a dose, a count, a follow-up, an outcome), not the control
+    arm's (its results are kept with ``arm: "control"`` on the value, issue "outcomes"), not in
+    tables or criteria."""
+    text = ctx.norm.masked
+    taken = [(ctx.norm.from_original(m.start), ctx.norm.from_original(m.end)) for m in ctx.mentions
+             if m.label in ("DOSE", "N_PATIENTS", "FOLLOW_UP", "OUTCOME", "ADVERSE_EVENT")
+             or (m.label == "COUNT" and m.value.get("role") != "outcome")]
+    return [("OUTCOME", r.start, r.end, r.to_value(), {}) for r in find_numeric_results(text)
+            if r.measure != "adverse_events" and not any(a < r.end and r.start < b for a, b in taken)
+            and not any(a <= r.start < b for a, b in ctx.outcome_tables)
+            and not is_criterion(text, r.start) and not _in_study_tables(ctx, r.start)]
+
+
 def _adverse_events(ctx: Context) -> list[Found]:
     text = ctx.norm.masked
     return [("ADVERSE_EVENT", a.start, a.end, a.to_value(), {}) for a in find_adverse_events(text)
@@ -213,6 +229,7 @@ STAGES: dict[str, Callable[[Context], list[Found]]] = {
     "table_cells": _table_cells,
     "outcomes": _outcomes,
     "adverse_events": _adverse_events,
+    "numeric_results": _numeric_results,
 }
 
 

@@ -236,10 +236,16 @@ def _simplified(text: str) -> str:
 # --- what makes a study
 
 
+def _names_a_study(m: Mention) -> bool:
+    """Whether a mention can make a study: any fact but a bare number of a result sentence (the
+    numeric-result reader's), which joins a study found by other facts and never makes one."""
+    return not (m.label == "OUTCOME" and m.value.get("basis") == "numeric_result")
+
+
 def _is_patient_study(mentions: list[Mention], text: str) -> bool:
     """Patients counted or dosed; or a result after a treatment, outside the culture dish; or
     "…的研究亦有相似的结果", a study reported by its likeness to the one before."""
-    labels = {m.label for m in mentions}
+    labels = {m.label for m in mentions if _names_a_study(m)}
     if "N_PATIENTS" in labels or "DOSE" in labels:
         return True
     text = _simplified(text)  # the cues are written in Simplified script
@@ -252,7 +258,7 @@ def _has_patient_result(mentions: list[Mention]) -> bool:
     """A sample size, a dose, a follow-up or a result with a number: what only a study in patients states."""
     return any(
         m.label in ("N_PATIENTS", "DOSE", "FOLLOW_UP") or (m.label == "OUTCOME" and m.value.get("value") is not None)
-        for m in mentions
+        for m in mentions if _names_a_study(m)
     )
 
 
@@ -428,7 +434,7 @@ def clause_cited_studies(analysis: Analysis, sections, clauses, known: dict[tupl
             continue
         inside = [m for m in mentions if clause_start <= m.start and m.end <= cit_start]
         clause = simple[clause_start:cit_start]
-        if _ANIMAL.search(clause) or not any(m.label == "OUTCOME" or m.label == "N_PATIENTS" for m in inside):
+        if _ANIMAL.search(clause) or not any((m.label == "OUTCOME" and _names_a_study(m)) or m.label == "N_PATIENTS" for m in inside):
             continue
         if _OWN_WORDS.search(clause) or (own_arms and _OWN_ARM.search(clause)):
             continue  # "MSC组有2例尿蛋白反弹，是否…仍待研究[11]": the article's own result, then a citation
@@ -612,7 +618,7 @@ def own_study(analysis: Analysis, covered: list[tuple[int, int]] = ()) -> Study 
     mentions = [m for m in analysis.mentions if not any(a <= m.start < b for a, b in outside)
                 and not (m.label == "N_PATIENTS" and _POOLED_STUDIES_BEFORE.search(text[max(0, m.start - 30) : m.start]))]
     patients = None if any(m.label == "N_PATIENTS" for m in mentions) else one_patient(analysis, 0, end, outside)
-    if patients is None and not any(m.label in FACT_LABELS or m.label == "DONOR" for m in mentions):
+    if patients is None and not any((m.label in FACT_LABELS or m.label == "DONOR") and _names_a_study(m) for m in mentions):
         return None
     study = Study(("article",), _article_title(analysis.doc), (), _article_year(analysis.doc), [(0, end)], [], mentions,
                   patients=patients)

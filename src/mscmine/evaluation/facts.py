@@ -12,7 +12,7 @@ F1 are micro-averaged over pages, and the macro line averages the seven study fi
 - dose: (low, high, unit) to 4 significant digits (gold ``per: kg`` is ``cells/kg``, ``person``
   is ``cells``); follow-up: (low, high) to the nearest half month; sample size: the number.
 - outcome: the numeric values (to 3 significant digits) of the results, a before → after result
-  giving both values.
+  giving both values, a share with its count ("80%(24/30)") both the share and the count.
 - adverse_event: statements matched one to one, same negation, the predicted span overlapping an
   occurrence of the gold text in the page (or one text containing the other when the gold text
   is not found verbatim).
@@ -238,7 +238,7 @@ def record_values(name: str, record: dict) -> list[Hashable]:
     if name == "outcome":
         out = []
         for o in record.get("outcomes") or ():
-            for key in ("value", "baseline", "before"):
+            for key in ("value", "baseline", "before", "count"):
                 if isinstance(o.get(key), (int, float)) and not isinstance(o.get(key), bool):
                     out.append(_sig(o[key], 3))
         return out
@@ -266,7 +266,7 @@ def mention_values(name: str, mentions: Iterable[dict]) -> set[Hashable]:
         elif name == "follow_up":
             out.add((_half(v.get("low")), _half(v.get("high"))))
         elif name == "outcome":
-            out.update(_sig(v[k], 3) for k in ("value", "baseline", "before")
+            out.update(_sig(v[k], 3) for k in ("value", "baseline", "before", "count")
                        if isinstance(v.get(k), (int, float)) and not isinstance(v.get(k), bool))
     return out
 
@@ -292,7 +292,7 @@ def unassigned_reasons(name: str, records: list[dict]) -> dict[Hashable, str]:
             elif name == "follow_up":
                 keys = [(_half(u.get("low")), _half(u.get("high")))]
             else:
-                keys = [_sig(u[k], 3) for k in ("value", "baseline", "before")
+                keys = [_sig(u[k], 3) for k in ("value", "baseline", "before", "count")
                         if isinstance(u.get(k), (int, float)) and not isinstance(u.get(k), bool)]
             for k in keys:
                 out.setdefault(k, u.get("reason") or "unassigned")

@@ -226,14 +226,17 @@ def _predict(gold_doc: dict, corpus_dir: Path | None, repo: Path | None = None) 
 
     doc = load(_source_path(gold_doc, corpus_dir, repo))
     analysis = analyse(doc)
-    # the corpus guidelines leave overall safety conclusions ("安全性良好") unmarked
     mentions = [m.to_dict() for m in analysis.mentions if not _unannotated_kind(m)]
     records = [r.to_dict() for r in build_records(analysis)]
     return mentions, records, doc.text
 
 
 def _unannotated_kind(m) -> bool:
-    return m.label == "ADVERSE_EVENT" and isinstance(m.value, dict) and m.value.get("kind") == "safety_conclusion"
+    """Mentions the corpus guidelines leave unmarked: overall safety conclusions, and results
+    kept for the control arm (``arm: "control"``; the guidelines count the treated arm only)."""
+    value = m.value if isinstance(m.value, dict) else {}
+    return ((m.label == "ADVERSE_EVENT" and value.get("kind") == "safety_conclusion")
+            or (m.label == "OUTCOME" and value.get("arm") == "control"))
 
 
 def evaluate(gold_dir: str | Path = "annotations/gold", predictions: str | Path | None = None, corpus_dir: str | Path | None = None) -> dict[str, Any]:

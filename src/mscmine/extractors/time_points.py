@@ -29,6 +29,8 @@ RULES: tuple[tuple[str, regex.Pattern], ...] = (
     ("after_treatment", regex.compile(rf"{_AFTER}\s?(?:第\s?)?{_N}\s?{_UNIT}")),
     # 第24周时, 第12个月末 (a visit counted from the start of treatment)
     ("numbered_visit", regex.compile(rf"(?<![\d.])第\s?{_N}\s?{_UNIT}(?:时|末|后)")),
+    # 24周时, 6个月时 (at that time of the treatment)
+    ("units_at", regex.compile(rf"(?<![\d.第])(?<!前\s?){_N}\s?{_UNIT}时")),
     # 6个月后, 3年后 (not "6个月后的复发" after a duration of disease: the guard below)
     ("units_later", regex.compile(rf"(?<![\d.第])(?<!前\s?){_N}\s?{_UNIT}后")),
     # at 6 months, 12 months after transplantation, at week 24

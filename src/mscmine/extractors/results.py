@@ -1,0 +1,160 @@
+"""Numeric results: the quantities of result sentences, each bound to the measure it reports, its
+time point, its arm and, for a before → after result, the value before.
+
+``SLEDAI评分由治疗前的15.75±3.2分降至24周时的8.8分`` gives 8.8 (baseline 15.75, SLEDAI, 24周);
+``移植组80%(24/30)患者症状改善，对照组40%(12/30)`` gives 80 and 24 (treatment), 40 and 12
+(control); ``3年无疾病活动生存率为63.64%`` gives 63.64; ``The level of serum CK decreased from
+(1681±430) to (886±248) U/L`` gives 886 (baseline 1681, CK).
+
+This reader works over `quantities.find_quantities`: it keeps the quantities of sentences that
+report a result (`RESULT_CUE`) in the article's results, and drops those that are no result
+(`NOT_A_RESULT`: statistics, thresholds, ages, dates, doses, time points, measure names with
+digits). `extractors.outcomes` reads the forms it knows first; this reader adds the numbers it
+left, so each result is one mention.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+from .outcomes import find_measures
+from .quantities import Quantity, find_quantities
+from .scope import is_control_arm
+from .time_points import find_time_points
+
+# a sentence that reports a result: a change, a level reached, a rate, responders
+RESULT_CUE = regex.compile(
+    r"降至|降到|下降|降低|减少|减至|减轻|升至|升到|升高|上升|增加|增至|提高|改善|好转|缓解|恢复|达到|达|"
+    r"有效率|缓解率|生存率|存活率|应答率|复发|死亡|脱离|停用|转阴|消失|愈合|显效|无效|稳定|维持|"
+    r"(?i:\b(?:decreased|increased|improved|reduced|declined|rose|fell|achieved|remission|relapse|survival|response)\b)"
+)
+# where the methods end and the results begin, in a structured abstract or an article
+_RESULTS_START = regex.compile(r"(?:^|[\s。】\]])(?:结果|Results?)\s?[】\]]?\s?[:：]?", regex.MULTILINE)
+_CONCLUSION_START = regex.compile(r"(?:^|[\s。】\]])(?:结论|Conclusions?|关键词|Key\s?words)\s?[】\]]?\s?[:：]?", regex.MULTILINE)
+_SENTENCE = regex.compile(r"[^。；;！？!?\n]+")
+# what right before a number makes it no result: a statistic, a threshold, a dose's power,
+# a measure's own digits (DAS28, HbA1c, CD34), an ordinal
+_BEFORE_NO_RESULT = regex.compile(
+    r"(?:(?:[PpTtFZzr]|χ\^?2)\s?[=<>≤≥]\s?|[<>≤≥]\s?|[A-Za-z\-]|(?:CI|OR|HR|RR)\s?[:：=为]?\s?|第\s?|×\s?|\^)$"
+)
+# ... and right after: an age, a date, a dose, a measure name with digits, a time point's unit read as such
+_AFTER_NO_RESULT = regex.compile(r"^(?:[A-Za-z]|\s?(?:岁|年[前后级]?\d|年龄|型|级|期|×\s?10|x\s?10|个?关节|项|篇|号|床))")
+_YEAR = regex.compile(r"^(?:19|20)\d{2}$")
+_DURATION_UNITS = {"天", "周", "个月", "月", "年"}
+_FROM = regex.compile(r"(?:由|从|from)\s?(?:治疗前|基线|移植前|输注前|术前)?(?:的)?\s?$", regex.IGNORECASE)
+_TO = regex.compile(r"^[^，。；;,]{0,16}?(?:降至|降到|下降至|下降到|下降为|减至|减少至|升至|升到|升高至|升高到|升高为|增至|增加至|增加到|提高至|提高到|上升至|上升到|至|到|为|→|\bto\b)\s?[^，。；;]{0,14}?$", regex.IGNORECASE)
+_TREATMENT_ARM = regex.compile(r"(?:治疗组|观察组|干细胞组|移植组|MSCs?组|试验组|细胞组)")
+
+
+@dataclass(frozen=True)
+class NumericResult:
+    start: int
+    end: int
+    measure: str
+    value: float
+    unit: str | None
+    baseline: float | None
+    time_point: str | None
+    arm: str | None  # "treatment", "control" or None (not separated)
+    form: str  # the quantity form read ("mean_sd", "share_and_count", ...)
+    n: int | None = None  # the denominator of a share ("80%(24/30)": 30)
+    count: float | None = None  # the count beside a share ("80%(24/30)": 24)
+
+    def to_value(self) -> dict:
+        out = {"measure": self.measure, "value": self.value, "unit": self.unit, "negated": False,
+               "basis": "numeric_result"}
+        if self.baseline is not None:
+            out["baseline"] = self.baseline
+        if self.time_point:
+            out["time_point"] = {"text": self.time_point}
+        if self.arm:
+            out["arm"] = self.arm
+        if self.n is not None:
+            out["n"] = self.n
+        if self.count is not None:
+            out["count"] = self.count
+        return out
+
+
+def results_region(text: str) -> tuple[int, int]:
+    """Where results stand: from a "结果"/"Results" marker to the conclusion; else the whole text."""
+    start = _RESULTS_START.search(text)
+    if not start:
+        return 0, len(text)
+    end = _CONCLUSION_START.search(text, start.end())
+    return start.start(), end.start() if end else len(text)
+
+
+def _no_result(text: str, q: Quantity, time_spans: list[tuple[int, int]]) -> bool:
+    before = text[max(0, q.start - 6) : q.start]
+    after = text[q.end : q.end + 6]
+    if _BEFORE_NO_RESULT.search(before) or _AFTER_NO_RESULT.match(after):
+        return True
+    if q.form == "number" and _YEAR.match(text[q.start : q.end]):
+        return True
+    if q.unit == "次" and regex.search(r"(?:每|周|天|日|月|年|输注|注射|给予|移植|回输|治疗|共)\s?$", before):
+        return True  # a schedule ("每2周1次"), not a result
+    if q.unit in _DURATION_UNITS or any(a <= q.start < b for a, b in time_spans):
+        return True  # a time point or duration ("治疗后6个月", "随访12个月"), not a value
+    return q.form == "number" and not regex.search(r"(?:降至|降到|升至|升到|增至|减至|为|达|到|至|from|to)\s?$", before)
+
+
+def find_numeric_results(text: str) -> list[NumericResult]:
+    """Numeric results of normalised `text` (see the module docstring)."""
+    lo, hi = results_region(text)
+    time_points = find_time_points(text)
+    time_spans = [(t.start, t.end) for t in time_points]
+    measures = find_measures(text)
+    out: list[NumericResult] = []
+    for sm in _SENTENCE.finditer(text, lo, hi):
+        sentence = sm.group()
+        if not RESULT_CUE.search(sentence):
+            continue
+        qs = [q for q in find_quantities(text, sm.start(), sm.end()) if not _no_result(text, q, time_spans)]
+        consumed: set[int] = set()
+        for i, q in enumerate(qs):
+            if i in consumed:
+                continue
+            baseline = None
+            nxt = qs[i + 1] if i + 1 < len(qs) else None
+            if nxt is not None and _FROM.search(text, max(sm.start(), q.start - 12), q.start) \
+                    and _TO.match(text[q.end : nxt.start]) and q.unit in (nxt.unit, None):
+                baseline = q.value  # "由15.75分降至8.8分": one result, its value before
+                consumed.add(i)
+                q = nxt
+                consumed.add(i + 1)
+            measure = _measure_of(measures, text, sm.start(), sm.end(), q)
+            tp = _time_point_before(time_points, text, sm.start(), q.start)
+            arm = "control" if is_control_arm(text, q.start) else (
+                "treatment" if _TREATMENT_ARM.search(text, sm.start(), q.start) else None)
+            out.append(NumericResult(q.start, q.end, measure, q.value, q.unit, baseline, tp, arm, q.form, q.of, q.count))
+    return out
+
+
+_CLAUSE_END = regex.compile(r"[，,、]")
+
+
+def _measure_of(measures: list[tuple[int, int, str]], text: str, start: int, end: int, q: Quantity) -> str:
+    """The measure a quantity reports: the last named before it in its clause, else one named
+    right after it ("10例完全缓解"), else the last named before it in its sentence."""
+    clause_start = max([m.end() for m in _CLAUSE_END.finditer(text, start, q.start)] or [start])
+    before = [code for a, b, code in measures if clause_start <= a and b <= q.start]
+    if before:
+        return before[-1]
+    nxt = _CLAUSE_END.search(text, q.end, end)
+    clause_end = nxt.start() if nxt else end
+    after = [code for a, b, code in measures if q.end <= a < q.end + 8 and b <= clause_end]
+    if after:
+        return after[0]
+    before = [code for a, b, code in measures if start <= a and b <= q.start]
+    return before[-1] if before else "other"
+
+
+def _time_point_before(time_points, text: str, sentence_start: int, at: int) -> str | None:
+    best = None
+    for t in time_points:
+        if sentence_start <= t.start and t.end <= at:
+            best = text[t.start : t.end]
+    return best

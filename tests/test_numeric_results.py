@@ -1,0 +1,61 @@
+"""The quantity layer and the numeric results read from it, as tables of forms.
+
+Sentences written for these tests in the ways Chinese results sections and English abstracts
+of Chinese trials write; none is copied from an article or page.
+"""
+
+import pytest
+
+from mscmine.extractors.quantities import find_quantities
+from mscmine.extractors.results import find_numeric_results
+from mscmine.normalize import normalize
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("SLEDAI评分为(15.75±3.2)分", [(15.75, "分", "mean_sd", None)]),
+    ("中位随访22(3~36)个月", [(22.0, "个月", "median_range", None)]),
+    ("有效率80%(24/30)", [(80.0, "%", "share_and_count", 24.0)]),
+    ("24例(80%)症状改善", [(80.0, "%", "count_and_share", 24.0)]),
+    ("转阴12/26例", [(12.0, "count", "fraction", None)]),
+    ("CK 1681 U/L", [(1681.0, "U/L", "number_unit", None)]),
+    ("降至8.8", [(8.8, None, "number", None)]),
+    ("年复发1.63次/年", [(1.63, "次/年", "number_unit", None)]),
+    ("尿蛋白2.1 g/24h", [(2.1, "g/24h", "number_unit", None)]),
+], ids=["mean-sd", "median-range", "share-and-count", "count-and-share", "fraction", "unit", "bare",
+        "rate-per-year", "urine-protein"])
+def test_quantities(text, expected):
+    got = [(q.value, q.unit, q.form, q.count) for q in find_quantities(text)]
+    assert got == expected
+
+
+def results(text: str):
+    norm = normalize(text).masked
+    return [(r.measure, r.value, r.unit, r.baseline, r.time_point, r.arm, r.count) for r in find_numeric_results(norm)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("结果 SLEDAI评分由治疗前的(14.2±3.1)分降至24周时的(7.6±2.0)分，P<0.05。",
+     [("SLEDAI", 7.6, "分", 14.2, "24周时", None, None)]),
+    ("结果：移植组75%(18/24)患者症状改善，对照组37.5%(9/24)。",
+     [("other", 75.0, "%", None, None, "treatment", 18.0), ("other", 37.5, "%", None, None, "control", 9.0)]),
+    ("5年无进展生存率为66.67%。", [("survival_rate", 66.67, "%", None, None, None, None)]),
+    ("Results The serum CK decreased from (1520±310) to (730±190) U/L (P<0.05).",
+     [("CK", 730.0, "U/L", 1520.0, None, None, None)]),
+    ("HbA1c较基线降低1.52%，对照组降低0.71%。",
+     [("HbA1c", 1.52, "%", None, None, None, None), ("HbA1c", 0.71, "%", None, None, "control", None)]),
+    ("年平均复发次数由2.10次降至0.55次。", [("relapse", 0.55, "次", 2.1, None, None, None)]),
+], ids=["before-after-with-time", "two-arms-with-counts", "survival", "english-from-to", "change-and-control",
+        "relapses-per-year"])
+def test_numeric_results(text, expected):
+    assert results(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "选取2019年1月收治的40例患者，年龄25~60岁。",
+    "两组比较差异有统计学意义(P<0.05，t=4.31)。",
+    "HbA1c<7%者比例明显升高。",
+    "每2周1次，共输注3次后疼痛缓解。",
+    "输注1×10^6/kg后DAS28评分下降。",
+], ids=["enrolment-age-date", "statistics", "threshold", "schedule", "dose"])
+def test_not_results(text):
+    assert results(text) == []
