@@ -218,9 +218,9 @@ def test_a_meta_analysis_reports_no_study_of_its_own():
     ],
 )
 def test_own_study_and_pooled_literature_markers(text, own, pooled):
-    from mscmine.studies import _is_meta_analysis, _reports_own_study
+    from mscmine.article import has_own_methods, pools_others
 
-    assert (_reports_own_study(text), _is_meta_analysis(text)) == (own, pooled)
+    assert (has_own_methods(text), pools_others(text)) == (own, pooled)
 
 
 def test_a_case_series_gives_one_record_a_case(study_records):

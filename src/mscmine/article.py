@@ -14,6 +14,7 @@ pooled analysis is one study, its own.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable
 
 import regex
@@ -92,6 +93,21 @@ _DATABASE_SEARCH = regex.compile(
 _PAPERS_COUNTED = regex.compile(r"\d+\s?(?:篇|项)(?:相关)?(?:的)?(?:临床)?(?:文献|报道|研究|论文|试验|RCT)|文献(?:资料)?分析")
 
 
+@lru_cache(maxsize=8)  # asked by several steps of one document
+def has_own_methods(text: str) -> bool:
+    """A methods section or a structured abstract of its own patients, in Simplified `text`."""
+    return bool(_METHODS_HEADING.search(text) or _STRUCTURED.search(text) or _OBJECTIVE_METHODS.search(text[:3000]))
+
+
+@lru_cache(maxsize=8)
+def pools_others(text: str) -> bool:
+    """Names itself a meta-analysis or systematic review, counts the papers it pools, or says which
+    databases it searched (Simplified `text`): its totals are no study of its own."""
+    head = text[:1500]
+    return (_POOLED.search(text, 0, min(len(text), 300)) is not None or _PAPERS_COUNTED.search(head) is not None
+            or _DATABASE_SEARCH.search(head) is not None)
+
+
 def read_signals(analysis: Analysis, covered: list[tuple[int, int]] = ()) -> Signals:
     """The signals of `analysis` (normalised text: Traditional pages read as Simplified);
     `covered` are the original spans of the other studies found (cited, named, table rows)."""
@@ -101,7 +117,7 @@ def read_signals(analysis: Analysis, covered: list[tuple[int, int]] = ()) -> Sig
         meta_analysis=_POOLED.search(text, 0, min(len(text), 300)) is not None,
         counts_papers=_PAPERS_COUNTED.search(head) is not None,
         searches_databases=_DATABASE_SEARCH.search(head) is not None,
-        own_methods=bool(_METHODS_HEADING.search(text) or _STRUCTURED.search(text) or _OBJECTIVE_METHODS.search(text[:3000])),
+        own_methods=has_own_methods(text),
         says_review=_REVIEW.search(text, 0, min(len(text), 400)) is not None,
         enrols=_own_enrolment(analysis, text, list(covered)),
         case=_CASE.search(text) is not None,

@@ -40,7 +40,7 @@ import regex
 
 from .extractors.time_points import find_time_points
 from .mention import Mention
-from .article import ONE_PATIENT, OWN_KINDS, ArticleKind, classify_article, states_own_enrolment
+from .article import ONE_PATIENT, OWN_KINDS, ArticleKind, classify_article, has_own_methods, pools_others, states_own_enrolment
 from .mentions import ANIMAL, FACT_LABELS, Analysis
 from .normalize import parse_citation_numbers, to_simplified_chars
 from .references import parse_references
@@ -425,7 +425,7 @@ def clause_cited_studies(analysis: Analysis, sections, clauses, known: dict[tupl
     that is no study in `known` yet."""
     mentions = analysis.mentions
     simple = _simplified(analysis.doc.text)
-    own_arms = _reports_own_study(analysis.doc.text)  # then "MSC组", "治疗组" are the article's arms
+    own_arms = has_own_methods(simple)  # then "MSC组", "治疗组" are the article's arms
     out: dict[tuple, Study] = {}
     for clause_start, cit_start, numbers in clauses:
         if len(numbers) != 1 or ("cit", numbers[0]) in known or ("cit", numbers[0]) in out:
@@ -523,7 +523,7 @@ def case_studies(analysis: Analysis, sections) -> list[Study]:
     """One study per case of a case report or series: the lines from "例1" to the next case or
     heading; one patient each unless the case counts more; animal sentences left out."""
     text = analysis.doc.text
-    if _is_meta_analysis(text):
+    if pools_others(_simplified(text)):
         return []
     limit = min([a for a, _ in analysis.excluded] + [len(text)])
     marks = [m for m in _CASE.finditer(text, 0, limit)]
@@ -544,19 +544,6 @@ def case_studies(analysis: Analysis, sections) -> list[Study]:
 
 
 # --- 2c. the article's own study
-
-
-# An article that reports a study of its own says so in its structure: a structured abstract,
-# a methods section, case descriptions. Its discussion may cite other studies (records of their
-# own), but the article's study is still there.
-_OWN_STUDY = regex.compile(
-    r"(?m)^\s*(?:\d(?:\.\d)?\s*)?(?:资料与方法|对象与方法|材料与方法|研究对象与方法|病例与方法|临床资料与方法|病例资料|病例报告|病例介绍)\s*$"
-    # a structured abstract: 目的 … 方法 … 结果 (a review's abstract has no 方法 of patients)
-    r"|(?:【摘要】|摘要)\s*[:：]?\s*(?:\[\s*)?目的\s*(?:\]\s*)?[:：]?[^\n]{10,400}?[\s。](?:\[\s*)?方法\s*(?:\]\s*)?[:：]?[^\n]{10,400}?[\s。](?:\[\s*)?结果"
-)
-# ... and a meta-analysis or systematic review pools other studies: its totals are no study of
-# its own (its pooled figures go to the document record)
-_META_ANALYSIS = regex.compile(r"Meta\s?分析|荟萃分析|系统评价|系统综述|meta-analysis|systematic review", regex.IGNORECASE)
 
 
 # a trial still to come: "计划招募…", "拟开展…", "研究已通过伦理审查"
@@ -581,22 +568,6 @@ def _planned_spans(text: str) -> list[tuple[int, int]]:
 DISCUSSION_HEADING = regex.compile(r"(?m)^\s*(?:\d\s*)?(?:讨论|分析与讨论|Discussion)\s*$")
 
 
-@lru_cache(maxsize=8)  # asked several times per document
-def _reports_own_study(text: str) -> bool:
-    return _OWN_STUDY.search(text) is not None
-
-
-# a pooled analysis of published cases says where they came from, early: "检索 … 数据库",
-# "12篇文献共报道 76例"
-_LITERATURE_POOL = regex.compile(r"检索|数据库|\d+\s?篇(?:相关)?(?:文献|报道|研究|论文)|文献(?:资料)?分析")  # not 文献复习: "3例报告并文献复习" is a case report
-
-
-@lru_cache(maxsize=8)
-def _is_meta_analysis(text: str) -> bool:
-    """The title or the first lines name it a meta-analysis or systematic review, or the
-    abstract pools published cases."""
-    return (_META_ANALYSIS.search(text, 0, min(len(text), 300)) is not None
-            or _LITERATURE_POOL.search(text, 0, min(len(text), 1500)) is not None)
 
 
 def planned_spans(analysis: Analysis) -> list[tuple[int, int]]:
