@@ -321,3 +321,15 @@ def test_evidence_outside_the_text_is_shown_without_a_link():
     rec = {"record_id": "x#1", "scope": "study", "disease": [{"code": "SLE", "text": "系统性红斑狼疮", "start": 10, "end": 17}]}
     page = render_view(doc, [], [rec])
     assert not parse(page).links and 'class="ev nolink"' in page and ">SLE<" in page
+
+
+def test_the_view_lists_facts_in_no_study_with_their_reason(tmp_path):
+    from mscmine.viewer import view_html
+
+    path = tmp_path / "trial.txt"
+    path.write_text("目的 观察脐带间充质干细胞治疗狼疮的疗效。方法 选取30例患者静脉输注细胞。"
+                    "对照组20例给予环磷酰胺。结果 SLEDAI下降。", encoding="utf-8")
+    html = view_html(path)
+    assert "Found, in no study" in html and "own_study" in html
+    section = html.split("Found, in no study")[1].split("</section>")[0]
+    assert "20例" in section and "control_arm" in section

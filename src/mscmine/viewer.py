@@ -285,6 +285,25 @@ mark.m:target{outline:3px solid #e67e22;outline-offset:1px;animation:flash 1.2s 
 """
 
 
+def _unassigned_list(records: list[dict], n_text: int) -> str:
+    """The facts found and placed in no study, each linked to its evidence, with the reason."""
+    items = [u for r in records if r.get("scope") == "document" for u in r.get("unassigned") or ()]
+    article = next((r.get("article") for r in records if r.get("scope") == "document" and r.get("article")), None)
+    head = (f'<p class="article">The article: {_esc(article.get("kind"))} ({_esc(article.get("reason"))})</p>\n'
+            if article else "")
+    if not items:
+        return head + '<p class="none">Every fact found is in a record.</p>'
+    def link(u: dict) -> str:  # class "ua", not "ev": these are no record's values
+        label = FIELD_LABELS.get(u["field"], "OTHER")
+        shown = f"{_esc(u['field'])}: {_esc(_display(u['field'], u))}"
+        if 0 <= u["start"] < u["end"] <= n_text:
+            return f'<a class="ua l-{label}" href="#{anchor_id(u["start"], u["end"])}" title="{_esc(u.get("text"))}">{shown}</a>'
+        return f'<span class="ua">{shown}</span>'
+
+    rows = "".join(f"<li>{link(u)} <span class=\"why\">{_esc(u.get('reason'))}</span></li>\n" for u in items)
+    return head + f"<ul class=\"unassigned\">\n{rows}</ul>"
+
+
 def _label_css(labels: list[str]) -> str:
     out = []
     for lab in labels:
@@ -322,6 +341,9 @@ def render_view(document: Document, mentions: Iterable[Any], records: list[dict]
         f'\n<nav class="legend" aria-label="labels: click to hide or show">{legend}</nav>\n',
         '<section class="recs"><h2>Records</h2>\n',
         _records_table(records, len(text)),
+        "\n</section>\n",
+        '<section class="unassigned"><h2>Found, in no study</h2>\n',
+        _unassigned_list(records, len(text)),
         "\n</section>\n",
         '<section class="doc"><h2>Text</h2>\n<pre class="text">',
         _render_text(text, spans, document.pages),
