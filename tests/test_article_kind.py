@@ -68,7 +68,7 @@ def test_a_review_whose_cited_studies_enrol_is_still_a_review():
 def test_time_points(text, months, span):
     got = find_time_points(text)
     if months is None:
-        assert got == []
+        assert list(got) == []
     else:
         assert [(t.months, text[t.start:t.end]) for t in got] == [(months, span)]
 

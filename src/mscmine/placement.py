@@ -15,8 +15,7 @@ from typing import Callable
 from .extractors.scope import is_control_arm
 from .mention import Mention
 from .mentions import Analysis
-from .normalize import to_simplified_chars
-from .studies import DISCUSSION_HEADING, cited_clause_spans
+from .studies import DISCUSSION_HEADING, cited_clause_spans, simplified
 
 #: the labels whose mentions are facts of a study (terms such as DISEASE and CELL_SOURCE are all
 #: on the document record anyway)
@@ -37,6 +36,7 @@ class Where:
     cited: list[tuple[int, int]]  # clauses closed by a citation mark, original offsets
     studies: list  # studies.Study, each with its record
     discussion_start: int | None
+    study_of: dict  # id(mention) → the records of the studies whose mentions it is among
 
 
 def _inside(spans, m: Mention) -> bool:
@@ -45,7 +45,7 @@ def _inside(spans, m: Mention) -> bool:
 
 def _in_a_study(m: Mention, w: Where) -> bool:
     """Among a study's mentions, though its record holds another value (a second total, an arm)."""
-    return any(m in st.mentions for st, _ in w.studies)
+    return id(m) in w.study_of
 
 
 #: (reason, test) in order: the first that holds names why a mention is in no study
@@ -97,13 +97,18 @@ def unassigned(analysis: Analysis, finding, pairs, discussion_start: int | None 
     placed = set()
     for _, rec in pairs:
         placed |= _evidence_spans(rec)
-    where = Where(analysis, to_simplified_chars(analysis.doc.text), finding.article.kind if finding.article else "own_study",
-                  finding.planned, [(a, b) for a, b, _ in cited_clause_spans(analysis)], list(pairs), discussion_start)
+    study_of: dict[int, list] = {}
+    for st, rec in pairs:
+        for x in st.mentions:
+            study_of.setdefault(id(x), []).append(rec)
+    where = Where(analysis, simplified(analysis.doc.text), finding.article.kind if finding.article else "own_study",
+                  finding.planned, [(a, b) for a, b, _ in cited_clause_spans(analysis)], list(pairs), discussion_start,
+                  study_of)
     out = []
     for m in analysis.mentions:
         if m.label not in PLACED_LABELS or (FIELD_OF[m.label], m.start, m.end) in placed:
             continue
-        if any(m in st.mentions and holds_value(rec, m) for st, rec in pairs):
+        if any(holds_value(rec, m) for rec in study_of.get(id(m), ())):
             continue
         reason = next(name for name, test in REASONS if test(m, where))
         value = m.value if isinstance(m.value, dict) else {"code": m.value}

@@ -163,8 +163,8 @@ def find_studies(analysis: Analysis) -> StudyFinding:
     article = classify_article(analysis, covered)  # 2c
     if not cases and article.kind in OWN_KINDS:
         # clauses closed by a citation speak of the cited work, not of the article's own study
-        simplified = _simplified(analysis.doc.text)
-        cited = [(a, b) for a, b, _ in clauses if not states_own_enrolment(simplified[a:b])]
+        simple_text = _simplified(analysis.doc.text)
+        cited = [(a, b) for a, b, _ in clauses if not states_own_enrolment(simple_text[a:b])]
         own = own_study(analysis, covered=covered + cited)
         if own is not None:
             found.add(own)
@@ -228,9 +228,13 @@ def cited_clause_spans(analysis: Analysis) -> list[tuple[int, int, tuple[int, ..
     return out
 
 
-def _simplified(text: str) -> str:
+@lru_cache(maxsize=8)  # the whole text is asked for by several steps
+def simplified(text: str) -> str:
     """Simplified script, character for character (so offsets hold)."""
     return to_simplified_chars(text)
+
+
+_simplified = simplified
 
 
 # --- what makes a study
@@ -553,7 +557,8 @@ _SENTENCE = regex.compile(r"[^。！？!?\n]+[。！？!?]?")
 _CLAUSE = regex.compile(r"[^。！？!?\n,，;；]+")
 
 
-def _planned_spans(text: str) -> list[tuple[int, int]]:
+@lru_cache(maxsize=8)  # asked by the own study and by the placement of unassigned facts
+def _planned_spans(text: str) -> tuple[tuple[int, int], ...]:
     """What is said of a trial still to come: the whole sentence when it reports nothing done,
     else only the clauses that plan ("研究计划入组20例患者，目前已入组12例": the first clause)."""
     out = []
@@ -564,7 +569,7 @@ def _planned_spans(text: str) -> list[tuple[int, int]]:
             out.append(sm.span())
             continue
         out += [(sm.start() + c.start(), sm.start() + c.end()) for c in _CLAUSE.finditer(sm.group()) if _PLANNED_CUE.search(c.group())]
-    return out
+    return tuple(out)
 DISCUSSION_HEADING = regex.compile(r"(?m)^\s*(?:\d\s*)?(?:讨论|分析与讨论|Discussion)\s*$")
 
 
@@ -572,7 +577,7 @@ DISCUSSION_HEADING = regex.compile(r"(?m)^\s*(?:\d\s*)?(?:讨论|分析与讨论
 
 def planned_spans(analysis: Analysis) -> list[tuple[int, int]]:
     """Original ranges of what is said of trials still to come (see `_planned_spans`)."""
-    return _planned_spans(analysis.doc.text)
+    return list(_planned_spans(analysis.doc.text))
 
 
 def own_study(analysis: Analysis, covered: list[tuple[int, int]] = ()) -> Study | None:

@@ -133,6 +133,8 @@ _SAFETY = regex.compile(
     r"|(?:均能|均可|能够|可以|良好)耐受"
     r"|(?i:\b(?:was|were|is|are|be|proved|appeared)\s(?:\w+\s)?(?:safe|well[- ]tolerated)\b|\bsafe\sand\s(?:feasible|effective|well[- ]tolerated)\b)"
 )
+# every safety conclusion holds one of these: the pattern is searched only near them
+_SAFETY_ANCHOR = re.compile(r"安全|耐受|safe|tolerated", re.IGNORECASE)
 _SAFETY_NOT_A_CONCLUSION = regex.compile(r"(?:探讨|观察|评价|评估|旨在|目的|是否|分析)[^。;；]{0,30}$")
 _SAFETY_OPEN = regex.compile(r"^[^。;；]{0,6}(?:仍需|有待|尚需|需要进一步|需进一步|尚不明确|尚待)")
 
@@ -219,7 +221,7 @@ def find_adverse_events(text: str) -> list[AdverseEventMatch]:
     for m in _PLAIN.finditer(text):
         neg = context_of(text, m.start(), m.end(), cues)["negated"]
         add(AdverseEventMatch(m.start(), m.end(), neg, True if "严重" in m.group() else None, None))
-    for m in _SAFETY.finditer(text):
+    for m in finditer_near(_SAFETY, text, _SAFETY_ANCHOR, 8, 24):
         if _SAFETY_NOT_A_CONCLUSION.search(text, max(0, m.start() - 30), m.start()) or _SAFETY_OPEN.match(text, m.end()):
             continue
         add(AdverseEventMatch(m.start(), m.end(), False, None, None, kind="safety_conclusion"))

@@ -87,12 +87,13 @@ def _measure_parts() -> tuple:
     return tuple(parts)
 
 
-def find_measures(text: str) -> list[tuple[int, int, str]]:
+@lru_cache(maxsize=64)  # a text's measures are asked by the outcome forms and by the numeric results
+def find_measures(text: str) -> tuple[tuple[int, int, str], ...]:
     """(start, end, code) of every measure name in `text`, leftmost-longest, without overlaps."""
     from ..terms import _scan
 
     stops = _measure_stops()
-    return [(a, b, _code(surface)) for a, b, surface in _scan(_measure_parts(), text) if regex.sub(r"\s", "", surface) not in stops]
+    return tuple((a, b, _code(surface)) for a, b, surface in _scan(_measure_parts(), text) if regex.sub(r"\s", "", surface) not in stops)
 
 
 @lru_cache(maxsize=1)

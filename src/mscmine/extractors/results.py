@@ -34,6 +34,7 @@ RESULT_CUE = regex.compile(
 _RESULTS_START = regex.compile(r"(?:^|[\s。】\]])(?:结果|Results?)\s?[】\]]?\s?[:：]?", regex.MULTILINE)
 _CONCLUSION_START = regex.compile(r"(?:^|[\s。】\]])(?:结论|Conclusions?|关键词|Key\s?words)\s?[】\]]?\s?[:：]?", regex.MULTILINE)
 _SENTENCE = regex.compile(r"[^。；;！？!?\n]+")
+_DIGIT = regex.compile(r"\d")
 # what right before a number makes it no result: a statistic, a threshold, a dose's power,
 # a measure's own digits (DAS28, HbA1c, CD34), an ordinal
 _BEFORE_NO_RESULT = regex.compile(
@@ -42,6 +43,9 @@ _BEFORE_NO_RESULT = regex.compile(
 # ... and right after: an age, a date, a dose, a measure name with digits, a time point's unit read as such
 _AFTER_NO_RESULT = regex.compile(r"^(?:[A-Za-z]|\s?(?:岁|年[前后级]?\d|年龄|型|级|期|×\s?10|x\s?10|个?关节|项|篇|号|床))")
 _YEAR = regex.compile(r"^(?:19|20)\d{2}$")
+_SCHEDULE_BEFORE = regex.compile(r"(?:每|周|天|日|月|年|输注|注射|给予|移植|回输|治疗|共)\s?$")
+# a bare number is a result only right after a verb of reaching: "降至8.8", "为63.6"
+_VALUE_BEFORE = regex.compile(r"(?:降至|降到|升至|升到|增至|减至|为|达|到|至|from|to)\s?$")
 _DURATION_UNITS = {"天", "周", "个月", "月", "年"}
 _FROM = regex.compile(r"(?:由|从|from)\s?(?:治疗前|基线|移植前|输注前|术前)?(?:的)?\s?$", regex.IGNORECASE)
 _TO = regex.compile(r"^[^，。；;,]{0,16}?(?:降至|降到|下降至|下降到|下降为|减至|减少至|升至|升到|升高至|升高到|升高为|增至|增加至|增加到|提高至|提高到|上升至|上升到|至|到|为|→|\bto\b)\s?[^，。；;]{0,14}?$", regex.IGNORECASE)
@@ -94,11 +98,11 @@ def _no_result(text: str, q: Quantity, time_spans: list[tuple[int, int]]) -> boo
         return True
     if q.form == "number" and _YEAR.match(text[q.start : q.end]):
         return True
-    if q.unit == "次" and regex.search(r"(?:每|周|天|日|月|年|输注|注射|给予|移植|回输|治疗|共)\s?$", before):
+    if q.unit == "次" and _SCHEDULE_BEFORE.search(before):
         return True  # a schedule ("每2周1次"), not a result
     if q.unit in _DURATION_UNITS or any(a <= q.start < b for a, b in time_spans):
         return True  # a time point or duration ("治疗后6个月", "随访12个月"), not a value
-    return q.form == "number" and not regex.search(r"(?:降至|降到|升至|升到|增至|减至|为|达|到|至|from|to)\s?$", before)
+    return q.form == "number" and not _VALUE_BEFORE.search(before)
 
 
 def find_numeric_results(text: str) -> list[NumericResult]:
@@ -110,7 +114,7 @@ def find_numeric_results(text: str) -> list[NumericResult]:
     out: list[NumericResult] = []
     for sm in _SENTENCE.finditer(text, lo, hi):
         sentence = sm.group()
-        if not RESULT_CUE.search(sentence):
+        if not _DIGIT.search(sentence) or not RESULT_CUE.search(sentence):
             continue
         qs = [q for q in find_quantities(text, sm.start(), sm.end()) if not _no_result(text, q, time_spans)]
         consumed: set[int] = set()

@@ -13,6 +13,7 @@ Each way of writing one is a row of `RULES` (name, pattern); a pattern names the
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import regex
 
@@ -57,7 +58,8 @@ def _months(n: str, unit: str) -> float | None:
     return None if value is None else to_months(float(value), unit)
 
 
-def find_time_points(text: str) -> list[TimePoint]:
+@lru_cache(maxsize=8)  # asked by the own study's follow-up and by the numeric results of one text
+def find_time_points(text: str) -> tuple[TimePoint, ...]:
     """Every time point after treatment in `text`, in text order, one per span (first rule wins)."""
     out: list[TimePoint] = []
     taken: list[tuple[int, int]] = []
@@ -74,4 +76,4 @@ def find_time_points(text: str) -> list[TimePoint]:
                 continue
             taken.append(m.span())
             out.append(TimePoint(m.start(), m.end(), months, name))
-    return sorted(out, key=lambda t: t.start)
+    return tuple(sorted(out, key=lambda t: t.start))
