@@ -53,11 +53,21 @@ _METHODS_HEADING = regex.compile(
     r"(?m)^\s*(?:[【\[]?\s*)?(?:\d(?:\.\d)?\s*)?(?:资料与方法|对象与方法|材料与方法|研究对象与方法|病例与方法|临床资料与方法|"
     r"临床资料|一般资料|病例资料|病例报告|病例介绍|病例摘要|Patients and methods|Materials and methods)\s*(?:[】\]]\s*)?(?:[:：]|$)"
 )
-# a structured abstract: 目的 … 方法 … 结果 (a review's abstract has no 方法 of patients)
-_STRUCTURED = regex.compile(
-    r"(?:^|[\s【\[。:：])目的\s*[】\]]?\s*[:：]?[^\n]{4,600}?(?:[\s。】\]]|^)方法\s*[】\]]?\s*[:：]?[^\n]{4,900}?(?:[\s。】\]]|^)结果",
-    regex.MULTILINE,
-)
+# a structured abstract: 目的 … 方法 … 结果, each within a few hundred characters of the one
+# before (a review's abstract has no 方法 of patients); read marker by marker (fast)
+_OBJECTIVE = regex.compile(r"(?:^|(?<=[\s【\[。:：]))目的\s*[】\]]?\s*[:：]?", regex.MULTILINE)
+_METHODS = regex.compile(r"(?:^|(?<=[\s。】\]]))方法\s*[】\]]?\s*[:：]?", regex.MULTILINE)
+_RESULTS = regex.compile(r"(?:^|(?<=[\s。】\]]))结果", regex.MULTILINE)
+
+
+def _structured_abstract(text: str) -> bool:
+    for objective in _OBJECTIVE.finditer(text):
+        methods = _METHODS.search(text, objective.end() + 4, objective.end() + 604)
+        if methods and _RESULTS.search(text, methods.end() + 4, methods.end() + 904):
+            return True
+    return False
+
+
 _OBJECTIVE_METHODS = regex.compile(r"(?i)\b(?:objective|aims?|purpose|background)\s*[:：].{4,900}?\bmethods?\s*[:：]", regex.DOTALL)
 # own patients, in the article's own words: first person, or an enrolment verb before a count
 _FIRST_PERSON = regex.compile(r"本研究|本组|本试验|本文(?:报告|报道|收集|纳入)|我院|本院|我科|本科|我们(?:对|收集|纳入|采用|应用|选取)|笔者")
@@ -96,7 +106,7 @@ _PAPERS_COUNTED = regex.compile(r"\d+\s?(?:篇|项)(?:相关)?(?:的)?(?:临床)
 @lru_cache(maxsize=8)  # asked by several steps of one document
 def has_own_methods(text: str) -> bool:
     """A methods section or a structured abstract of its own patients, in Simplified `text`."""
-    return bool(_METHODS_HEADING.search(text) or _STRUCTURED.search(text) or _OBJECTIVE_METHODS.search(text[:3000]))
+    return bool(_METHODS_HEADING.search(text) or _structured_abstract(text) or _OBJECTIVE_METHODS.search(text[:3000]))
 
 
 @lru_cache(maxsize=8)
