@@ -55,7 +55,7 @@ def test_subprocess_stdout():
                           capture_output=True, text=True, encoding="utf-8", timeout=120)
     assert proc.returncode == 0, proc.stderr
     rows = [json.loads(x) for x in proc.stdout.splitlines()]
-    assert rows[-1]["scope"] == "document" and rows[-1]["disease"][0]["code"] == "SSc"
+    assert rows[-1]["scope"] == "document" and rows[-1]["topic"]["disease"][0] == "SSc"
 
 
 # -- the batch `extract`: errors, formats, options, kill and resume ---------------------------

@@ -59,6 +59,8 @@ def test_traditional_and_simplified_give_the_same_records():
     simp = mscmine.extract(mscmine.Document.from_text(SENTENCE))
     trad = mscmine.extract(mscmine.Document.from_text(TRAD))
     key = lambda rs: [([d["code"] for d in r["disease"]], [s["code"] for s in r["cell_source"]]) for r in rs]
-    # the article's own study (it enrols 17 patients) and the document record
-    assert key(simp) == key(trad) == [(["SLE"], ["umbilical_cord"]), (["SLE"], ["umbilical_cord"])]
+    # the article's own study (it enrols 17 patients) and the document record (its topic only)
+    assert key(simp) == key(trad) == [(["SLE"], ["umbilical_cord"]), ([], [])]
+    assert [r["topic"] for r in simp if r["scope"] == "document"] == [
+        {"disease": ["SLE"], "cell_type": "MSC", "cell_source": ["umbilical_cord"]}]
     assert [r["n_patients"]["value"] for r in trad if r["scope"] == "study"] == [17]

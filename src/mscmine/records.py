@@ -130,6 +130,8 @@ def build_records(analysis: Analysis) -> list[StudyRecord]:
         document.extra["animal_studies"] = found.animal_studies
     if found.article is not None:
         document.article = {"kind": found.article.kind, "reason": found.article.reason}
+        if found.article.kind != "pooled":
+            _terms_to_topic(document)
     own = found.article is not None and found.article.kind in OWN_KINDS
     document.unassigned = unassigned(analysis, found, list(zip(found.studies, records)),
                                      discussion_start(doc.text) if own else None)
@@ -137,6 +139,16 @@ def build_records(analysis: Analysis) -> list[StudyRecord]:
         document.unassigned = [u for u in document.unassigned if u["field"] not in ("outcomes", "adverse_events")]
     records.append(document)
     return records
+
+
+def _terms_to_topic(document: StudyRecord) -> None:
+    """An article that pools no studies has no facts of its own on the document record: the
+    diseases, cell type and sources it names anywhere are its topic (``topic``), and its studies'
+    records hold what each study treated."""
+    document.extra["topic"] = {"disease": [d["code"] for d in document.disease],
+                               "cell_type": (document.cell_type or {}).get("code"),
+                               "cell_source": [c["code"] for c in document.cell_source]}
+    document.disease, document.cell_type, document.cell_source = [], None, []
 
 
 def _table_outcomes(doc: Document, norm, table, row) -> list[dict]:
