@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import regex
 
-from .numbers import parse_int, to_months
+from .numbers import EN_NUM, parse_english_int, parse_int, to_months
 
 _N = r"\d+(?:\.\d+)?|[一二两三四五六七八九十半]{1,3}"
 _UNIT = r"个月|月|年|周|天"
@@ -67,26 +67,49 @@ def _number(text: str) -> float | None:
 _KEYWORD = regex.compile(r"随访|追踪|观察|检测|评估|评价|复查|测定|记录|采集")
 _PLANNED = regex.compile(r"(?:计划|拟|预计|将于|将在)[^。;；,，]*$")
 
-# English abstracts: "were followed up for 12 months", "a median follow-up of 24 (6-36) months"
+# English abstracts: "were followed up for 12 months", "for six to twelve months", "a median
+# follow-up of 5.3 (1-7.5) years" (the range), "during a median of 12 months [6-60]" (the range)
 _ENGLISH_UNITS = {"day": "天", "week": "周", "month": "个月", "year": "年"}
+_EN_N = rf"(?:\d+(?:\.\d+)?|{EN_NUM})"
+_EN_UNIT = r"(?P<unit>day|week|month|year)s?"
+_EN_RANGE = r"\s?[(\[]\s?(?:range[:,]?\s?)?(?P<rlo>\d+(?:\.\d+)?)\s?(?:-|–|to)\s?(?P<rhi>\d+(?:\.\d+)?)\s?[)\]]"
 _ENGLISH = regex.compile(
-    r"(?:followed(?:\s+up)?|follow-up(?:\s+period)?)\s+(?:was\s+|of\s+|for\s+|lasted\s+)?(?:a\s+(?:median|mean)\s+of\s+|up\s+to\s+)?"
-    r"(?P<span>(?P<lo>\d+(?:\.\d+)?)(?:\s?(?:-|–|to)\s?(?P<hi>\d+(?:\.\d+)?))?\s+(?P<unit>day|week|month|year)s?)\b"
-    r"|(?:median|mean)\s+follow-up\s+(?:was\s+|of\s+)?(?P<span2>(?P<lo2>\d+(?:\.\d+)?)\s+(?P<unit2>day|week|month|year)s?)\b",
+    r"(?:followed(?:\s+up)?|follow-up(?:\s+period)?)\s+(?:was\s+|of\s+|for\s+|lasted\s+|during\s+)?"
+    r"(?:a\s+(?:median|mean)\s+(?:of\s+)?|up\s+to\s+)?"
+    rf"(?P<span>(?P<lo>{_EN_N})(?:{_EN_RANGE})?(?:\s?(?:-|–|to)\s?(?P<hi>{_EN_N}))?\s+{_EN_UNIT}(?:{_EN_RANGE.replace('rlo', 'rlo2').replace('rhi', 'rhi2')})?)"
+    r"|(?:median|mean)\s+follow-up\s+(?:was\s+|of\s+)?"
+    rf"(?P<span2>(?P<lo2>{_EN_N})(?:{_EN_RANGE.replace('rlo', 'rlo3').replace('rhi', 'rhi3')})?\s+(?P<unit2>day|week|month|year)s?)",
     regex.IGNORECASE,
 )
+
+
+def _en_number(text: str | None) -> float | None:
+    if not text:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        n = parse_english_int(text)
+        return float(n) if n is not None else None
 
 
 def _english_follow_ups(text: str) -> list["FollowUpMatch"]:
     out = []
     for m in _ENGLISH.finditer(text):
-        if m.group("span"):
-            span, lo, hi, unit = m.span("span"), float(m.group("lo")), m.group("hi"), m.group("unit")
+        g = m.groupdict()
+        if g["span"]:
+            span, lo, hi, unit = m.span("span"), _en_number(g["lo"]), _en_number(g["hi"]), g["unit"]
+            rlo, rhi = g["rlo"] or g["rlo2"], g["rhi"] or g["rhi2"]
         else:
-            span, lo, hi, unit = m.span("span2"), float(m.group("lo2")), None, m.group("unit2")
+            span, lo, hi, unit = m.span("span2"), _en_number(g["lo2"]), None, g["unit2"]
+            rlo, rhi = g["rlo3"], g["rhi3"]
+        if lo is None:
+            continue
         cn = _ENGLISH_UNITS[unit.lower()]
-        high = to_months(float(hi), cn) if hi else to_months(lo, cn)
-        out.append(FollowUpMatch(span[0], span[1], to_months(lo, cn), high))
+        if rlo and rhi:  # a median and its range: the range
+            out.append(FollowUpMatch(span[0], span[1], to_months(float(rlo), cn), to_months(float(rhi), cn)))
+            continue
+        out.append(FollowUpMatch(span[0], span[1], to_months(lo, cn), to_months(hi, cn) if hi else to_months(lo, cn)))
     return out
 
 
