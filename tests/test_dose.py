@@ -41,6 +41,8 @@ def doses(text):
         ("5 x 10^6 /kg", [("5 x 10^6 /kg", 5e6, 5e6, CELLS_KG)]),
         ("细胞数为1×107/人次", [("1×107/人次", 1e7, 1e7, CELLS)]),  # superscript lost by the PDF
         ("共输注1.0 × 10 7 个细胞", [("1.0 × 10 7 个细胞", 1e7, 1e7, CELLS)]),  # superscript lost
+        ("中剂量组(2.0 × 10 7)", [("2.0 × 10 7", 2e7, 2e7, CELLS)]),  # written: lost, in brackets after 剂量
+        ("回输细胞(数量为5×106)", [("5×106", 5e6, 5e6, CELLS)]),  # written: lost, in brackets after 数量为
         ("输注2×1010个细胞", [("2×1010个细胞", 2e10, 2e10, CELLS)]),
         ("至少1×10^6/kg", [("至少1×10^6/kg", 1e6, None, CELLS_KG)]),
         ("每周5×10⁶个×3周", [("5×10⁶个", 5e6, 5e6, CELLS)]),  # 003
@@ -61,6 +63,7 @@ def test_doses(sentence, expected):
         "白细胞计数 3.5×10^9/L",
         "中性粒细胞×10^9/L",
         "血小板计数为1×109/L",  # lost superscript, but a lab unit
+        "白细胞计数(4.5×109)",  # written: lost superscript in brackets, 10^9 is a lab count
         "我国AD患者估计约8000万",
         "随访12个月",
         "1年复发率约为40%",

@@ -9,7 +9,8 @@ administration (``cells``). Laboratory values (``20×10^9/L``) are never doses.
 Lost superscripts. PDF and web text often flattens ``1×10⁷`` into ``1×107`` or ``1.0 × 10 7``.
 The rule: after a mantissa and ``×``, the digits ``10`` followed directly (or after one space)
 by a single digit 5-9, or by 10/11, are read as a power of ten, but only when a cell-dose unit
-follows (``/kg``, ``/人次``, ``个细胞``, ``cells``). ``×107/L`` is therefore never read.
+follows (``/kg``, ``/人次``, ``个细胞``, ``cells``), or a closing bracket after 5-8 in a dose's
+context (``中剂量(5.0 × 10 7)``, ``数量为1×107)``). ``×107/L`` is therefore never read.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from .numbers import parse_int
 _POWER = r"""
     (?:10\s?\^\s?\+?(?P<exp>\d{1,2})
      | 10\s?(?P<flat>1[01]|[5-9])(?!\d)(?=\s?(?:个|/|cells?|细胞|次))
+     | 10\s?(?P<flat>[5-8])(?!\d)(?=\s?[)）])
     )
 """
 _MANT = r"\d+(?:\.\d+)?"
@@ -72,7 +74,7 @@ _AFTER_ANCHOR = 64  # and after it ("× 10^6 ~ (1.5 ~ 2.0) × 10^6 个细胞/kg 
 _SHARED_POWER_LIST = regex.compile(r"(?<![\d.×^~\-])(?:\d+(?:\.\d+)?\s?(?:、|,|，|和|及|或)\s?)+$")
 _NUMBER = regex.compile(r"\d+(?:\.\d+)?")
 _PER_KG_BEFORE = regex.compile(r"(?:每|按)\s?(?:公斤|千克|kg)\s?(?:体重)?\s?(?:给予|输注|注射)?\s?$")
-_CONTEXT_BEFORE = regex.compile(r"(?:细胞数|细胞量|剂量|细胞|输注|注射|移植|给予|按|每次|固定细胞数|总量)[^。;]{0,12}$")
+_CONTEXT_BEFORE = regex.compile(r"(?:细胞数|细胞量|剂量|细胞|输注|注射|移植|给予|按|每次|固定细胞数|总量|数量)[^。;]{0,12}$")
 _LIST_JOIN = regex.compile(r"\s?[,、和及或]\s?$")
 _TIMES = regex.compile(
     r"(?:(?P<n>\d+|[一二两三四五六七八九十]{1,2})\s?次(?!/)|(?P<single>单次|一次性|一次)|二次输注|×\s?(?P<weeks>\d+)\s?周)"
