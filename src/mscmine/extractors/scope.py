@@ -28,7 +28,8 @@ _OTHER_AGENT = re.compile(
     r"\d+(?:\.\d+)?\s?(?:mg|g|μg|ug|ml|mL|U)(?:\s?/\s?(?:kg|m²|m2|d))?(?![A-Za-z])|环磷酰胺|CTX|甲泼尼龙|泼尼松|地塞米松|异丙嗪|"
     r"生理盐水|安慰剂|透明质酸|甲氨蝶呤|利妥昔单抗|丙种球蛋白|IVIG|糖皮质激素|激素冲击|造影剂"
 )
-_CELLS = re.compile(r"细胞|MSC|cells?\b", re.IGNORECASE)
+# cells named (not cytokines, 细胞因子, nor a cell count of the blood: 白细胞, 红细胞)
+_CELLS = re.compile(r"(?<![白红])细胞(?!因子)|MSC|(?<!blood )cells?\b", re.IGNORECASE)
 # what bounds a sentence for `sentence_names_cells` (no comma: the cells may be named a clause away)
 _SENTENCE_STOP = re.compile(r"[。；;！？!?\n]")
 
