@@ -52,8 +52,8 @@ def _in_a_study(m: Mention, w: Where) -> bool:
 REASONS: tuple[tuple[str, Callable[[Mention, Where], bool]], ...] = (
     ("animal", lambda m, w: _inside(w.analysis.animal, m)),
     ("planned_trial", lambda m, w: _inside(w.planned, m)),
+    ("pooled_analysis", lambda m, w: w.article_kind == "pooled"),  # (before the arms: a pooled article has none of its own)
     ("control_arm", lambda m, w: is_control_arm(w.simplified, m.start)),
-    ("pooled_analysis", lambda m, w: w.article_kind == "pooled"),
     ("cited_without_patients", lambda m, w: _inside(w.cited, m)),
     ("discussion", lambda m, w: w.discussion_start is not None and m.start >= w.discussion_start),
     ("arm_size", lambda m, w: m.label == "N_PATIENTS" and m.value.get("role") == "group" and _in_a_study(m, w)),
