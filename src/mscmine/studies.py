@@ -163,7 +163,7 @@ def find_studies(analysis: Analysis) -> StudyFinding:
     article = classify_article(analysis, covered)  # 2c
     if not cases and article.kind in OWN_KINDS:
         # clauses closed by a citation speak of the cited work, not of the article's own study
-        simple_text = _simplified(analysis.doc.text)
+        simple_text = simplified(analysis.doc.text)
         cited = [(a, b) for a, b, _ in clauses if not states_own_enrolment(simple_text[a:b])]
         own = own_study(analysis, covered=covered + cited)
         if own is not None:
@@ -234,7 +234,6 @@ def simplified(text: str) -> str:
     return to_simplified_chars(text)
 
 
-_simplified = simplified
 
 
 # --- what makes a study
@@ -252,7 +251,7 @@ def _is_patient_study(mentions: list[Mention], text: str) -> bool:
     labels = {m.label for m in mentions if _names_a_study(m)}
     if "N_PATIENTS" in labels or "DOSE" in labels:
         return True
-    text = _simplified(text)  # the cues are written in Simplified script
+    text = simplified(text)  # the cues are written in Simplified script
     if "OUTCOME" in labels and _TREATMENT.search(text) and not _IN_VITRO.search(text):
         return True
     return bool(_SIMILAR_RESULTS.search(text))
@@ -382,7 +381,7 @@ def add_anchored_studies(analysis: Analysis, sections, clauses, found: _Found) -
                 break
         span_text = text[start:end]
         inside = [m for m in mentions[bisect_left(starts, start) : bisect_left(starts, end)] if m.end <= end]
-        model = _ANIMAL.search(_simplified(span_text))  # cues in Simplified script; offsets kept
+        model = _ANIMAL.search(simplified(span_text))  # cues in Simplified script; offsets kept
         if model and not any(m.label == "N_PATIENTS" and m.value.get("role") == "total" for m in inside):
             label = "[" + ",".join(map(str, anc["citation"])) + "]"
             if not any(a["citation"] == label for a in animal):
@@ -428,7 +427,7 @@ def clause_cited_studies(analysis: Analysis, sections, clauses, known: dict[tupl
     citation, no author named (``自体 MSCs 移植不能改善 SLE 疾病活动性^[22]``), for a citation
     that is no study in `known` yet."""
     mentions = analysis.mentions
-    simple = _simplified(analysis.doc.text)
+    simple = simplified(analysis.doc.text)
     own_arms = has_own_methods(simple)  # then "MSC组", "治疗组" are the article's arms
     out: dict[tuple, Study] = {}
     for clause_start, cit_start, numbers in clauses:
@@ -527,7 +526,7 @@ def case_studies(analysis: Analysis, sections) -> list[Study]:
     """One study per case of a case report or series: the lines from "例1" to the next case or
     heading; one patient each unless the case counts more; animal sentences left out."""
     text = analysis.doc.text
-    if pools_others(_simplified(text)):
+    if pools_others(simplified(text)):
         return []
     limit = min([a for a, _ in analysis.excluded] + [len(text)])
     marks = [m for m in _CASE.finditer(text, 0, limit)]
