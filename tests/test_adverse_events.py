@@ -148,3 +148,23 @@ def test_safety_conclusions(sentence, span):
 ], ids=["aim", "question", "still-open"])
 def test_not_safety_conclusions(sentence):
     assert [a for a in find_adverse_events(sentence) if a.kind == "safety_conclusion"] == []
+
+
+@pytest.mark.parametrize("sentence, span, negated", [
+    ("该疗法具安全性。", "具安全性", False),
+    ("UC-MSC组展现出更好的安全性", "展现出更好的安全性", False),
+    ("干细胞输注不引起不良事件", "不引起不良事件", True),
+    ("随访期间无1例死亡", "无1例死亡", True),
+], ids=["has-safety", "better-safety", "causes-none", "no-death"])
+def test_more_safety_statements(sentence, span, negated):
+    [a] = find_adverse_events(sentence)
+    assert (sentence[a.start:a.end], a.negated) == (span, negated)
+
+
+def test_a_denied_death_is_no_mortality_of_one():
+    import mscmine
+    from mscmine.mentions import analyse
+
+    analysis = analyse(mscmine.Document.from_text("结果 15例患者随访12个月，无1例死亡。"))
+    [death] = [m for m in analysis.mentions if m.label == "OUTCOME" and m.value["measure"] == "mortality"]
+    assert (death.value["value"], death.value["negated"]) == (0.0, True)

@@ -193,9 +193,20 @@ def _outcomes(ctx: Context) -> list[Found]:
     # adverse-event rates are ADVERSE_EVENT mentions (the adverse-event stage), not outcomes; the
     # control arm's own results and the definitions of response criteria are no results
     text = ctx.norm.masked
-    return [("OUTCOME", o.start, o.end, o.to_value(), {}) for o in find_outcomes(text)
+    return [("OUTCOME", o.start, o.end, _denied_deaths(text, o), {}) for o in find_outcomes(text)
             if o.measure != "adverse_events" and not any(a <= o.start < b for a, b in ctx.outcome_tables)
             and not is_control_arm(text, o.start) and not is_criterion(text, o.start) and not _in_study_tables(ctx, o.start)]
+
+
+_DENIED_BEFORE = regex.compile(r"(?:无|未见|没有)\s?$")
+
+
+def _denied_deaths(text: str, o) -> dict:
+    """"无1例死亡" is no death: mortality 0, not 1."""
+    value = o.to_value()
+    if o.measure == "mortality" and _DENIED_BEFORE.search(text, max(0, o.start - 3), o.start):
+        value.update(value=0.0, negated=True)
+    return value
 
 
 def _numeric_results(ctx: Context) -> list[Found]:

@@ -27,7 +27,7 @@ SERIOUS_EVENTS = frozenset({"malignancy", "thromboembolism", "death"})
 
 #: the cues that say an event was not seen ("未观察到", "均未出现", "没有"), longest first: the
 #: forward existence cues of lexicons/negation.tsv that a safety report puts before its events
-_NOT_SEEN = r"(?:未观察到|没有观察到|均未出现|没有出现|未发现|未出现|未发生|未见|未报告|未涉及|没有|并未|均未|无|未)"
+_NOT_SEEN = r"(?:未观察到|没有观察到|均未出现|没有出现|未发现|未出现|未发生|不会引起|未引起|不引起|未导致|未见|未报告|未涉及|没有|并未|均未|无|未)"
 
 
 @lru_cache(maxsize=1)
@@ -99,6 +99,8 @@ _NEGATED = regex.compile(rf"(?P<cue>{_NOT_SEEN})(?P<mid>[^。;,，]{{0,16}}?)(?P
 _COUNTED = regex.compile(
     rf"(?P<verb>报告了?|出现了?|发生了?|共有|共)?\s?(?P<n>\d{{1,5}})\s?例(?:\s?[(（]\s?\d+(?:\.\d+)?\s?%\s?[)）])?(?:患者)?\s?(?:出现|发生)?(?P<mid>[^。;,，\d]{{0,10}}?)(?P<ae>{_AE_WORD})"
 )
+# not one death: "无1例死亡", "未见一例患者死亡"
+_NO_DEATH = regex.compile(r"(?:无|未见|没有)\s?(?:1|一)\s?例(?:患者)?(?:出现|发生)?死亡")
 _UNRELATED = regex.compile(rf"(?P<ae>(?:所有|全部)?{_AE_WORD})[^。;,，]{{0,16}}?(?:与[^。;,，]{{0,12}}?无关)")
 # arms compared: "不良反应发生率两组差异无统计学意义", "两组不良事件发生率相当"
 _NO_DIFFERENCE = regex.compile(
@@ -127,7 +129,8 @@ _PLAIN = regex.compile(rf"(?P<verb>出现|发生|报告)(?P<mid>[^。;,，]{{0,8
 # "观察其疗效及安全性"; not a question still open: "安全性仍需进一步研究")
 _SAFETY = regex.compile(
     r"(?:安全性|耐受性)(?:和(?:有效性|耐受性|安全性))?(?:均|较|都)?(?:良好|较好|很好|好|高|可靠|可)"
-    r"|(?:具有|显示出?|表现出|展现出)?(?:良好|较好|很好|较高)的(?:安全性|耐受性)"
+    r"|(?:具有|显示出?|表现出|展现出)?(?:良好|较好|很好|较高|更好|更高)的(?:安全性|耐受性)"
+    r"|具(?:有)?(?:安全性|耐受性)(?=[。;；,，\s]|$)"
     r"|(?<!是否)安全(?:且|而)?(?:有效|可行|可靠)(?:的)?"
     r"|(?:是|均|较为|十分|非常|相对)安全(?:的)?(?=[。;；,，\s]|$)"
     r"|(?:均能|均可|能够|可以|良好)耐受"
@@ -179,6 +182,8 @@ def find_adverse_events(text: str) -> list[AdverseEventMatch]:
         if not any(x.start < a.end and a.start < x.end for x in out):
             out.append(a)
 
+    for m in _NO_DEATH.finditer(text):
+        add(AdverseEventMatch(m.start(), m.end(), True, True, None, events=("death",)))
     for m in _NEGATED.finditer(text):
         serious = True if "严重" in m.group() else None
         add(AdverseEventMatch(m.start(), m.end(), True, serious, None))
