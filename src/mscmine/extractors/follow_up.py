@@ -30,6 +30,8 @@ _PATTERNS = [
     regex.compile(rf"(?:随访|追踪|跟踪随访){_QUALIFIER}\s?(?P<span>{_RANGE})"),
     # 随访至 18 个月, 随访至注射后第 52 周 (the last visit, counted from the treatment)
     regex.compile(rf"(?:随访|追踪)(?:至|到)\s?(?:(?:注射|输注|移植|治疗|术|干预|首次输注)后\s?)?(?:第\s?)?(?!(?:19|20)\d{{2}}\s?年)(?P<span>{_RANGE})"),  # not a date: "随访至 2019 年 12 月"
+    # 随访至今9年 (followed until now: the time so far)
+    regex.compile(rf"(?:随访|追踪)(?:至今|迄今)(?:已)?(?:达|有|为|共)?\s?(?P<span>{_RANGE})"),
     # 观察 24 周, 观察期为 6 个月 (not 观察到, not a time point: "观察3个月时")
     regex.compile(rf"观察(?:期|时间)?(?:为|了|共)?\s?(?P<span>{_RANGE})(?!\s?(?:时|后|的))"),
     # the assessment schedule: "于治疗前及治疗后1、3、6、12个月检测…" (the last visit)
