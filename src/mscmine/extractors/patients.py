@@ -28,15 +28,15 @@ from .numbers import EN_NUM, parse_chinese_int, parse_english_int
 _COUNT = regex.compile(
     r"""
     (?:(?<![\d.])(?P<n>\d{1,5})\s?(?P<unit>例|名|位)(?!\s?次)
-      | (?P<cn>[一二两三四五六七八九十百]{1,4})(?P<unit>例|名|位)(?=患者|病人|病患|患儿|受试者|[A-Za-z\p{Han}]{1,12}患者)
-      | (?<=(?:纳入|入组|收治|入选|选取|招募|共|共有|共计|患者|病人)\s?)(?P<cn>[一二两三四五六七八九十百]{1,4})(?P<unit>例|名|位)  # "已入组十二例"
+      | (?P<cn>[一二两三四五六七八九十百]{1,4})(?P<unit>例|名|位)(?=患者|病人|病患|患儿|受试者|患有|罹患|[A-Za-z\p{Han}]{1,12}患者)
+      | (?<=(?:纳入|入组|收治|入选|选取|招募|共|共有|共计|患者|病人|进行|完成)\s?)(?P<cn>[一二两三四五六七八九十百]{1,4})(?P<unit>例|名|位)  # "已入组十二例", "另外进行五例…移植"
       | (?<![A-Za-z])[nN]\s?=\s?(?P<n>\d{1,5})(?!\d)
     )
     """,
     regex.VERBOSE,
 )
 # the patient words (病患: Taiwan usage)
-_PATIENT_AFTER = regex.compile(r"^\s?(?:[^,，。;；()（）\d]{0,14}?)(?:患者|病人|病患|患儿|受试者|病例)")
+_PATIENT_AFTER = regex.compile(r"^\s?(?:患有|罹患|(?:[^,，。;；()（）\d]{0,14}?)(?:患者|病人|病患|患儿|受试者|病例))")
 _EVENT_AFTER = regex.compile(r"^\s?(?:为|的)?[^。;,，\d]{0,8}?(?:不良事件|不良反应|副作用|并发症|事件)")
 _OUTCOME_AFTER = regex.compile(
     r"^\s?(?:\(\s?\d+(?:\.\d+)?\s?%\s?\))?\s?(?:患者)?[^。;,，]{0,24}?"
@@ -50,7 +50,7 @@ _SITE_BEFORE = regex.compile(r"(?<![本我该])(?:医院|中心|科|院)\s?$")
 _GROUP_BEFORE = regex.compile(r"(?:实验组|治疗组|对照组|试验组|安慰剂组|观察组|[A-Za-z\d一二三四]组|高剂量组|低剂量组|中剂量组)\s?(?:共|有|纳入)?\s?$")
 # part of the patients: "其中系统性红斑狼疮46例", "患者中…", "包括…" ("国内一项研究纳入36例" is no part)
 _SUBGROUP_BEFORE = regex.compile(r"(?:其中|(?:患者|病例|病人|受试者)中|包括)[^。;，,]{0,14}$|(?:患者|病人)\s?[(（]\s?$")
-_TOTAL_BEFORE = regex.compile(r"(?:纳入了?|入组|共|总共|招募|收集|选取|选择|报道了?|报告了?|对(?!照)|治疗了?|包括|共计|研究对象为|实验共纳入|完成了?|人数\s?(?:为|[:：]))[^。;,，]{0,16}$")
+_TOTAL_BEFORE = regex.compile(r"(?:纳入了?|入组|共|总共|招募|收集|选取|选择|报道了?|报告了?|对(?!照)|治疗了?|包括|共计|研究对象为|实验共纳入|完成了?|进行了?|人数\s?(?:为|[:：]))[^。;,，]{0,16}$")
 _BACKGROUND_BEFORE = regex.compile(r"(?:超过|逾|上千|上万|数千|数百|近|约|已有|全球|迄今)\s?$")
 # a feature of part of the patients: "合并肾功能不全", "伴…", or a finding that names them ("6例血小板减少患者")
 _FEATURE_AFTER = regex.compile(
@@ -226,7 +226,7 @@ def find_counts(text: str) -> list[CountMatch]:
         after = text[m.end() : m.end() + 30]
         is_n_equals = m.group().lower().lstrip().startswith("n")
         if not is_n_equals and m.group("unit") in ("名", "位") and not _PATIENT_AFTER.match(after):
-            if not regex.match(r"^\s?(?:难治性|活动性|重症|早期)?\s?[A-Za-z]", after):
+            if not regex.match(r"^\s?(?:难治性|活动性|重症|早期)?\s?(?:[A-Za-z]|[12]型)", after):
                 continue  # "第1名", "3位作者": not patients
         role = classify_count(text, m.start(), m.end())
         if is_n_equals and role == "total" and regex.search(r"组[^。;；]{0,24}$", _clause_before(text, m.start())):
