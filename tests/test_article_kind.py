@@ -75,7 +75,7 @@ def test_time_points(text, months, span):
 
 @pytest.mark.parametrize("text, n, evidence", [
     ("我院为一名类风湿关节炎患者输注脐带间充质干细胞，治疗后3个月关节疼痛减轻。", 1, "一名"),
-    ("八旬的陈爷爷膝关节疼痛多年，接受自体脂肪干细胞关节腔注射。", 1, "爷爷"),
+    ("七十岁的陈爷爷右膝疼痛多年，接受自体脂肪干细胞关节腔注射。", 1, "爷爷"),
     ("A 35-year-old woman with lupus received umbilical cord MSCs.", 1, "A 35-year-old woman"),
     ("我院为12例狼疮患者输注脐带间充质干细胞，其中一名患者出现发热。", 12, "12例"),
 ], ids=["one-named", "news-grandfather", "english-case", "a-count-wins"])
@@ -130,7 +130,7 @@ def _holds(record: dict, m) -> bool:
 @pytest.mark.parametrize("text, n", [
     ("1.1 研究对象 选取2020年1月至2021年6月本院收治的难治性ITP患者8例,均符合ITP诊断标准^[2],排除妊娠者。"
      "1.2 方法 静脉输注脐带间充质干细胞1×10^6/kg。", 8),
-    ("Methods: Twelve patients were finally transplanted with autologous stem cells^[4]. Results: EDSS fell.", 12),
+    ("Methods: Twelve patients were transplanted with autologous stem cells^[4]. Results: EDSS fell.", 12),
 ], ids=["criteria-cited-after-enrolment", "english-enrolment-cited"])
 def test_an_enrolment_closed_by_a_citation_is_still_the_articles_own(study_records, text, n):
     [rec] = study_records(text)

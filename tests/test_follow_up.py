@@ -51,9 +51,9 @@ def _run(finder, text):
         ("中位随访时间 15(6~36)个月", "15(6~36)个月", 6, 36),  # a median and its range
         ("治疗后随访至第 52 周", "52 周", 11.97, 11.97),
         ("Patients were followed up for 12 months.", "12 months", 12, 12),  # English abstract
-        ("The ten patients were followed up for three to nine months.", "three to nine months", 3, 9),  # written: number words
-        ("After a median follow-up of 4.5 (2-6.5) years, most remained well.", "4.5 (2-6.5) years", 24, 78),  # written: median (range)
-        ("Patients were followed up during a median of 18 months (3-48).", "18 months (3-48)", 3, 48),  # written: range after the unit
+        ("All ten were followed up for three to nine months.", "three to nine months", 3, 9),  # written: number words
+        ("With a median follow-up of 4.5 (2-6.5) years, most remained well.", "4.5 (2-6.5) years", 24, 78),  # written: median (range)
+        ("The cohort was followed up during a median of 18 months (3-48).", "18 months (3-48)", 3, 48),  # written: range after the unit
         ("The median follow-up was 24 months.", "24 months", 24, 24),
         ("with a follow-up of 6-18 months", "6-18 months", 6, 18),
     ],

@@ -39,7 +39,7 @@ def results(text: str):
     ("结果：移植组75%(18/24)患者症状改善，对照组37.5%(9/24)。",
      [("other", 75.0, "%", None, None, "treatment", 18.0), ("other", 37.5, "%", None, None, "control", 9.0)]),
     ("5年无进展生存率为66.67%。", [("survival_rate", 66.67, "%", None, None, None, None)]),
-    ("Results The serum CK decreased from (1520±310) to (730±190) U/L (P<0.05).",
+    ("Results Serum CK declined from (1520±310) to (730±190) U/L after infusion (P<0.01).",
      [("CK", 730.0, "U/L", 1520.0, None, None, None)]),
     ("HbA1c较基线降低1.52%，对照组降低0.71%。",
      [("HbA1c", 1.52, "%", None, None, None, None), ("HbA1c", 0.71, "%", None, None, "control", None)]),

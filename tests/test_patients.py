@@ -37,10 +37,10 @@ def counts(text):
         ("纳入 32 例符合 ACR 分类标准的 SLE 患者", [("32 例", 32, "total")]),
         ("9例合并肾功能不全患者移植后血肌酐下降", [("9例", 9, "subgroup")]),  # 000: a feature subgroup
         ("6例血小板减少患者移植后血小板上升", [("6例", 6, "subgroup")]),  # 000: named by a finding
-        ("参与人数：59名心力衰竭患者", [("59名", 59, "total")]),  # a disease whose name ends in a finding word
+        ("入组人数：48名心力衰竭患者", [("48名", 48, "total")]),  # a disease whose name ends in a finding word
         ("本院已完成36例难治性狼疮的干细胞移植", [("36例", 36, "total")]),  # written: a hospital's completed cases
-        ("医院另外进行六例脐带血与间质干细胞合并移植", [("六例", 6, "total")]),  # written: a numeral after 进行
-        ("干细胞治疗120名2型糖尿病患者的数据", [("120名", 120, "total")]),  # written: 名 before a typed diabetes
+        ("该院今年已进行六例脐带血联合间充质干细胞移植", [("六例", 6, "total")]),  # written: a numeral after 进行
+        ("共有120名2型糖尿病患者接受干细胞输注", [("120名", 120, "total")]),  # written: 名 before a typed diabetes
         ("4例肺间质病变患者中2例好转", [("4例", 4, "subgroup"), ("2例", 2, "outcome")]),
         ("76例患者移植后临床症状及实验室检查结果均有不同程度改善", [("76例", 76, "total")]),  # 000: all of them
         ("A total of 76 patients with rheumatic diseases", [("76 patients", 76, "total")]),  # 000 (English abstract)
