@@ -135,3 +135,22 @@ def _holds(record: dict, m) -> bool:
 def test_an_enrolment_closed_by_a_citation_is_still_the_articles_own(study_records, text, n):
     [rec] = study_records(text)
     assert rec["n_patients"]["value"] == n
+
+
+def _unassigned(text: str) -> list[tuple[str, str, str]]:
+    [document] = [r for r in mscmine.extract(Document.from_text(text)) if r["scope"] == "document"]
+    return [(u["field"], u["text"], u["reason"]) for u in document["unassigned"]]
+
+
+@pytest.mark.parametrize("text, entry", [
+    ("目的 观察脐带间充质干细胞治疗狼疮的疗效。方法 选取30例患者静脉输注细胞。对照组20例给予环磷酰胺。",
+     ("n_patients", "20例", "control_arm")),
+    ("目的 观察脐带间充质干细胞治疗狼疮的疗效。方法 选取40例患者，随机分为两组，各20例，静脉输注细胞。",
+     ("n_patients", "20例", "arm_size")),
+    ("间充质干细胞治疗类风湿关节炎的Meta分析。共纳入8项研究，320例患者，随访6个月。",
+     ("follow_up_months", "6个月", "pooled_analysis")),
+    ("目的 观察脐带间充质干细胞治疗狼疮的疗效。方法 选取30例患者静脉输注细胞。\n讨论\n国外学者采用2×10^6/kg的剂量，疗效相近。",
+     ("dose", "2×10^6/kg", "discussion")),
+], ids=["control-arm", "arm-size", "pooled", "discussion"])
+def test_facts_in_no_study_say_why(text, entry):
+    assert entry in _unassigned(text)
