@@ -11,10 +11,10 @@ from dataclasses import dataclass
 
 import regex
 
-from .numbers import EN_NUM, parse_english_int, parse_int, to_months
+from .numbers import DURATION_NUMBER, DURATION_UNIT, EN_NUM, english_duration_months, parse_duration_number, to_months
 
-_N = r"\d+(?:\.\d+)?|[一二两三四五六七八九十半]{1,3}"
-_UNIT = r"个月|月|年|周|天"
+_N = DURATION_NUMBER
+_UNIT = DURATION_UNIT
 _CMP = r"(?P<cmp>≥|>|超过|至少|大于|不少于|长于|逾)"
 # "12", "0.5-26", "6~19", "(12.5±3.2)" (a mean: the mean is taken), "≥3" (low only)
 _RANGE = (
@@ -56,22 +56,11 @@ class FollowUpMatch:
     high: float | None  # None: "≥3个月", no upper bound
 
 
-def _number(text: str) -> float | None:
-    if text == "半":
-        return 0.5
-    try:
-        return float(text)
-    except ValueError:
-        n = parse_int(text)
-        return float(n) if n is not None else None
-
-
 _KEYWORD = regex.compile(r"随访|追踪|观察|检测|评估|评价|复查|测定|记录|采集")
 _PLANNED = regex.compile(r"(?:计划|拟|预计|将于|将在)[^。;；,，]*$")
 
 # English abstracts: "were followed up for 12 months", "for six to twelve months", "a median
 # follow-up of 5.3 (1-7.5) years" (the range), "during a median of 12 months [6-60]" (the range)
-_ENGLISH_UNITS = {"day": "天", "week": "周", "month": "个月", "year": "年"}
 _EN_N = rf"(?:\d+(?:\.\d+)?|{EN_NUM})"
 _EN_UNIT = r"(?P<unit>day|week|month|year)s?"
 _EN_RANGE = r"\s?[(\[]\s?(?:range[:,]?\s?)?(?P<rlo>\d+(?:\.\d+)?)\s?(?:-|–|to)\s?(?P<rhi>\d+(?:\.\d+)?)\s?[)\]]"
@@ -85,33 +74,24 @@ _ENGLISH = regex.compile(
 )
 
 
-def _en_number(text: str | None) -> float | None:
-    if not text:
-        return None
-    try:
-        return float(text)
-    except ValueError:
-        n = parse_english_int(text)
-        return float(n) if n is not None else None
-
-
 def _english_follow_ups(text: str) -> list["FollowUpMatch"]:
     out = []
     for m in _ENGLISH.finditer(text):
         g = m.groupdict()
         if g["span"]:
-            span, lo, hi, unit = m.span("span"), _en_number(g["lo"]), _en_number(g["hi"]), g["unit"]
+            span, lo, hi, unit = m.span("span"), parse_duration_number(g["lo"]), parse_duration_number(g["hi"]), g["unit"]
             rlo, rhi = g["rlo"] or g["rlo2"], g["rhi"] or g["rhi2"]
         else:
-            span, lo, hi, unit = m.span("span2"), _en_number(g["lo2"]), None, g["unit2"]
+            span, lo, hi, unit = m.span("span2"), parse_duration_number(g["lo2"]), None, g["unit2"]
             rlo, rhi = g["rlo3"], g["rhi3"]
         if lo is None:
             continue
-        cn = _ENGLISH_UNITS[unit.lower()]
         if rlo and rhi:  # a median and its range: the range
-            out.append(FollowUpMatch(span[0], span[1], to_months(float(rlo), cn), to_months(float(rhi), cn)))
+            out.append(FollowUpMatch(span[0], span[1], english_duration_months(float(rlo), unit),
+                                     english_duration_months(float(rhi), unit)))
             continue
-        out.append(FollowUpMatch(span[0], span[1], to_months(lo, cn), to_months(hi, cn) if hi else to_months(lo, cn)))
+        out.append(FollowUpMatch(span[0], span[1], english_duration_months(lo, unit),
+                                 english_duration_months(hi if hi else lo, unit)))
     return out
 
 
@@ -138,8 +118,8 @@ def find_follow_ups(text: str) -> list[FollowUpMatch]:
                 continue
             if _PLANNED.search(text, max(0, m.start() - 24), m.start() + 1):
                 continue  # "计划完成12个月随访后…": a plan, not a follow-up done
-            lo = _number(m.group("lo"))
-            hi = _number(m.group("hi")) if m.groupdict().get("hi") else lo
+            lo = parse_duration_number(m.group("lo"))
+            hi = parse_duration_number(m.group("hi")) if m.groupdict().get("hi") else lo
             if m.groupdict().get("cmp") or m.groupdict().get("over"):
                 hi = None  # "随访≥3个月": at least three months, no upper bound stated
             if lo is None or (hi is None and not (m.groupdict().get("cmp") or m.groupdict().get("over"))):

@@ -68,6 +68,33 @@ def parse_int(text: str) -> int | None:
     return parse_chinese_int(text)
 
 
+#: a duration's number (Arabic, a small Chinese numeral, or 半) and unit, for follow-up and time points
+DURATION_NUMBER = r"\d+(?:\.\d+)?|[一二两三四五六七八九十半]{1,3}"
+DURATION_UNIT = r"个月|月|年|周|天"
+#: English duration units → the Chinese unit `to_months` reads
+ENGLISH_DURATION_UNITS = {"day": "天", "week": "周", "month": "个月", "year": "年"}
+
+
+def parse_duration_number(text: str | None) -> float | None:
+    """"12" → 12.0, "1.5" → 1.5, "六" → 6.0, "半" → 0.5, "twelve" → 12.0; None when no number."""
+    if not text:
+        return None
+    if text == "半":
+        return 0.5
+    try:
+        return float(text)
+    except ValueError:
+        n = parse_int(text)
+        if n is None:
+            n = parse_english_int(text)
+        return float(n) if n is not None else None
+
+
+def english_duration_months(value: float, unit: str) -> float:
+    """`to_months` for an English unit ("months", "Week")."""
+    return to_months(value, ENGLISH_DURATION_UNITS[unit.lower().rstrip("s")])
+
+
 _MONTHS_PER = {"年": 12.0, "岁": 12.0, "月": 1.0, "个月": 1.0, "周": 1 / 4.345, "星期": 1 / 4.345, "天": 1 / 30.44, "日": 1 / 30.44}
 
 

@@ -17,10 +17,10 @@ from functools import lru_cache
 
 import regex
 
-from .numbers import parse_chinese_int, to_months
+from .numbers import DURATION_NUMBER, DURATION_UNIT, english_duration_months, parse_duration_number, to_months
 
-_N = r"(?P<n>\d+(?:\.\d+)?|[一二两三四五六七八九十]{1,3}|半)"
-_UNIT = r"(?P<unit>个月|月|周|天|年)"
+_N = rf"(?P<n>{DURATION_NUMBER})"
+_UNIT = rf"(?P<unit>{DURATION_UNIT})"
 _EN_UNIT = r"(?P<unit>months?|weeks?|days?|years?)"
 _AFTER = r"(?:治疗|移植|输注|注射|回输|干预|术|接受[^\s，。,;；]{0,12}?|细胞治疗|首次输注|末次输注|MSCs?\s?(?:输注|移植|治疗))后"
 _EN_AFTER = r"(?:after|following|post)[- ](?:the\s)?(?:first\s|last\s)?(?:transplantation|infusion|injection|treatment|therapy|MSCT|HSCT|transplant)"
@@ -41,7 +41,6 @@ RULES: tuple[tuple[str, regex.Pattern], ...] = (
 
 # what stands right before a duration that is no time point: 病程, 持续, 间隔, 每, 病史, 治疗前
 _NOT_A_TIME_POINT = regex.compile(r"(?:病程|持续|间隔|每隔?|病史|疗程|服用|使用|治疗前|发病|确诊|诊断|平均|超过|长达|达)\s?$")
-_EN_UNITS = {"month": "个月", "week": "周", "day": "天", "year": "年"}
 
 
 @dataclass(frozen=True)
@@ -53,9 +52,10 @@ class TimePoint:
 
 
 def _months(n: str, unit: str) -> float | None:
-    unit = _EN_UNITS.get(unit.lower().rstrip("s"), unit)
-    value = 0.5 if n == "半" else (float(n) if n[0].isdigit() else parse_chinese_int(n))
-    return None if value is None else to_months(float(value), unit)
+    value = parse_duration_number(n)
+    if value is None:
+        return None
+    return english_duration_months(value, unit) if unit[:1].isascii() else to_months(value, unit)
 
 
 @lru_cache(maxsize=8)  # asked by the own study's follow-up and by the numeric results of one text
