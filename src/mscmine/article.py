@@ -20,6 +20,7 @@ from typing import Callable
 import regex
 
 from .mentions import Analysis
+from .sentences import sentence_bounds
 
 #: what an article can report; what each means is in the module docstring
 KINDS = ("own_study", "case_report", "review", "pooled", "no_patients")
@@ -80,19 +81,21 @@ _ENROLMENT = regex.compile(
     r"|(?:\d+|[一二三四五六七八九十两]+)\s?(?:例|名|位)[^。；;\n]{0,30}?(?:患者|病人|患儿)[^。；;\n]{0,20}?(?:纳入|入选|入组|作为研究对象|为研究对象)"
     r"|(?i:\b\d+\s+patients\s+(?:were|with)\b)"
 )
-# a case described: "患者，女，35岁", "患者男性，42岁", "例1", "病例1"
-_CASE = regex.compile(r"患者[,，:：\s]?(?:[男女]性?|[男女]童)[,，\s]?\d{1,3}\s?岁|(?:^|\n)\s*(?:例|病例)\s?[1-9一二三]\s?[,，:：\s]")
+# a patient described by sex and age: "患者，女，35岁", "患者男性，42岁"
+_SEX_AND_AGE = r"患者[,，:：\s]?(?:[男女]性?|[男女]童)[,，\s]?\d{1,3}\s?岁"
+# a case described: the above, or a case heading "例1", "病例1"
+_CASE = regex.compile(rf"{_SEX_AND_AGE}|(?:^|\n)\s*(?:例|病例)\s?[1-9一二三]\s?[,，:：\s]")
 _PATIENT = regex.compile(r"患者|病人|病患|患儿|病友|个案|受试者|(?i:\bpatients?\b)")
 # one patient described: "患者，女，35岁", "1例…患者", "王先生", "a 45-year-old woman"
 ONE_PATIENT = regex.compile(
-    r"患者[,，:：\s]?(?:[男女]性?|[男女]童)[,，\s]?\d{1,3}\s?岁"
-    r"|(?:(?<![\d一二三四五六七八九十])(?:一|1)|是)\s?(?:名|位|例)[^\d，。,;；]{0,16}?(?:患者|病人|病患|患儿|男童|女童|男孩|女孩|男子|女子|老人|长者|病友)"
+    _SEX_AND_AGE
+    + r"|(?:(?<![\d一二三四五六七八九十])(?:一|1)|是)\s?(?:名|位|例)[^\d，。,;；]{0,16}?(?:患者|病人|病患|患儿|男童|女童|男孩|女孩|男子|女子|老人|长者|病友)"
     r"|(?<=\p{Han})(?:先生|女士|小姐|爷爷|奶奶|阿姨|伯伯|阿伯|阿嬷|阿公|婆婆|大爷|大妈|小妹|小弟)(?=[\p{Han},，。(（\s])"
     r"|(?i:\ba\s\d{1,3}-year-old\s(?:man|woman|boy|girl|male|female|patient))"
 )
 # cells given, named or not ("幹細胞治療", "细胞疗法")
 _CELLS = regex.compile(r"干细胞|细胞治疗|细胞疗法|细胞移植|(?i:stem cells?)")
-_POOLED = regex.compile(r"Meta\s?分析|荟萃分析|系统评价|系统综述|meta-analysis|systematic review", regex.IGNORECASE)
+_META_ANALYSIS = regex.compile(r"Meta\s?分析|荟萃分析|系统评价|系统综述|meta-analysis|systematic review", regex.IGNORECASE)
 # a pooled analysis of published cases says where they came from, early: "检索 … 数据库",
 # "12篇文献共报道 76例" (not 文献复习: "3例报告并文献复习" is a case report; not a page's
 # "高级检索" box nor an author's "文献检索" task)
@@ -109,24 +112,33 @@ def has_own_methods(text: str) -> bool:
     return bool(_METHODS_HEADING.search(text) or _structured_abstract(text) or _OBJECTIVE_METHODS.search(text[:3000]))
 
 
+def _names_itself_pooled(text: str) -> bool:
+    return _META_ANALYSIS.search(text, 0, min(len(text), 300)) is not None  # in its title or first lines
+
+
+def _counts_papers(text: str) -> bool:
+    return _PAPERS_COUNTED.search(text, 0, min(len(text), 1500)) is not None  # in its abstract
+
+
+def _searches_databases(text: str) -> bool:
+    return _DATABASE_SEARCH.search(text, 0, min(len(text), 1500)) is not None
+
+
 @lru_cache(maxsize=8)
 def pools_others(text: str) -> bool:
     """Names itself a meta-analysis or systematic review, counts the papers it pools, or says which
     databases it searched (Simplified `text`): its totals are no study of its own."""
-    head = text[:1500]
-    return (_POOLED.search(text, 0, min(len(text), 300)) is not None or _PAPERS_COUNTED.search(head) is not None
-            or _DATABASE_SEARCH.search(head) is not None)
+    return _names_itself_pooled(text) or _counts_papers(text) or _searches_databases(text)
 
 
 def read_signals(analysis: Analysis, covered: list[tuple[int, int]] = ()) -> Signals:
     """The signals of `analysis` (normalised text: Traditional pages read as Simplified);
     `covered` are the original spans of the other studies found (cited, named, table rows)."""
     text = analysis.normalized.masked
-    head = text[:1500]
     return Signals(
-        meta_analysis=_POOLED.search(text, 0, min(len(text), 300)) is not None,
-        counts_papers=_PAPERS_COUNTED.search(head) is not None,
-        searches_databases=_DATABASE_SEARCH.search(head) is not None,
+        meta_analysis=_names_itself_pooled(text),
+        counts_papers=_counts_papers(text),
+        searches_databases=_searches_databases(text),
         own_methods=has_own_methods(text),
         says_review=_REVIEW.search(text, 0, min(len(text), 400)) is not None,
         enrols=_own_enrolment(analysis, text, list(covered)),
@@ -144,7 +156,7 @@ def _own_enrolment(analysis: Analysis, text: str, covered: list[tuple[int, int]]
     cites = [c.start for c in analysis.normalized.citations]
     for pattern in (_FIRST_PERSON, _ENROLMENT):
         for m in pattern.finditer(text):
-            start, end = _sentence(text, m.start(), m.end())
+            start, end = sentence_bounds(text, m.start(), m.end())
             if any(start <= c < end for c in cites) or _OTHERS_WORK.search(text, start, end):
                 continue
             at = analysis.normalized.to_original(m.start(), m.end())[0]
@@ -163,16 +175,6 @@ def states_own_enrolment(clause: str) -> bool:
 
 # English: "29 patients were finally transplanted", "Thirteen patients with PMS were enrolled"
 _EN_ENROLMENT = regex.compile(r"(?i)\bpatients\b[^.;]{0,40}?\bwere\s(?:\w+\s)?(?:enrolled|included|recruited|transplanted|treated|infused)\b")
-
-
-_SENTENCE_END = regex.compile(r"[。！？!?\n]")
-
-
-def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
-    """The sentence of `text` around [start, end)."""
-    before = [m.end() for m in _SENTENCE_END.finditer(text, max(0, start - 300), start)]
-    after = _SENTENCE_END.search(text, end)
-    return (before[-1] if before else max(0, start - 300)), (after.end() if after else len(text))
 
 
 #: the rules, in order: (kind, reason, test)
