@@ -229,3 +229,19 @@ def test_check_pages_are_scored_but_their_misses_hidden(tmp_path, capsys):
     assert main(["eval", "--facts", str(gold), "--texts", str(texts), "--systems", "naive", "--misses",
                  "--show-check-misses"]) == 0
     assert "p2:" in capsys.readouterr().out
+
+
+def test_an_unreadable_text_is_reported_and_the_others_scored(tmp_path, capsys):
+    gold, texts = write_set(tmp_path, {"p1": (TRIAL_GOLD, TRIAL), "p2": (dict(TRIAL_GOLD, id="p2"), None)})
+    (texts / "p2.txt").write_bytes(b"\x00\x01\x02binary\xff\xfe\x00" * 50)
+    assert main(["eval", "--facts", str(gold), "--texts", str(texts), "--systems", "mscmine", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)["reports"][0]
+    assert out["pages_scored"] == 1 and out["missing_texts"] == ["p2"] and "p2.txt" in out["unreadable_texts"]["p2"]
+
+
+def test_a_gold_value_in_the_wrong_format_names_the_file(tmp_path, capsys):
+    bad = {"id": "p1", "studies": [{"dose": ["1e6 per kg"], "n_patients": 28}]}
+    gold, texts = write_set(tmp_path, {"p1": (bad, TRIAL)})
+    assert main(["eval", "--facts", str(gold), "--texts", str(texts)]) == 2
+    err = capsys.readouterr().err
+    assert "p1.json" in err and "GUIDELINES" in err

@@ -181,7 +181,9 @@ def cmd_eval_facts(args: argparse.Namespace) -> int:
         Path(args.save_baseline).write_text(json.dumps(figures, indent=1) + "\n", encoding="utf-8")
         print(f"figures written to {args.save_baseline}", file=sys.stderr)
     for page in reports[0].missing_texts:
-        print(f"mscmine eval: {page}: no text in {args.texts}, left out of the score", file=sys.stderr)
+        why = reports[0].unreadable.get(page)
+        print(f"mscmine eval: {page}: " + (f"text unreadable ({why})" if why else f"no text in {args.texts}")
+              + ", left out of the score", file=sys.stderr)
     return 0
 
 

@@ -117,6 +117,7 @@ class FactReport:
     pages: list[PageResult]
     missing_texts: list[str]
     splits: dict[str, dict[str, Tally]] = field(default_factory=dict)  # the same counts per split
+    unreadable: dict[str, str] = field(default_factory=dict)  # page id → why its text could not be read
 
     @property
     def macro_f1(self) -> float:
@@ -127,6 +128,7 @@ class FactReport:
             "system": self.system,
             "pages_scored": len(self.pages),
             "missing_texts": list(self.missing_texts),
+            "unreadable_texts": dict(self.unreadable),
             "fields": {f: t.to_dict() for f, t in self.tallies.items()},
             "macro_f1": round(self.macro_f1, 4),
             "splits": {name: {"pages": sum(p.split == name for p in self.pages), "macro_f1": round(macro_f1(t), 4),
@@ -396,20 +398,30 @@ def score_facts(gold_dir: str | Path, text_dir: str | Path, system: System, name
     tallies = {f: Tally() for f in FIELDS}
     by_split: dict[str, dict[str, Tally]] = {}
     pages, missing = [], []
+    unreadable: dict[str, str] = {}
     for page in load_gold(gold_dir):
         path = next((texts / f"{page.id}{ext}" for ext in (".txt", ".md", ".html", ".htm", ".pdf")
                      if (texts / f"{page.id}{ext}").exists()), None)
         if path is None:
             missing.append(page.id)
             continue
-        text, records, mentions = system(path)
+        try:
+            text, records, mentions = system(path)
+        except MscmineError as exc:  # an unreadable page is reported and left out; the others go on
+            missing.append(page.id)
+            unreadable[page.id] = str(exc)
+            continue
         split_tallies = by_split.setdefault(page.split, {f: Tally() for f in FIELDS})
-        result = score_page(page, text, records, mentions, split_tallies)
+        try:
+            result = score_page(page, text, records, mentions, split_tallies)
+        except (TypeError, AttributeError, KeyError, ValueError, IndexError) as exc:
+            raise FactGoldError(f"{page.path}: a gold value is not in the format of annotations/real/GUIDELINES.md "
+                                f"({type(exc).__name__}: {exc})") from None
         pages.append(result)
     for split in by_split.values():
         for f, t in split.items():
             tallies[f].add(t.tp, t.pred, t.gold, t.found, t.found_in_record)
-    return FactReport(name, tallies, pages, missing, by_split)
+    return FactReport(name, tallies, pages, missing, by_split, unreadable)
 
 
 # --- the systems ------------------------------------------------------------------------------
