@@ -221,61 +221,44 @@ def gold_values(name: str, study: dict) -> list[Hashable]:
     raise KeyError(name)
 
 
-def record_values(name: str, record: dict) -> list[Hashable]:
-    """The compared values of one predicted record (output contract) for one field."""
-    if name == "disease":
-        return [d["code"] for d in record.get("disease") or ()]
-    if name in ("cell_source", "route"):
-        return [v["code"] for v in record.get(name) or ()]
-    if name == "donor":
-        return [record["donor"]["code"]] if record.get("donor") else []
+#: the record field (output contract) that holds each scored field's values
+RECORD_FIELD = {"disease": "disease", "cell_source": "cell_source", "donor": "donor", "route": "route",
+                "dose": "dose", "n_patients": "n_patients", "follow_up": "follow_up_months", "outcome": "outcomes"}
+#: mention labels (the extractor's) → the scored field whose values they carry
+_MENTION_FIELD = {"DISEASE": "disease", "CELL_SOURCE": "cell_source", "DONOR": "donor", "ROUTE": "route",
+                  "DOSE": "dose", "N_PATIENTS": "n_patients", "FOLLOW_UP": "follow_up", "OUTCOME": "outcome"}
+_OUTCOME_NUMBERS = ("value", "baseline", "before", "count")
+
+
+def value_keys(name: str, value: Any) -> list[Hashable]:
+    """The compared keys of one predicted value of field `name`: a record's evidence object, a
+    mention's value or an ``unassigned`` entry (all share the contract's keys), or a bare code."""
+    if not value:
+        return []
+    if name in ("disease", "cell_source", "donor", "route"):
+        code = value.get("code") if isinstance(value, dict) else value
+        return [code] if code else []
     if name == "dose":
-        return [(_sig(d.get("low"), 4), _sig(d.get("high"), 4), d.get("unit")) for d in record.get("dose") or ()]
+        return [(_sig(value.get("low"), 4), _sig(value.get("high"), 4), value.get("unit"))]
     if name == "n_patients":
-        n = record.get("n_patients")
-        return [int(n["value"])] if n and n.get("value") is not None else []
+        return [int(value["value"])] if value.get("value") is not None else []
     if name == "follow_up":
-        fu = record.get("follow_up_months")
-        return [(_half(fu.get("low")), _half(fu.get("high")))] if fu else []
+        return [(_half(value.get("low")), _half(value.get("high")))]
     if name == "outcome":
-        out = []
-        for o in record.get("outcomes") or ():
-            for key in ("value", "baseline", "before", "count"):
-                if isinstance(o.get(key), (int, float)) and not isinstance(o.get(key), bool):
-                    out.append(_sig(o[key], 3))
-        return out
+        return [_sig(value[k], 3) for k in _OUTCOME_NUMBERS
+                if isinstance(value.get(k), (int, float)) and not isinstance(value.get(k), bool)]
     raise KeyError(name)
 
 
-#: mention labels (the extractor's) → the field whose values they carry
-_MENTION_FIELD = {"DISEASE": "disease", "CELL_SOURCE": "cell_source", "DONOR": "donor", "ROUTE": "route",
-                  "DOSE": "dose", "N_PATIENTS": "n_patients", "FOLLOW_UP": "follow_up", "OUTCOME": "outcome"}
+def record_values(name: str, record: dict) -> list[Hashable]:
+    """The compared values of one predicted record (output contract) for one field."""
+    held = record.get(RECORD_FIELD[name])
+    return [k for v in (held if isinstance(held, list) else [held]) for k in value_keys(name, v)]
 
 
 def mention_values(name: str, mentions: Iterable[dict]) -> set[Hashable]:
     """The values of `name` that the system's mentions found, wherever they ended up."""
-    out: set[Hashable] = set()
-    for m in mentions:
-        if _MENTION_FIELD.get(m.get("label")) != name:
-            continue
-        v = m.get("value")
-        if name in ("disease", "cell_source", "donor", "route"):
-            out.add(v)
-        elif name == "dose":
-            out.add((_sig(v.get("low"), 4), _sig(v.get("high"), 4), v.get("unit")))
-        elif name == "n_patients":
-            out.add(int(v["value"]))
-        elif name == "follow_up":
-            out.add((_half(v.get("low")), _half(v.get("high"))))
-        elif name == "outcome":
-            out.update(_sig(v[k], 3) for k in ("value", "baseline", "before", "count")
-                       if isinstance(v.get(k), (int, float)) and not isinstance(v.get(k), bool))
-    return out
-
-
-#: the contract field of an ``unassigned`` entry → the scored field
-_UNASSIGNED_FIELD = {"donor": "donor", "route": "route", "dose": "dose", "n_patients": "n_patients",
-                     "follow_up_months": "follow_up", "outcomes": "outcome"}
+    return {k for m in mentions if _MENTION_FIELD.get(m.get("label")) == name for k in value_keys(name, m.get("value"))}
 
 
 def unassigned_reasons(name: str, records: list[dict]) -> dict[Hashable, str]:
@@ -283,21 +266,9 @@ def unassigned_reasons(name: str, records: list[dict]) -> dict[Hashable, str]:
     out: dict[Hashable, str] = {}
     for r in records:
         for u in r.get("unassigned") or ():
-            if _UNASSIGNED_FIELD.get(u.get("field")) != name:
-                continue
-            if name in ("donor", "route"):
-                keys = [u.get("code")]
-            elif name == "dose":
-                keys = [(_sig(u.get("low"), 4), _sig(u.get("high"), 4), u.get("unit"))]
-            elif name == "n_patients":
-                keys = [int(u["value"])] if u.get("value") is not None else []
-            elif name == "follow_up":
-                keys = [(_half(u.get("low")), _half(u.get("high")))]
-            else:
-                keys = [_sig(u[k], 3) for k in ("value", "baseline", "before", "count")
-                        if isinstance(u.get(k), (int, float)) and not isinstance(u.get(k), bool)]
-            for k in keys:
-                out.setdefault(k, u.get("reason") or "unassigned")
+            if u.get("field") == RECORD_FIELD.get(name):
+                for k in value_keys(name, u):
+                    out.setdefault(k, u.get("reason") or "unassigned")
     return out
 
 
