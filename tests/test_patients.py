@@ -51,6 +51,8 @@ def counts(text):
         ("选取我院收治的难治性RA患者60例", [("60例", 60, "total")]),  # the count after the patients
         ("纳入 2012—2014 年本院 40 例难治性 LN 患者", [("40 例", 40, "total")]),  # 本院: the study's own
         ("随机分为观察组和对照组，各30例", [("30例", 30, "group")]),
+        ("方法对某省人民医院25例SSc患者行干细胞移植", [("25例", 25, "total")]),  # written: the hospital after an enrolment verb, patients after
+        ("选取市中心医院收治的40例患者", [("40例", 40, "total")]),
         ("国内一项多中心研究纳入 36 例患者", [("36 例", 36, "total")]),  # 国内: no "其中…中"
         ("本研究共收錄 12 位病患", [("12 位", 12, "total")]),  # Traditional: 位病患
         ("分为低剂量组(1×10^6/kg，n=20)和高剂量组(2×10^6/kg，n=20)", [("n=20", 20, "group"), ("n=20", 20, "group")]),

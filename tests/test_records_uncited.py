@@ -112,3 +112,49 @@ def test_a_clause_closed_by_another_citation_belongs_to_that_study():
             "多采用异体移植。")
     cited = {r["study"]["citation"] for r in mscmine.extract(text) if r["scope"] == "study"}
     assert "[4]" not in cited
+
+
+# Cohorts an article reports one after another, each led by its researchers or by a label line
+# (review and news styles; paragraphs written for these tests).
+_AUTHOR_LED = (
+    "间充质干细胞治疗系统性红斑狼疮的临床研究逐年增多。\n"
+    "王建华等探讨了脐带间充质干细胞治疗狼疮肾炎的疗效。他们选取24例狼疮肾炎患者,静脉输注细胞1×10^6/kg。\n"
+    "治疗后患者尿蛋白明显下降。\n"
+    "阿依古丽·买买提对骨髓间充质干细胞治疗系统性红斑狼疮进行了研究。她纳入36例患者,随访12个月。\n"
+)
+_LABELLED = (
+    "【研究案例1】\n研究人员以30例强直性脊柱炎患者为对象,给予脐带间充质干细胞静脉输注。\n"
+    "【研究案例2】\n另一组18例类风湿关节炎患者接受骨髓间充质干细胞关节腔注射,随访6个月。\n"
+)
+_LABELLED_TRADITIONAL = (
+    "【臨床研究案例1】\n研究人員以30例強直性脊柱炎患者為對象,給予臍帶間充質幹細胞靜脈輸注。\n"
+    "【臨床研究案例2】\n另一組18例類風濕關節炎患者接受骨髓間充質幹細胞關節腔注射,隨訪6個月。\n"
+)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (_AUTHOR_LED, [("王建华", ["LN"], ["umbilical_cord"], 24), ("阿依古丽·买买提", ["SLE"], ["bone_marrow"], 36)]),
+        (_LABELLED, [("研究案例1", ["AS"], ["umbilical_cord"], 30), ("研究案例2", ["RA"], ["bone_marrow"], 18)]),
+        (_LABELLED_TRADITIONAL, [("臨床研究案例1", ["AS"], ["umbilical_cord"], 30), ("臨床研究案例2", ["RA"], ["bone_marrow"], 18)]),
+    ],
+    ids=["author-led paragraphs", "label lines", "label lines, Traditional"],
+)
+def test_named_cohorts_are_one_study_each(text, expected):
+    got = [(r["study"]["label"], [d["code"] for d in r["disease"]], [s["code"] for s in r["cell_source"]],
+            (r["n_patients"] or {}).get("value")) for r in _studies(text)]
+    assert got == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "间充质干细胞对狼疮肾炎患者的免疫调节作用已有报道。本研究选取40例患者,静脉输注脐带间充质干细胞。",
+        "我们对20例类风湿关节炎患者进行了脐带间充质干细胞治疗。",
+    ],
+    ids=["cells lead the sentence", "first person"],
+)
+def test_no_named_cohort_without_a_researcher(text):
+    # the article's own study, one record with no label, not a cohort named "间充质干细胞" or "我们"
+    assert [r["study"]["label"] for r in _studies(text)] == [None]

@@ -186,7 +186,7 @@ RULES: tuple[tuple[str, str, Callable[[Signals], bool]], ...] = (
     ("review", "calls itself a review", lambda s: s.says_review),
     ("own_study", "enrols patients in its own words", lambda s: s.enrols),
     ("case_report", "describes a case", lambda s: s.case),
-    ("review", "cites studies and reports none of its own", lambda s: s.cites_studies),
+    ("review", "reports studies of others (cited, named or in a table) and none of its own", lambda s: s.cites_studies),
     ("own_study", "treats patients with cells (a news item, an uncited report)", lambda s: s.treats_patients),
     ("no_patients", "names no patients treated with cells", lambda s: True),
 )

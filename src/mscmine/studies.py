@@ -12,6 +12,9 @@
    that reports several disease cohorts gives one study per cohort.
 2a. A clause that states a result in patients and closes with its own citation, no author named,
    is a study: ``自体 MSCs 移植不能改善 SLE 疾病活动性^[22]``.
+2a'. The cases of a case report or series ("例1", "病例2"): one patient each.
+2a''. Cohorts named one after another without a citation ("案例1", "研究二", a paragraph led by its
+   researchers: "某某等探讨了…。他们选取18例…"): one study from there to the next.
 2b. Studies named without a citation mark (a registered trial, ``欧洲学者报道``, ``一项…研究``, a
    year-led history sentence) are one sentence each.
 2c. An article that `article.classify_article` finds reports its own study (a trial, a case, a
@@ -157,6 +160,10 @@ def find_studies(analysis: Analysis) -> StudyFinding:
     for st in cases:
         found.add(st)
     covered = [span for st in found.by_key.values() for span in st.spans] + table_spans
+    named = named_cohort_studies(analysis, covered, sections)  # 2a''
+    for st in named:
+        found.add(st)
+    covered += [span for st in named for span in st.spans]
     for st in uncited_studies(analysis, covered, sections):  # 2b
         found.add(st)
     covered = [span for st in found.by_key.values() for span in st.spans] + table_spans
@@ -543,6 +550,56 @@ def case_studies(analysis: Analysis, sections) -> list[Study]:
         label = regex.sub(r"\s", "", m.group("label"))
         out.append(Study(("case", m.start()), label, (), None, [(m.start(), end)], _section_disease_at(sections, m.start()),
                          mentions, patients=(1, m.start("label"), m.end("label"))))
+    return out
+
+
+# --- 2a''. cohorts an article names one after another, without a citation
+
+# a line that labels a study: "【临床研究案例1】", "案例2", "研究一：…", "[试验3]"
+_STUDY_LABEL_LINE = regex.compile(
+    r"(?m)^[ \t\u3000]*[【\[［]?[ \t]?(?P<label>(?:临床)?(?:研究|试验)?(?:案例|研究|试验)[ \t]?(?:\d{1,2}|[一二三四五六七八九十]))"
+    r"[ \t]?[】\]］]?[ \t]*(?:[:：][^\n]{0,40})?$"
+)
+# a paragraph led by the researchers who did the study: "某某等探讨了…", "某某·某某对…进行了研究"
+_AUTHOR_LED = regex.compile(
+    r"(?m)^[ \t\u3000]*(?P<label>\p{Han}{2,4}?|\p{Han}{2,6}[·•]\p{Han}{2,6})(?:等人?|教授|团队|课题组)?[ \t]?"
+    r"(?=对(?!照)|探讨|研究了|报道|开展了|进行了|分析了|观察了|选取|采用|回顾|比较了|评价了|评估了)"
+)
+# words no researcher's name holds ("干细胞对…", "本研究对…", "该团队采用…")
+_NOT_A_NAME = regex.compile(r"细胞|研究|患者|治疗|疾病|临床|试验|实验|结果|方法|目的|结论|医院|医生|专家|学者|人员|国内|国外|近年|目前|[我本该此其他她这]")
+# a paragraph that sums up what came before ends the last named cohort
+_SUMMING_UP = regex.compile(r"(?m)^[ \t\u3000]*(?:综上|总之|总的来说|由此可见|结语|小结|展望)")
+
+
+def named_cohort_studies(analysis: Analysis, covered: list[tuple[int, int]], sections) -> list[Study]:
+    """Cohorts an article reports one after another, each introduced by a label line ("案例1",
+    "研究二") or by a paragraph its researchers lead ("某某等探讨了…。他们选取18例…"): one study
+    from there to the next such start, heading or summing-up paragraph. A start inside a cited
+    study, or whose stretch counts no patients or names no cells, is none."""
+    text = analysis.doc.text
+    simple = simplified(text)
+    limit = min([a for a, _ in analysis.excluded] + [len(text)])
+    starts = sorted(
+        [(m.start(), m.start("label"), m.end("label"), "label") for m in _STUDY_LABEL_LINE.finditer(simple, 0, limit)]
+        + [(m.start(), m.start("label"), m.end("label"), "author") for m in _AUTHOR_LED.finditer(simple, 0, limit)
+           if not _NOT_A_NAME.search(m.group("label"))]
+    )
+    starts = [s for s in starts if not any(a <= s[0] < b for a, b in covered)
+              and not any(m.start < s[2] and s[1] < m.end for m in analysis.mentions)]  # a name, not a term
+    ends = sorted({m.start() for pat in (_CASE_END, _SUMMING_UP, DISCUSSION_HEADING) for m in pat.finditer(simple, 0, limit)}
+                  | {a for a, _ in sections} | {a for a, _ in covered})
+    out = []
+    for i, (start, la, lb, kind) in enumerate(starts):
+        end = starts[i + 1][0] if i + 1 < len(starts) else limit
+        end = min([e for e in ends if start < e < end] + [end])
+        inside = [m for m in analysis.mentions if start <= m.start < end
+                  and not any(a <= m.start < b for a, b in analysis.animal)]
+        cohort = any(m.label == "N_PATIENTS" and m.value.get("role") in ("total", "group") for m in inside)
+        cells = any(m.label == "CELL_TYPE" for m in inside) or PROCEDURE_CELL_TYPE.search(simple[start:end])
+        if not (cohort and cells):
+            continue
+        label = regex.sub(r"[ \t]", "", text[la:lb])
+        out.append(Study(("named", start), label, (), None, [(start, end)], _section_disease_at(sections, start), inside))
     return out
 
 

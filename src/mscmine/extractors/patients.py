@@ -158,8 +158,8 @@ def classify_count(text: str, start: int, end: int) -> str:
         return "outcome"
     if _SEX_BEFORE.search(before):
         return "sex"
-    if _SITE_BEFORE.search(before):
-        return "site"
+    if _SITE_BEFORE.search(before) and not (_TOTAL_BEFORE.search(before) and _PATIENT_AFTER.match(after)):
+        return "site"  # "选取某医院60例RA患者" is the cohort, enrolled at its hospital
     if _BACKGROUND_BEFORE.search(before):
         return "background"
     if _DEATH_AFTER.match(after) or _EVENT_AFTER.match(after) or _LOST_BEFORE.search(before):
