@@ -63,8 +63,11 @@ def test_a_review_whose_cited_studies_enrol_is_still_a_review():
     ("病程6个月以上", None, None),
     ("每4周输注1次，间隔2周", None, None),
     ("治疗前3个月未用激素", None, None),
+    ("六个月内EDSS评分显著降低", 6.0, "六个月内"),
+    ("近3个月内未使用生物制剂", None, None),
 ], ids=["after-treatment", "numbered-week", "after-named-cells", "visit", "units-later", "half-year-not-read",
-        "english-after", "english-at-week", "disease-duration", "intervals", "before-treatment"])
+        "english-after", "english-at-week", "disease-duration", "intervals", "before-treatment", "within-months",
+        "within-before-enrolment"])
 def test_time_points(text, months, span):
     got = find_time_points(text)
     if months is None:

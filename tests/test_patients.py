@@ -53,6 +53,8 @@ def counts(text):
         ("随机分为观察组和对照组，各30例", [("30例", 30, "group")]),
         ("方法对某省人民医院25例SSc患者行干细胞移植", [("25例", 25, "total")]),  # written: the hospital after an enrolment verb, patients after
         ("选取市中心医院收治的40例患者", [("40例", 40, "total")]),
+        ("在五名患有继发性进展型多发性硬化的患者中评估安全性", [("五名", 5, "total")]),  # written: a result word inside the disease
+        ("12例复发缓解型多发性硬化患者接受了骨髓间充质干细胞治疗", [("12例", 12, "total")]),
         ("国内一项多中心研究纳入 36 例患者", [("36 例", 36, "total")]),  # 国内: no "其中…中"
         ("本研究共收錄 12 位病患", [("12 位", 12, "total")]),  # Traditional: 位病患
         ("分为低剂量组(1×10^6/kg，n=20)和高剂量组(2×10^6/kg，n=20)", [("n=20", 20, "group"), ("n=20", 20, "group")]),

@@ -599,7 +599,9 @@ def named_cohort_studies(analysis: Analysis, covered: list[tuple[int, int]], sec
         if not (cohort and cells):
             continue
         label = regex.sub(r"[ \t]", "", text[la:lb])
-        out.append(Study(("named", start), label, (), None, [(start, end)], _section_disease_at(sections, start), inside))
+        study = Study(("named", start), label, (), None, [(start, end)], _section_disease_at(sections, start), inside)
+        study.time_points = _time_points(analysis, start, end, list(analysis.animal))
+        out.append(study)
     return out
 
 

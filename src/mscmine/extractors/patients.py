@@ -37,6 +37,8 @@ _COUNT = regex.compile(
 )
 # the patient words (病患: Taiwan usage)
 _PATIENT_AFTER = regex.compile(r"^\s?(?:患有|罹患|(?:[^,，。;；()（）\d]{0,14}?)(?:患者|病人|病患|患儿|受试者|病例))")
+# the counted patients named with their disease, up to the patient word: "例复发缓解型MS患者"
+_COHORT_AFTER = regex.compile(r"^\s?(?:患有|罹患)?[^,，。;；\d]{0,24}?(?:患者|病人|病患|患儿|受试者)")
 _EVENT_AFTER = regex.compile(r"^\s?(?:为|的)?[^。;,，\d]{0,8}?(?:不良事件|不良反应|副作用|并发症|事件)")
 _OUTCOME_AFTER = regex.compile(
     r"^\s?(?:\(\s?\d+(?:\.\d+)?\s?%\s?\))?\s?(?:患者)?[^。;,，]{0,24}?"
@@ -105,7 +107,11 @@ def _reports_a_result(after: str) -> bool:
     clause = _CLAUSE_END.split(after, maxsplit=1)[0]
     if _FEATURE_AFTER.match(clause) or _AMONG.match(clause):
         return False  # "9例合并肾功能不全患者…", "46例患者中42例…": a subgroup, a denominator
-    verb = _RESULT_VERB.search(clause) or _event_names().search(clause)  # "1例输注后发热": an event named
+    # "5例复发缓解型多发性硬化患者…", "五名患有继发性进展型MS的患者": a result word inside the
+    # patients' disease is no result; what happened to them comes after the patient word
+    cohort = _COHORT_AFTER.match(clause)
+    skip = cohort.end() if cohort else 0
+    verb = _RESULT_VERB.search(clause, skip) or _event_names().search(clause, skip)  # "1例输注后发热": an event named
     if not verb:
         return False
     # "76例患者移植后…均有改善": all of them, so the count is the cohort itself; "2例于输注后

@@ -1,5 +1,5 @@
 """Time points after treatment: ``治疗后6个月``, ``输注后第12周``, ``移植后3年``, ``第24周时``,
-``6个月后``, ``at 6 months``, ``12 months after transplantation``.
+``6个月后``, ``六个月内``, ``at 6 months``, ``12 months after transplantation``.
 
 A time point says when a result was measured; the latest one of a study is what a reviewer puts
 in the follow-up column when the article states no follow-up of its own (guidelines, decided
@@ -34,13 +34,15 @@ RULES: tuple[tuple[str, regex.Pattern], ...] = (
     ("units_at", regex.compile(rf"(?<![\d.第])(?<!前\s?){_N}\s?{_UNIT}时")),
     # 6个月后, 3年后 (not "6个月后的复发" after a duration of disease: the guard below)
     ("units_later", regex.compile(rf"(?<![\d.第])(?<!前\s?){_N}\s?{_UNIT}后")),
+    # 六个月内EDSS评分降低, 1年内无复发 (a result over the period since treatment)
+    ("units_within", regex.compile(rf"(?<![\d.第])(?<!前\s?){_N}\s?{_UNIT}(?:之内|内)")),
     # at 6 months, 12 months after transplantation, at week 24
     ("english_after", regex.compile(rf"(?i)\b(?P<n>\d+(?:\.\d+)?)\s{_EN_UNIT}\s{_EN_AFTER}")),
     ("english_at", regex.compile(rf"(?i)\bat\s(?:(?P<n>\d+(?:\.\d+)?)\s{_EN_UNIT}|(?P<unit2>month|week|year)\s(?P<n2>\d+))\b")),
 )
 
 # what stands right before a duration that is no time point: 病程, 持续, 间隔, 每, 病史, 治疗前
-_NOT_A_TIME_POINT = regex.compile(r"(?:病程|持续|间隔|每隔?|病史|疗程|服用|使用|治疗前|发病|确诊|诊断|平均|超过|长达|达)\s?$")
+_NOT_A_TIME_POINT = regex.compile(r"(?:病程|持续|间隔|每隔?|病史|疗程|服用|使用|治疗前|发病|确诊|诊断|平均|超过|长达|达|近|过去|最近|入组前)\s?$")
 
 
 @dataclass(frozen=True)
