@@ -55,6 +55,9 @@ def counts(text):
         ("选取市中心医院收治的40例患者", [("40例", 40, "total")]),
         ("在五名患有继发性进展型多发性硬化的患者中评估安全性", [("五名", 5, "total")]),  # written: a result word inside the disease
         ("12例复发缓解型多发性硬化患者接受了骨髓间充质干细胞治疗", [("12例", 12, "total")]),
+        ("本研究评估了 8 名系统性硬化症患者", [("8 名", 8, "total")]),  # written: assessed, not screened
+        ("研究纳入 6 名银屑病 (PsO) 患者", [("6 名", 6, "total")]),  # written: 名 before a disease with its abbreviation
+        ("共评估了90例，符合标准者64例", [("90例", 90, "screened"), ("64例", 64, "subgroup")]),
         ("国内一项多中心研究纳入 36 例患者", [("36 例", 36, "total")]),  # 国内: no "其中…中"
         ("本研究共收錄 12 位病患", [("12 位", 12, "total")]),  # Traditional: 位病患
         ("分为低剂量组(1×10^6/kg，n=20)和高剂量组(2×10^6/kg，n=20)", [("n=20", 20, "group"), ("n=20", 20, "group")]),
@@ -82,6 +85,7 @@ def test_sample_sizes(sentence, expected):
         ("另有2例因肺部感染退出", "outcome"),
         ("治疗组发生6例", "outcome"),
         ("共筛选131例", "screened"),  # screened, not enrolled
+        ("有2名患者在静脉输注细胞后1小时内出现寒战", "outcome"),  # the treatment with its object as a time
         ("抗体转阴者：高剂量组12例", "outcome"),
         ("细胞组1例输注后发热", "outcome"),  # an event named, no verb
         ("对照组2例出现肺部感染", "outcome"),  # 对照组 is no "对…" of a cohort

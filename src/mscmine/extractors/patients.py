@@ -36,7 +36,7 @@ _COUNT = regex.compile(
     regex.VERBOSE,
 )
 # the patient words (病患: Taiwan usage)
-_PATIENT_AFTER = regex.compile(r"^\s?(?:患有|罹患|(?:[^,，。;；()（）\d]{0,14}?)(?:患者|病人|病患|患儿|受试者|病例))")
+_PATIENT_AFTER = regex.compile(r"^\s?(?:患有|罹患|(?:[^,，。;；()（）\d]|[(（]\s?[A-Za-z][A-Za-z\-]{0,9}\s?[)）]){0,14}?(?:患者|病人|病患|患儿|受试者|病例))")
 # the counted patients named with their disease, up to the patient word: "例复发缓解型MS患者"
 _COHORT_AFTER = regex.compile(r"^\s?(?:患有|罹患)?[^,，。;；\d]{0,24}?(?:患者|病人|病患|患儿|受试者)")
 _EVENT_AFTER = regex.compile(r"^\s?(?:为|的)?[^。;,，\d]{0,8}?(?:不良事件|不良反应|副作用|并发症|事件)")
@@ -124,6 +124,9 @@ _BREAKDOWN_BEFORE = regex.compile(r"(?:失访|死亡|病死|退出|脱落)\s?\d+
 _RESPECTIVELY_BEFORE = regex.compile(r"分别为\s?$|分别为\s?\d+\s?例\s?[(（]\s?\d+(?:\.\d+)?\s?%\s?[)）]\s?(?:和|、|,|，|及)\s?$")
 _RESPONDERS_BY_ARM_BEFORE = regex.compile(r"者\s?[:：][^。;；:：]{0,20}$")
 _SCREENED_BEFORE = regex.compile(r"(?:筛选|初筛|筛查|评估了?)\s?$")
+# "本研究评估了5名AS患者" studies them; "共评估131例，符合标准者96例" screens them
+_STUDIED_BEFORE = regex.compile(r"评估了?\s?$")
+_ELIGIBLE_LATER = regex.compile(r"[^。;；]*?(?:符合|入选|纳入|排除|入组)")
 _CHANGE_BEFORE = regex.compile(r"(?:由|从|降至|升至|减至|增至|减少至|增加至|下降至|上升至)\s?$")
 _RATE_FRACTION_AFTER = regex.compile(r"^\s?[(（]\s?\d+(?:\.\d+)?\s?%\s?[,，;；]\s?\d+\s?/\s?\d+")
 _STILL_FOLLOWED_AFTER = regex.compile(r"^\s?(?:患者)?\s?(?:尚在|仍在|正在)(?:随访|观察|治疗)")
@@ -142,7 +145,11 @@ def _event_before() -> regex.Pattern:
     adverse-event lexicon's."""
     return regex.compile("(?:" + _event_names().pattern + r")(?:仅|共|各|约|为|有)?\s?$")
 # a treatment named as a time ("于输注后 2 h", "输注当天") is not what was done to the counted
-_TREATMENT_AS_TIME = regex.compile(r"(?:输注|注射|移植|治疗|回输)(?:后|时|当天|当日|次日|过程中|期间)")
+_TREATMENT_AS_TIME = regex.compile(
+    r"(?:输注|注射|移植|治疗|回输)(?:后|时|当天|当日|次日|过程中|期间)"
+    # "3名患者在静脉注射MSCs后2 h内出现发热": 在/于 make the treatment with its object a time
+    r"|(?:于|在)[^，,。；;]{0,8}?(?:输注|注射|移植|治疗|回输)[^，,。；;]{1,12}?(?:后|时|当天|当日|次日|过程中|期间)"
+)
 
 
 def classify_count(text: str, start: int, end: int) -> str:
@@ -157,7 +164,7 @@ def classify_count(text: str, start: int, end: int) -> str:
         return "outcome"  # "由18例降至9例", "17例(11.6%，17/146)", "其余3例尚在随访中"
     if _RESPONDERS_BY_ARM_BEFORE.search(text, max(0, start - 24), start):
         return "outcome"  # "抗体转阴者：高剂量组12例，低剂量组9例"
-    if _SCREENED_BEFORE.search(before):
+    if _SCREENED_BEFORE.search(before) and (not _STUDIED_BEFORE.search(before) or _ELIGIBLE_LATER.match(text, end, end + 60)):
         return "screened"  # "共筛选131例，符合标准者96例": screened, not enrolled
     close_before = text[max(0, start - 8) : start].rsplit("\n", 1)[-1]
     if (_RESULT_NAME_BEFORE.search(close_before) or _event_before().search(close_before)) and not _PATIENT_BEFORE.search(before):
