@@ -79,6 +79,21 @@ def test_citations_are_found_and_masked(text, numbers):
     assert len(norm.masked) == len(norm.text)
 
 
+@pytest.mark.parametrize(
+    "text, numbers",
+    [
+        ("median follow-up 12 months [6-60]", ()),  # written: a median with its range
+        ("中位随访22个月[3~36]", ()),
+        ("随访12个月[8]，SLEDAI下降", ((8,),)),  # one number: a citation
+        ("共76例[1-12]", ((1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12),)),  # 例 is no unit of a range
+        ("随访3个月[5-8]", ((5, 6, 7, 8),)),  # the range does not hold the 3
+    ],
+    ids=["english-median-range", "chinese-median-range", "single-citation", "count-then-citation", "range-not-holding"],
+)
+def test_a_range_after_its_value_is_no_citation(text, numbers):
+    assert tuple(c.numbers for c in normalize(text).citations) == numbers
+
+
 def test_citation_ranges():
     assert parse_citation_numbers("1-3, 7") == (1, 2, 3, 7)
     assert parse_citation_numbers("14-15，26") == (14, 15, 26)

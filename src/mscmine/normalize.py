@@ -498,12 +498,24 @@ def _mask(text: str, citations: tuple[Citation, ...]) -> str:
     return "".join(chars)
 
 
+# a median or mean with its range in brackets: "12 months [6-60]", "中位随访22个月[3~36]"
+_VALUE_BEFORE = regex.compile(r"(?P<v>\d+(?:\.\d+)?)\s?(?:个月|月|周|年|天|岁|%|months?|weeks?|years?|days?)?\s?$")
+_RANGE_BODY = regex.compile(r"\s*(?P<lo>\d{1,3})\s*[-~]\s*(?P<hi>\d{1,3})\s*")
+
+
+def _is_range_of_value(text: str, m) -> bool:
+    """A bracketed range that holds the number right before it is that number's range, no citation."""
+    body = _RANGE_BODY.fullmatch(m.group("nums"))
+    before = _VALUE_BEFORE.search(text, max(0, m.start() - 16), m.start())
+    return bool(body and before and int(body["lo"]) <= float(before["v"]) <= int(body["hi"]))
+
+
 def find_citations(text: str) -> tuple[Citation, ...]:
     """Citation marks in already-normalised text."""
     found = []
     for m in _CITATION.finditer(text):
         nums = parse_citation_numbers(m.group("nums"))
-        if nums:
+        if nums and not (m.group().startswith("[") and _is_range_of_value(text, m)):
             found.append(Citation(m.start(), m.end(), nums))
     return tuple(found)
 
