@@ -18,6 +18,8 @@ def _run(finder, text):
     [
         ("随访 12 个月后总生存率为 92.5%", "12 个月", 12, 12),  # 001
         ("随访至18个月时病情稳定", "18个月", 18, 18),  # written: the last visit
+        ("对入组患者进行随访,最长随访达24个月", "24个月", None, 24),  # written: only the longest stated
+        ("随访时间最长为3年", "3年", None, 36),
         ("症状完全缓解，随访至今6年无复发", "6年", 72, 72),  # written: followed until now
         ("随访至注射后第52周，未见新发溃疡", "52周", 11.97, 11.97),
         ("随访至第3年无复发", "3年", 36, 36),
@@ -63,7 +65,7 @@ def test_follow_up(sentence, span, low, high):
     assert len(found) == 1
     f = found[0]
     assert norm.original_text(f.start, f.end) == span
-    assert f.low == pytest.approx(low)
+    assert f.low == (None if low is None else pytest.approx(low))
     assert f.high == (None if high is None else pytest.approx(high))
 
 
@@ -79,6 +81,7 @@ def test_follow_up(sentence, span, low, high):
         "随访至 2019 年 12 月",  # a date, not a duration
         "计划在全部患者完成12个月随访后进行分析",  # written: a plan
         "观察3个月时尿蛋白下降",  # a time point, not a period
+        "随访超过1年的患者中,60%达到缓解",  # written: which patients, not how long
     ],
 )
 def test_not_follow_up(sentence):

@@ -1,6 +1,6 @@
 """Follow-up duration in months: ``随访 12 个月``, ``随访 0.5-26 个月``, ``第 4 年随访`` (48),
 ``6 年随访``, ``在 1,6,12 个月进行随访`` (12: the longest time point), ``随访1年`` (12),
-``随访≥3个月`` (low 3, high None), ``中位随访时间 18 个月``, ``随访(12.5±3.2)个月`` (the mean).
+``随访≥3个月`` (low 3, high None), ``最长随访18个月`` (low None, high 18), ``中位随访时间 18 个月``, ``随访(12.5±3.2)个月`` (the mean).
 
 The evidence span runs from the number to the unit.
 """
@@ -26,6 +26,8 @@ _RANGE = (
 _QUALIFIER = r"(?:时间|期|期间|时长)?(?:的)?(?:中位数|中位|平均值|平均|均值)?(?:时间)?(?:为|了|长达|达|共|约|是|至第)?\s?(?:平均|中位)?"
 
 _PATTERNS = [
+    # the longest follow-up only: "最长随访达18个月", "随访最长 24 个月" (high 18, low unknown)
+    regex.compile(rf"(?:最长(?:的)?随访|随访(?:时间)?最长)(?:时间)?(?:为|达|至|可达|长达)?\s?(?P<span>(?P<max>{_N})\s?(?P<unit>{_UNIT}))"),
     # 随访(时间/期)(为/了/长达) 12 个月, 随访时间中位数为 18 个月, 随访≥3个月
     regex.compile(rf"(?:随访|追踪|跟踪随访){_QUALIFIER}\s?(?P<span>{_RANGE})"),
     # 随访至 18 个月, 随访至注射后第 52 周 (the last visit, counted from the treatment)
@@ -52,10 +54,11 @@ _PATTERNS = [
 class FollowUpMatch:
     start: int
     end: int
-    low: float
+    low: float | None  # None: "最长随访18个月", only the longest stated
     high: float | None  # None: "≥3个月", no upper bound
 
 
+_SUBGROUP_AFTER = regex.compile(r"\s?(?:以上)?\s?(?:的)?(?:患者|病人|者)(?:中|里)")
 _KEYWORD = regex.compile(r"随访|追踪|观察|检测|评估|评价|复查|测定|记录|采集")
 _PLANNED = regex.compile(r"(?:计划|拟|预计|将于|将在)[^。;；,，]*$")
 
@@ -118,6 +121,11 @@ def find_follow_ups(text: str) -> list[FollowUpMatch]:
                 continue
             if _PLANNED.search(text, max(0, m.start() - 24), m.start() + 1):
                 continue  # "计划完成12个月随访后…": a plan, not a follow-up done
+            if _SUBGROUP_AFTER.match(text, end):
+                continue  # "随访超过1年的患者中…": which patients, not how long they were followed
+            if m.groupdict().get("max"):
+                found.append(FollowUpMatch(start, end, None, to_months(parse_duration_number(m.group("max")), m.group("unit"))))
+                continue
             lo = parse_duration_number(m.group("lo"))
             hi = parse_duration_number(m.group("hi")) if m.groupdict().get("hi") else lo
             if m.groupdict().get("cmp") or m.groupdict().get("over"):
