@@ -3,7 +3,7 @@ Sentences written for these tests."""
 
 import pytest
 
-from mscmine.extractors.scope import is_control_arm, is_criterion, is_other_agent_route
+from mscmine.extractors.scope import is_control_arm, is_criterion, is_other_agent_route, names_cell_origin
 
 
 @pytest.mark.parametrize(
@@ -66,3 +66,24 @@ def test_sentence_names_cells(text, route, names):
 
     start = text.index(route)
     assert sentence_names_cells(text, start, start + len(route)) is names
+
+
+@pytest.mark.parametrize(
+    "text, tissue, origin",
+    [
+        ("静脉输注异体骨髓间充质干细胞", "骨髓", True),
+        ("采用脐带来源的MSC治疗", "脐带", True),
+        ("从患者脂肪组织中分离细胞", "脂肪", True),
+        ("骨髓、脐带等来源的间充质干细胞", "骨髓", True),
+        ("Peripheral blood stem cells were collected", "Peripheral blood", True),
+        ("umbilical cord-derived MSCs were infused", "umbilical cord", True),
+        ("细胞进入血液后定位到胰腺、肝脏、脂肪组织等靶器官", "脂肪", False),
+        ("移植1年后骨髓未见异常染色体克隆", "骨髓", False),
+        ("MSC广泛存在于骨髓、脐带、胎盘等组织中", "胎盘", False),
+    ],
+    ids=["bm-msc", "cord-derived", "isolated-from", "listed-sources", "english-name-holds-cells", "english-derived",
+         "homing-target", "examined-marrow", "where-msc-live"],
+)
+def test_tissue_named_as_where_cells_came_from(text, tissue, origin):
+    start = text.index(tissue)
+    assert names_cell_origin(text, start, start + len(tissue)) is origin

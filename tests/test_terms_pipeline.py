@@ -47,6 +47,8 @@ def terms(text):
         ("经静脉注射", [("ROUTE", "经静脉注射", "intravenous")]),
         ("hUC-MSC", [("CELL_SOURCE", "hUC", "umbilical_cord"), ("CELL_TYPE", "MSC", "MSC")]),
         ("rheumatoid arthritis", [("DISEASE", "rheumatoid arthritis", "RA")]),
+        ("经血细胞分离机采集", []),  # written: an apheresis machine, not menstrual blood
+        ("月经血来源的干细胞", [("CELL_SOURCE", "月经血", "menstrual_blood")]),
     ],
 )
 def test_terms(text, expected):

@@ -22,7 +22,7 @@ from typing import Any
 import regex
 
 from .document import Document
-from .extractors.scope import sentence_names_cells
+from .extractors.scope import names_cell_origin, sentence_names_cells
 from .mention import Mention
 from .article import OWN_KINDS
 from .mentions import Analysis, analyse
@@ -204,6 +204,13 @@ def _unique_by_value(mentions: list[Mention]) -> list[Mention]:
 
 
 
+def _cell_sources(mentions: list[Mention], text: str) -> list[Mention]:
+    """The study's cell sources: tissues named as where cells came from (`names_cell_origin`),
+    not tissues the cells reach or the text examines."""
+    simple = to_simplified_chars(text)
+    return [m for m in mentions if m.label == "CELL_SOURCE" and names_cell_origin(simple, m.start, m.end)]
+
+
 def _cell_routes(mentions: list[Mention], text: str) -> list[Mention]:
     """The study's routes, those of the cells where the text tells: a route whose sentence names
     no cells ("环磷酰胺 0.75 g/m² 静脉滴注", "异丙嗪 25 mg 肌内注射" before an infusion) gives
@@ -240,7 +247,7 @@ def _to_record(analysis: Analysis, st: Study, n: int) -> StudyRecord:
                 pa, pb = a + p.start(), a + p.end()
                 rec.cell_type = _span_evidence(doc, doc.text[pa:pb], pa, pb, code=PROCEDURE_CELL_TYPES[p.group()])
                 break
-    rec.cell_source = [_evidence(doc, m, code=m.value) for m in _unique_by_value([m for m in ms if m.label == "CELL_SOURCE"])]
+    rec.cell_source = [_evidence(doc, m, code=m.value) for m in _unique_by_value(_cell_sources(ms, doc.text))]
     donors = [m for m in ms if m.label == "DONOR"]
     if donors:
         rec.donor = _evidence(doc, donors[0], code=donors[0].value)
@@ -325,7 +332,7 @@ def _document_record(analysis: Analysis, n: int, table_spans: list[tuple[int, in
         main = max(counts, key=counts.get)
         first = next(m for m in types if m.value == main)
         rec.cell_type = _evidence(doc, first, code=main)
-    rec.cell_source = [_evidence(doc, m, code=m.value) for m in _unique_by_value([m for m in ms if m.label == "CELL_SOURCE"])]
+    rec.cell_source = [_evidence(doc, m, code=m.value) for m in _unique_by_value(_cell_sources(ms, doc.text))]
     # the pooled total: a total count in a sentence that pools ("共", "实验共纳入", "总体")
     pooled = None
     for m in ms:

@@ -117,6 +117,8 @@ def _reports_a_result(after: str) -> bool:
     # "76例患者移植后…均有改善": all of them, so the count is the cohort itself; "2例于输注后
     # 4 h出现发热": the treatment is a time, the count is of those who had the event
     lead = _TREATMENT_AS_TIME.sub("", clause[: verb.start()])
+    if _event_names().search(clause, verb.start()):
+        lead = _TREATMENT_WITH_OBJECT_AS_TIME.sub("", lead)  # "3名患者在注射MSCs后2 h内出现发热"
     return not ENROL_VERB.search(lead) and not ALL_OF_THEM.search(lead)
 
 
@@ -145,11 +147,10 @@ def _event_before() -> regex.Pattern:
     adverse-event lexicon's."""
     return regex.compile("(?:" + _event_names().pattern + r")(?:仅|共|各|约|为|有)?\s?$")
 # a treatment named as a time ("于输注后 2 h", "输注当天") is not what was done to the counted
-_TREATMENT_AS_TIME = regex.compile(
-    r"(?:输注|注射|移植|治疗|回输)(?:后|时|当天|当日|次日|过程中|期间)"
-    # "3名患者在静脉注射MSCs后2 h内出现发热": 在/于 make the treatment with its object a time
-    r"|(?:于|在)[^，,。；;]{0,8}?(?:输注|注射|移植|治疗|回输)[^，,。；;]{1,12}?(?:后|时|当天|当日|次日|过程中|期间)"
-)
+_TREATMENT_AS_TIME = regex.compile(r"(?:输注|注射|移植|治疗|回输)(?:后|时|当天|当日|次日|过程中|期间)")
+# before an adverse event named ("3名患者在静脉注射MSCs后2 h内出现发热"), 在/于 make the treatment with its
+# object a time too; before an improvement ("20例患者在接受MSC治疗后症状改善") the count stays the cohort
+_TREATMENT_WITH_OBJECT_AS_TIME = regex.compile(r"(?:于|在)[^，,。；;]{0,8}?(?:输注|注射|移植|回输)[^，,。；;]{1,12}?(?:后|时|当天|当日|次日|过程中|期间)")
 
 
 def classify_count(text: str, start: int, end: int) -> str:

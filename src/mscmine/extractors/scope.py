@@ -77,3 +77,23 @@ def is_other_agent_route(text: str, start: int, end: int) -> bool:
     """The route's clause gives another agent (a drug dose in mg, saline, placebo) and no cells."""
     a, b = _around(text, start, end, _CLAUSE_END, 60)
     return _OTHER_AGENT.search(text, a, b) is not None and _CELLS.search(text, a, b) is None
+
+
+# --- a tissue named as where the cells came from
+
+# the cells (or their making) right after the tissue: "骨髓间充质干细胞", "脐带来源的", "UC-MSC",
+# "骨髓、脐带等来源的MSC", "bone marrow-derived"; or a taking from it right before: "从脐带中分离",
+# "抽取患者骨髓". A tissue that is only where cells go or what was examined is none:
+# "定位到胰腺、肝脏、脂肪组织", "移植后骨髓未见异常", "MSC广泛存在于骨髓、脐带等组织中"
+_ORIGIN_AFTER = re.compile(
+    r"[^，,。;；\n]{0,16}?(?:干细胞|细胞|MSC|间充质|间质|造血|来源|源性|衍生|移植|(?i:stem|stromal|mesenchymal|cells?\b|derived|transplant))"
+)
+_CELLS_IN_NAME = re.compile(r"细胞|MSC|SC|(?i:stem|cells?)")
+_ORIGIN_BEFORE = re.compile(r"(?:来源于|来自|取自|源自|从|采集|抽取|提取|分离|(?i:from|harvested|isolated))[^，,。;；\n]{0,10}$")
+
+
+def names_cell_origin(text: str, start: int, end: int) -> bool:
+    """The tissue at text[start:end] (Simplified) is named as where the cells came from (the
+    name may hold the cells itself: "Peripheral blood stem cells", "BMSC")."""
+    return bool(_ORIGIN_AFTER.match(text, end) or _ORIGIN_BEFORE.search(text, max(0, start - 16), start)
+                or _CELLS_IN_NAME.search(text, start, end))
