@@ -22,6 +22,7 @@ from typing import Any
 import regex
 
 from .document import Document
+from .extractors.outcomes import measure_in
 from .extractors.scope import sentence_names_cells
 from .mention import Mention
 from .article import OWN_KINDS
@@ -154,8 +155,6 @@ def _terms_to_topic(document: StudyRecord) -> None:
 def _table_outcomes(doc: Document, norm, table, row) -> list[dict]:
     """Outcome evidence for each count of an outcome-table row: measure and direction from the
     column name, the count as value, the row's patients as the denominator."""
-    from .extractors.outcomes import _measure_in
-
     out = []
     for cell in row.cells:
         a, b = norm.to_original(cell.start, cell.end)
@@ -165,7 +164,7 @@ def _table_outcomes(doc: Document, norm, table, row) -> list[dict]:
         elif "死亡" in column:
             measure = "mortality"
         else:
-            measure = _measure_in(column, 0, len(column))
+            measure = measure_in(column, 0, len(column))
         direction = ("down" if _DOWN_WORDS.search(column) else
                      "up" if _UP_WORDS.search(column) else None)
         ev = _span_evidence(doc, doc.text[a:b], a, b, measure=measure, value=cell.value, unit="count", negated=False,
