@@ -26,10 +26,10 @@ from .extractors.outcomes import measure_in
 from .extractors.scope import sentence_names_cells
 from .mention import Mention
 from .article import OWN_KINDS
-from .mentions import Analysis, analyse
+from .mentions import Analysis
 from .placement import discussion_start, unassigned
 from .normalize import to_simplified_chars
-from .studies import PROCEDURE_CELL_TYPE, POOLED_BEFORE, Study, find_studies, pick_diseases
+from .studies import PROCEDURE_CELL_TYPE, POOLED_BEFORE, Study, StudyFinding, pick_diseases
 from .studies import PROCEDURE_CELL_TYPES  # also importable from here, as before
 from .tables import follow_up_cell_months, parse_count_cell, parse_range_cell
 
@@ -107,10 +107,10 @@ def _span_evidence(doc: Document, text: str, start: int, end: int, **value) -> d
     return ev
 
 
-def build_records(analysis: Analysis) -> list[StudyRecord]:
-    """One record per study `find_studies` finds, in text order, then the document's record."""
+def build_records(analysis: Analysis, found: StudyFinding) -> list[StudyRecord]:
+    """One record per study of `found` (what `studies.find_studies` finds in `analysis`), in
+    text order, then the document's record. `mscmine.core.extract_document` runs the stages."""
     doc = analysis.doc
-    found = find_studies(analysis)
     records = []
     for n, st in enumerate(found.studies, start=1):
         rec = _to_record(analysis, st, n)
@@ -368,6 +368,3 @@ def _document_record(analysis: Analysis, n: int, table_spans: list[tuple[int, in
             rec.extra["source_counts"] = per_source
     return rec
 
-
-def extract_records(doc: Document) -> list[StudyRecord]:
-    return build_records(analyse(doc))
