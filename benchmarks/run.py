@@ -182,6 +182,7 @@ def stage_figures(corpus: Corpus, rounds: int, stage_docs: int) -> tuple[list[Fi
     from mscmine.mentions import analyse
     from mscmine.normalize import normalize
     from mscmine.records import build_records
+    from mscmine.studies import find_studies
 
     jieba = _quiet_jieba()
     figs: list[Figure] = []
@@ -200,7 +201,7 @@ def stage_figures(corpus: Corpus, rounds: int, stage_docs: int) -> tuple[list[Fi
             "normalise": lambda: [normalize(d.text) for d in docs],
             "tokenise": lambda: [nlp.tokenizer(d.text) for d in docs],
             "extract": lambda: [analyse(d) for d in docs],
-            "records": lambda: [[r.to_dict() for r in build_records(a)] for a in analyses],
+            "records": lambda: [[r.to_dict() for r in build_records(a, find_studies(a))] for a in analyses],
             "end_to_end": lambda: [mscmine.extract(mscmine.load(p)) for p in txt],
         },
         rounds,

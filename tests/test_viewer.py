@@ -17,10 +17,9 @@ import pytest
 
 from mscmine import Document
 from mscmine.cli import main
+from mscmine.core import extract_file
 from mscmine.loaders import load
 from mscmine.mention import Mention
-from mscmine.mentions import analyse
-from mscmine.records import build_records
 from mscmine.viewer import FIELD_LABELS, anchor_id, render_view, write_view
 
 from loader_fidelity import fixtures_module
@@ -103,10 +102,9 @@ def seed_views(tmp_path_factory):
     for seed in SEEDS:
         html_path = out / f"{seed.stem}.html"
         assert main(["show", str(seed), "-o", str(html_path)]) == 0
-        doc = load(seed)
-        analysis = analyse(doc)
-        records = [r.to_dict() for r in build_records(analysis)]
-        views[seed.stem] = (html_path.read_text(encoding="utf-8"), doc, analysis.mentions, records)
+        extraction = extract_file(seed)
+        views[seed.stem] = (html_path.read_text(encoding="utf-8"), extraction.doc, extraction.analysis.mentions,
+                            extraction.record_dicts())
     return views
 
 

@@ -6,9 +6,9 @@ import os
 from pathlib import Path
 from typing import Iterable
 
+from .core import extract_document
 from .document import Document
 from .loaders import load
-from .records import extract_records
 
 
 def _as_document(source: Document | str | os.PathLike) -> Document:
@@ -21,8 +21,7 @@ def _as_document(source: Document | str | os.PathLike) -> Document:
 
 def extract(source: Document | str | os.PathLike) -> list[dict]:
     """Study records (dicts in the output contract) from a Document, a path or a string of text."""
-    doc = _as_document(source)
-    return [r.to_dict() for r in extract_records(doc)]
+    return extract_document(_as_document(source)).record_dicts()
 
 
 def extract_many(paths: Iterable[str | os.PathLike], errors: str = "report", workers: int | None = 1):

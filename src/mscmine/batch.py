@@ -193,19 +193,19 @@ def process_file(path: str, *, max_bytes: int = DEFAULT_MAX_BYTES, timeout: floa
     Each record gets ``source_sha256``, the hash of the bytes it came from. Any exception becomes
     ``error`` (an error row naming the file); `records` is then empty.
     """
-    from .api import extract
+    from .core import extract_file
     from .errors import MscmineError
-    from .loaders import load
 
     started = time.perf_counter()
     result = _result(path)
     try:
-        doc = load(path, max_bytes=max_bytes, timeout=timeout)
+        extraction = extract_file(path, max_bytes=max_bytes, timeout=timeout)
         digest = file_sha256(path)
-        records = extract(doc)
+        records = extraction.record_dicts()
         for r in records:
             r["source_sha256"] = digest
-        result.update(sha256=digest, records=records, warnings=[str(w) for w in doc.meta.get("warnings") or []])
+        result.update(sha256=digest, records=records,
+                      warnings=[str(w) for w in extraction.doc.meta.get("warnings") or []])
     except MscmineError as exc:
         result["error"] = error_row(path, type(exc).__name__, str(exc))
     except OSError as exc:
@@ -236,9 +236,10 @@ def _init_worker(options: dict, parent_pid: int | None = None) -> None:
         _exit_with_parent(parent_pid)
     _worker_options.clear()
     _worker_options.update(options)
-    from .api import extract
+    from .core import extract_document
+    from .document import Document
 
-    extract(_WARMUP_TEXT)
+    extract_document(Document.from_text(_WARMUP_TEXT))
 
 
 def _exit_with_parent(parent_pid: int) -> None:

@@ -22,13 +22,14 @@ from typing import Any
 import regex
 
 from .document import Document
+from .extractors.outcomes import measure_in
 from .extractors.scope import names_cell_origin, sentence_names_cells
 from .mention import Mention
 from .article import OWN_KINDS
-from .mentions import Analysis, analyse
+from .mentions import Analysis
 from .placement import discussion_start, unassigned
 from .normalize import to_simplified_chars
-from .studies import PROCEDURE_CELL_TYPE, POOLED_BEFORE, Study, find_studies, pick_diseases
+from .studies import PROCEDURE_CELL_TYPE, POOLED_BEFORE, Study, StudyFinding, pick_diseases
 from .studies import PROCEDURE_CELL_TYPES  # also importable from here, as before
 from .tables import follow_up_cell_months, parse_count_cell, parse_range_cell
 
@@ -106,10 +107,10 @@ def _span_evidence(doc: Document, text: str, start: int, end: int, **value) -> d
     return ev
 
 
-def build_records(analysis: Analysis) -> list[StudyRecord]:
-    """One record per study `find_studies` finds, in text order, then the document's record."""
+def build_records(analysis: Analysis, found: StudyFinding) -> list[StudyRecord]:
+    """One record per study of `found` (what `studies.find_studies` finds in `analysis`), in
+    text order, then the document's record. `mscmine.core.extract_document` runs the stages."""
     doc = analysis.doc
-    found = find_studies(analysis)
     records = []
     for n, st in enumerate(found.studies, start=1):
         rec = _to_record(analysis, st, n)
@@ -154,8 +155,6 @@ def _terms_to_topic(document: StudyRecord) -> None:
 def _table_outcomes(doc: Document, norm, table, row) -> list[dict]:
     """Outcome evidence for each count of an outcome-table row: measure and direction from the
     column name, the count as value, the row's patients as the denominator."""
-    from .extractors.outcomes import _measure_in
-
     out = []
     for cell in row.cells:
         a, b = norm.to_original(cell.start, cell.end)
@@ -165,7 +164,7 @@ def _table_outcomes(doc: Document, norm, table, row) -> list[dict]:
         elif "死亡" in column:
             measure = "mortality"
         else:
-            measure = _measure_in(column, 0, len(column))
+            measure = measure_in(column, 0, len(column))
         direction = ("down" if _DOWN_WORDS.search(column) else
                      "up" if _UP_WORDS.search(column) else None)
         ev = _span_evidence(doc, doc.text[a:b], a, b, measure=measure, value=cell.value, unit="count", negated=False,
@@ -376,6 +375,3 @@ def _document_record(analysis: Analysis, n: int, table_spans: list[tuple[int, in
             rec.extra["source_counts"] = per_source
     return rec
 
-
-def extract_records(doc: Document) -> list[StudyRecord]:
-    return build_records(analyse(doc))

@@ -352,15 +352,11 @@ def render_view(document: Document, mentions: Iterable[Any], records: list[dict]
 
 
 def view_html(input_path: str | os.PathLike) -> str:
-    """Load, analyse and extract one file and return its page (errors: ``MscmineError``)."""
-    from .loaders import load
-    from .mentions import analyse
-    from .records import build_records
+    """Load and extract one file and return its page (errors: ``MscmineError``)."""
+    from .core import extract_file
 
-    doc = load(input_path)
-    analysis = analyse(doc)
-    records = [r.to_dict() for r in build_records(analysis)]
-    return render_view(doc, analysis.mentions, records)
+    extraction = extract_file(input_path)
+    return render_view(extraction.doc, extraction.analysis.mentions, extraction.record_dicts())
 
 
 def write_view(input_path: str | os.PathLike, out_path: str | os.PathLike) -> Path:

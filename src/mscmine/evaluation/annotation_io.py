@@ -137,14 +137,13 @@ def predicted_document(path: str | Path, split: str = "dev", source: str | None 
     Records stay empty (predicted records have another shape); only the labels of the gold
     format are kept (no COUNT).
     """
-    from ..loaders import load
-    from ..mentions import analyse
+    from ..core import extract_file
 
-    doc = load(path)
-    text = doc.text
+    extraction = extract_file(path)
+    text = extraction.doc.text
     entities = [
         {"label": m.label, "start": m.start, "end": m.end, "text": m.text, "value": m.value}
-        for m in analyse(doc).mentions
+        for m in extraction.analysis.mentions
         if m.label in LABELS
     ]
     gold = {

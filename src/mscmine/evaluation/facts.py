@@ -399,14 +399,10 @@ def score_facts(gold_dir: str | Path, text_dir: str | Path, system: System, name
 
 def mscmine_system(path: Path) -> tuple[str, list[dict], list[dict]]:
     """mscmine's records for one file, and the fact mentions its extractors found."""
-    from ..loaders import load
-    from ..mentions import analyse
-    from ..records import build_records
+    from ..core import extract_file
 
-    doc = load(path)
-    analysis = analyse(doc)
-    records = [r.to_dict() for r in build_records(analysis)]
-    return doc.text, records, [m.to_dict() for m in analysis.mentions]
+    extraction = extract_file(path)
+    return extraction.doc.text, extraction.record_dicts(), [m.to_dict() for m in extraction.analysis.mentions]
 
 
 def naive_system(path: Path) -> tuple[str, list[dict], list[dict]]:

@@ -220,15 +220,11 @@ def _source_path(gold_doc: dict, corpus_dir: Path | None, repo: Path | None = No
 
 
 def _predict(gold_doc: dict, corpus_dir: Path | None, repo: Path | None = None) -> tuple[list[dict], list[dict], str]:
-    from ..loaders import load
-    from ..mentions import analyse
-    from ..records import build_records
+    from ..core import extract_file
 
-    doc = load(_source_path(gold_doc, corpus_dir, repo))
-    analysis = analyse(doc)
-    mentions = [m.to_dict() for m in analysis.mentions if not _unannotated_kind(m)]
-    records = [r.to_dict() for r in build_records(analysis)]
-    return mentions, records, doc.text
+    extraction = extract_file(_source_path(gold_doc, corpus_dir, repo))
+    mentions = [m.to_dict() for m in extraction.analysis.mentions if not _unannotated_kind(m)]
+    return mentions, extraction.record_dicts(), extraction.doc.text
 
 
 def _unannotated_kind(m) -> bool:

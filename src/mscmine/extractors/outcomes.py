@@ -144,7 +144,9 @@ def _after_measures(text: str, measures: list[tuple[int, int, str]], tail: regex
     return out
 
 
-def _measure_in(text: str, start: int, end: int, default: str = "other") -> str:
+def measure_in(text: str, start: int, end: int, default: str = "other") -> str:
+    """The measure ``text[start:end]`` names last (`default` when none); records use it for
+    outcome-table column names too."""
     found = find_measures(text[start:end])  # codes via _code: spaced forms too
     return found[-1][2] if found else default
 
@@ -515,7 +517,7 @@ def find_outcomes(text: str) -> list[OutcomeMatch]:
         s1 = min([i for i in (text.find(c, m.end()) for c in "。;；\n") if i >= 0] + [len(text)])
         if not _RESULT_SENTENCE.search(text, s0, s1):
             continue  # "我国SLE的发生率为…": background, not a result
-        add(OutcomeMatch(m.start("what"), m.end(), _measure_in(what, 0, len(what)), float(m.group("pct")), "%"))
+        add(OutcomeMatch(m.start("what"), m.end(), measure_in(what, 0, len(what)), float(m.group("pct")), "%"))
     for m in _after_measures(text, measures, _VS_CONTROL):
         add(OutcomeMatch(m.start(), m.end(), _code(m.group("m")), None, None, False, "down" if m.group("dir") == "低于" else "up"))
     for m in _LESIONS_HEALED.finditer(text):
@@ -557,7 +559,7 @@ def find_outcomes(text: str) -> list[OutcomeMatch]:
         verb = m.group("verb")
         what = m.group("what") + verb
         measure = ("relapse" if "复发" in what else "mortality" if "死亡" in what
-                   else "remission_rate" if "缓解" in verb and regex.search(r"达到|获得|实现|完全|临床|部分", what) else _measure_in(what, 0, len(what)))
+                   else "remission_rate" if "缓解" in verb and regex.search(r"达到|获得|实现|完全|临床|部分", what) else measure_in(what, 0, len(what)))
         direction = "down" if _DOWN_RE.search(verb) or verb.startswith("<") else "up" if _UP_RE.search(verb) else None
         extra = {"count": int(m.group("n"))}
         if verb.startswith("<"):
@@ -624,7 +626,7 @@ def find_outcomes(text: str) -> list[OutcomeMatch]:
         elif "应答" in verb:
             measure = "response_rate"  # "7例临床应答"
         else:
-            measure = _measure_in(what + verb, 0, len(what + verb))
+            measure = measure_in(what + verb, 0, len(what + verb))
             if measure in ("relapse", "remission_rate", "response_rate", "adverse_events"):
                 measure = "other"
         direction = "down" if _DOWN_RE.search(verb) else "up" if _UP_RE.search(verb) else None
@@ -647,7 +649,7 @@ def find_outcomes(text: str) -> list[OutcomeMatch]:
         if context_of(text, start, end, cues)["hedged"]:
             continue  # "可能改善肾功能": a possibility, not a result
         what = text[start : t.start()]
-        add(OutcomeMatch(start, end, _measure_in(what, 0, len(what)), None, None, context_of(text, start, end, cues)["negated"],
+        add(OutcomeMatch(start, end, measure_in(what, 0, len(what)), None, None, context_of(text, start, end, cues)["negated"],
                          "down" if _DOWN_RE.match(t.group("verb")) else "up"))
     listed = []
     for start, end, code, verb, delta, dunit in _listed_measures_changed(text, measures) + _verb_then_measures(text, measures):
