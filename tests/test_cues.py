@@ -1,0 +1,65 @@
+"""The cue lists of lexicons/cues.tsv: the loader's checks and the one alternation builder."""
+
+import regex
+import pytest
+
+from mscmine.errors import LexiconError
+from mscmine.lexicon import CUE_CATEGORIES, _read, alternation, load_cues, parse_cues
+
+HEAD = "# source: test\ncue\tcategory\tnote\n"
+
+
+@pytest.mark.parametrize(
+    "rows, message",
+    [
+        ("未见\tNOT_SEEN\t\n未见\tNOT_SEEN\tagain\n", "'未见' listed twice in NOT_SEEN"),
+        ("未见\tNOT_SEEM\t\n", "unknown category 'NOT_SEEM'"),
+        ("未见\tNOT_SEEN\n", "expected 3 tab-separated fields"),
+        ("\tNOT_SEEN\t\n", "empty cue"),
+        (" 未见\tNOT_SEEN\t\n", "spaces around it"),
+    ],
+)
+def test_cue_loader_refuses_bad_data(rows, message):
+    with pytest.raises(LexiconError, match=message):
+        parse_cues(HEAD + rows)
+
+
+def test_a_cue_may_stand_in_two_categories():
+    cues = parse_cues(HEAD + "下降\tCHANGE_VERB\t\n下降\tDIRECTION_DOWN\t\n")
+    assert cues["CHANGE_VERB"] == cues["DIRECTION_DOWN"] == ("下降",)
+
+
+def test_the_shipped_file_is_sorted_and_every_category_has_cues():
+    rows = [line.split("\t")[:2] for line in _read("cues.tsv").splitlines()[2:]]
+    assert _read("cues.tsv").startswith("# source: ")
+    assert rows == sorted(rows, key=lambda r: (r[1], r[0]))
+    assert all(load_cues()[c] for c in CUE_CATEGORIES)
+
+
+@pytest.mark.parametrize("category", CUE_CATEGORIES)
+def test_alternation_is_escaped_and_longest_first(category):
+    pattern = alternation(category)
+    items = pattern[3:-1].split("|")
+    assert [len(regex.sub(r"\\(.)", r"\1", i)) for i in items] == sorted((len(c) for c in load_cues()[category]), reverse=True)
+    for cue in load_cues()[category]:  # each cue matches itself whole, a longer cue before its prefix
+        assert regex.match(pattern, cue).group() == cue
+
+
+@pytest.mark.parametrize(
+    "category, text, first",
+    [
+        ("CHANGE_VERB", "降至正常", "降至正常"),  # not 降至
+        ("CHANGE_VERB", "恢复正常", "恢复正常"),  # not 恢复
+        ("NOT_SEEN", "均未出现发热", "均未出现"),  # not 均未
+        ("NOT_SEEN", "没有观察到", "没有观察到"),  # not 没有
+        ("ANIMAL", "MRL/lpr小鼠", "MRL/lpr"),  # the slash is no regex syntax
+        ("ANIMAL", "in vitro", "in vitro"),
+    ],
+)
+def test_alternation_tries_the_longer_cue_first(category, text, first):
+    assert regex.match(alternation(category), text).group() == first
+
+
+def test_unknown_category_is_refused():
+    with pytest.raises(LexiconError, match="no cues of category 'UPWARD'"):
+        alternation("UPWARD")
