@@ -1,9 +1,11 @@
-"""The cue lists of lexicons/cues.tsv: the loader's checks and the one alternation builder."""
+"""The cue lists of lexicons/cues.tsv: the loader's checks, the one alternation builder, and the
+up/down words that had drifted apart in code read as one list of each."""
 
 import regex
 import pytest
 
 from mscmine.errors import LexiconError
+from mscmine.extractors.cues import direction_of
 from mscmine.lexicon import CUE_CATEGORIES, _read, alternation, load_cues, parse_cues
 
 HEAD = "# source: test\ncue\tcategory\tnote\n"
@@ -63,3 +65,27 @@ def test_alternation_tries_the_longer_cue_first(category, text, first):
 def test_unknown_category_is_refused():
     with pytest.raises(LexiconError, match="no cues of category 'UPWARD'"):
         alternation("UPWARD")
+
+
+@pytest.mark.parametrize(
+    "words, at_start, expected",
+    [
+        ("DAS28评分下降", False, "down"),
+        ("有效率提高", False, "up"),
+        ("回落", True, "down"),
+        ("增至", True, "up"),
+        ("未见升高", True, None),  # no rise stated: the cue must begin the words
+        ("未见升高", False, "up"),
+        ("先升高后下降", False, "down"),  # a fall named anywhere wins
+        ("改善", False, None),
+    ],
+)
+def test_direction_of(words, at_start, expected):
+    assert direction_of(words, at_start) == expected
+
+
+@pytest.mark.parametrize("category", ["DIRECTION_UP", "DIRECTION_DOWN"])
+def test_every_direction_word_names_its_direction(category):
+    """One list of each direction, for the outcome extractor and the outcome tables' columns."""
+    for cue in load_cues()[category]:
+        assert direction_of(f"{cue}例数") == category.removeprefix("DIRECTION_").lower()
