@@ -1,11 +1,13 @@
 """The cue lists of lexicons/cues.tsv: the loader's checks, the one alternation builder, and the
-up/down words that had drifted apart in code read as one list of each."""
+lists that had drifted apart in code (not-seen cues, up/down words) read as one."""
 
 import regex
 import pytest
 
 from mscmine.errors import LexiconError
+from mscmine.extractors.adverse_events import find_adverse_events
 from mscmine.extractors.cues import direction_of
+from mscmine.extractors.negation import context_of
 from mscmine.lexicon import CUE_CATEGORIES, _read, alternation, load_cues, parse_cues
 
 HEAD = "# source: test\ncue\tcategory\tnote\n"
@@ -65,6 +67,17 @@ def test_alternation_tries_the_longer_cue_first(category, text, first):
 def test_unknown_category_is_refused():
     with pytest.raises(LexiconError, match="no cues of category 'UPWARD'"):
         alternation("UPWARD")
+
+
+@pytest.mark.parametrize("cue", load_cues()["NOT_SEEN"])
+def test_every_not_seen_cue_is_a_negation_for_context_and_for_adverse_events(cue):
+    """The adverse-event extractor's not-seen cues and lexicons/negation.tsv agree: ConText
+    negates what follows each cue, and the extractor reads it as an event denied."""
+    text = f"输注后{cue}发热。"
+    start = text.index("发热")
+    assert context_of(text, start, start + 2)["negated"]
+    events = [a for a in find_adverse_events(f"{cue}不良反应。") if a.kind == "events"]
+    assert events and events[0].negated
 
 
 @pytest.mark.parametrize(
