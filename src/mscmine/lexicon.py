@@ -7,6 +7,7 @@ given two codes, a line with the wrong number of fields.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -24,6 +25,11 @@ LEXICON_FILES: dict[str, tuple[str, str]] = {
     "adverse_event": ("ADVERSE_EVENT_TERM", "adverse_event"),
 }
 KINDS = ("name", "abbr", "ambiguous", "listed", "stop")
+#: the categories of lexicons/cues.tsv: word lists the extractors' patterns are built with
+CUE_CATEGORIES = (
+    "ALL_OF_THEM", "ANIMAL", "CHANGE_VERB", "CONTROL_ARM", "DIRECTION_DOWN", "DIRECTION_UP", "IN_VITRO",
+    "NOT_SEEN", "OTHER_AGENT", "RESPONDED", "TREATED_ARM", "TREATMENT",
+)
 
 
 @dataclass(frozen=True)
@@ -117,6 +123,40 @@ def parse_lexicon(text: str, name: str, codes: dict[tuple[str, str], Code]) -> L
         seen[form] = entry
         entries.append(entry)
     return Lexicon(name, label, category, tuple(entries))
+
+
+def parse_cues(text: str, source: str = "lexicons/cues.tsv") -> dict[str, tuple[str, ...]]:
+    """Category → its cues, from a cues TSV (cue, category, note). A cue may stand in several
+    categories (下降 is a direction and a change verb), never twice in one."""
+    cues: dict[str, dict[str, int]] = {c: {} for c in CUE_CATEGORIES}
+    for number, fields in _data_lines(text, source):
+        if len(fields) != 3:
+            raise LexiconError(f"line {number}: expected 3 tab-separated fields (cue, category, note), got {len(fields)}", source)
+        cue, category = fields[0], fields[1].strip()
+        if not cue.strip() or cue != cue.strip():
+            raise LexiconError(f"line {number}: empty cue, or spaces around it: {cue!r}", source)
+        if category not in cues:
+            raise LexiconError(f"line {number}: unknown category {category!r} (allowed: {', '.join(CUE_CATEGORIES)})", source)
+        if cue in cues[category]:
+            raise LexiconError(f"line {number}: cue {cue!r} listed twice in {category} (line {cues[category][cue]})", source)
+        cues[category][cue] = number
+    return {c: tuple(forms) for c, forms in cues.items()}
+
+
+@lru_cache(maxsize=1)
+def load_cues() -> dict[str, tuple[str, ...]]:
+    return parse_cues(_read("cues.tsv"))
+
+
+@lru_cache(maxsize=None)
+def alternation(category: str) -> str:
+    """The cues of `category` as one regex group, ``(?:…|…)``, escaped and longest first: of two
+    cues where one begins the other (降至正常, 降至) the longer must be tried first, or a pattern
+    that goes on after the group would stop at the shorter."""
+    cues = load_cues().get(category)
+    if not cues:
+        raise LexiconError(f"no cues of category {category!r} (allowed: {', '.join(CUE_CATEGORIES)})", "lexicons/cues.tsv")
+    return "(?:" + "|".join(re.escape(c) for c in sorted(cues, key=lambda c: (-len(c), c))) + ")"
 
 
 def _read(name: str) -> str:

@@ -20,7 +20,7 @@ from .extractors.follow_up import find_follow_ups
 from .extractors.outcomes import find_outcomes
 from .extractors.results import find_numeric_results
 from .extractors.patients import find_counts
-from .lexicon import mesh_of
+from .lexicon import alternation, mesh_of
 from .mention import Mention
 from .normalize import NormalizedText, normalize
 from .tables import follow_up_cell_months, read_outcome_tables, read_tables
@@ -34,11 +34,14 @@ _REFERENCE_LINE = regex.compile(r"^.*\[(?:J|M|D|C|R|N|S|EB/OL|Z)\].*$", regex.MU
 
 
 #: animal and in-vitro work: sentences naming these report no facts about patients (guidelines)
-_ANIMAL_CUES = r"/只|每只|小鼠|大鼠|模型鼠|狼疮鼠|{rodent}鼠(?=[,，。;；\s]|能|的|中|模型)|NOD(?![0-9A-Za-z])|MRL/lpr|动物模型|动物实验|动物研究|胶原诱导关节炎|体外实验|体外研究|in vitro|家兔|犬|猴"
-ANIMAL = regex.compile(_ANIMAL_CUES.format(rodent=r"\p{Han}{0,4}"))  # the match names the model ("实验鼠")
+# (the cues of lexicons/cues.tsv first, then a rodent by its name and the NOD mouse; before the
+# cues moved to the lexicon the named rodent was tried before 动物模型…猴, which no text tells apart
+# but a "动物模型鼠")
+_ANIMAL_CUES = r"{cues}|{rodent}鼠(?=[,，。;；\s]|能|的|中|模型)|NOD(?![0-9A-Za-z])"
+ANIMAL = regex.compile(_ANIMAL_CUES.format(cues=alternation("ANIMAL"), rodent=r"\p{Han}{0,4}"))  # the match names the model ("实验鼠")
 # the same sentences, found several times faster: without the name before 鼠, whose optional
 # Han characters make the engine try the pattern at every position
-_ANIMAL_SENTENCE_CUE = regex.compile(_ANIMAL_CUES.format(rodent=""))
+_ANIMAL_SENTENCE_CUE = regex.compile(_ANIMAL_CUES.format(cues=alternation("ANIMAL"), rodent=""))
 FACT_LABELS = frozenset({"ROUTE", "DOSE", "N_PATIENTS", "FOLLOW_UP", "OUTCOME", "ADVERSE_EVENT"})
 _SENTENCE_END = regex.compile(r"[。;；！？!?\n]")
 

@@ -22,6 +22,7 @@ from typing import Any
 import regex
 
 from .document import Document
+from .extractors.cues import direction_of
 from .extractors.outcomes import measure_in
 from .extractors.scope import names_cell_origin, sentence_names_cells
 from .mention import Mention
@@ -84,9 +85,6 @@ class StudyRecord:
 
 #: a time point before a month is a time to an effect ("2周后症状改善"), not how long patients were followed
 MIN_TIME_POINT_MONTHS = 1.0
-
-_DOWN_WORDS = regex.compile(r"下降|降低|减少|降至")
-_UP_WORDS = regex.compile(r"上升|升高|增加")
 
 
 def _evidence(doc: Document, m: Mention, **value) -> dict:
@@ -165,8 +163,7 @@ def _table_outcomes(doc: Document, norm, table, row) -> list[dict]:
             measure = "mortality"
         else:
             measure = measure_in(column, 0, len(column))
-        direction = ("down" if _DOWN_WORDS.search(column) else
-                     "up" if _UP_WORDS.search(column) else None)
+        direction = direction_of(column)
         ev = _span_evidence(doc, doc.text[a:b], a, b, measure=measure, value=cell.value, unit="count", negated=False,
                             column=column, of=row.n, table=table.caption)
         if direction:

@@ -44,6 +44,7 @@ import regex
 from .extractors.time_points import find_time_points
 from .mention import Mention
 from .article import ONE_PATIENT, OWN_KINDS, ArticleKind, classify_article, has_own_methods, pools_others, states_own_enrolment
+from .lexicon import alternation
 from .mentions import ANIMAL, FACT_LABELS, Analysis
 from .normalize import parse_citation_numbers, to_simplified_chars
 from .references import parse_references
@@ -82,8 +83,8 @@ _UNCITED_ANCHORS: tuple[tuple[str, regex.Pattern], ...] = (
 PROCEDURE_CELL_TYPES = {"骨髓移植": "HSC", "外周血干细胞移植": "HSC", "脐血移植": "HSC"}
 PROCEDURE_CELL_TYPE = regex.compile("|".join(sorted(PROCEDURE_CELL_TYPES, key=len, reverse=True)))
 # what a sentence must say for an uncited anchor to be a study in patients: a treatment given
-_TREATMENT = regex.compile(r"移植|输注|注射|治疗|应用|接受|给予|回输")
-_IN_VITRO = regex.compile(r"体外|培养|细胞系|共培养")
+_TREATMENT = regex.compile(alternation("TREATMENT"))
+_IN_VITRO = regex.compile(alternation("IN_VITRO"))
 _SIMILAR_RESULTS = regex.compile(r"(?:亦|也)(?:有|得到|获得|显示出?|观察到)?(?:相似|类似|一致)的?(?:结果|结论|疗效)")
 _YEAR = regex.compile(r"(?:在\s?)?(?P<year>(?:19|20)\d{2})\s?年")
 _ANIMAL = ANIMAL  # animal and in-vitro cues, shared with mentions.py

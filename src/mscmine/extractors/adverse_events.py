@@ -17,7 +17,7 @@ from functools import lru_cache
 
 import regex
 
-from ..lexicon import load_lexicons
+from ..lexicon import alternation, load_lexicons
 from ..scan import finditer_near
 from .negation import context_of, find_cues
 
@@ -25,9 +25,9 @@ from .negation import context_of, find_cues
 SERIOUS_EVENTS = frozenset({"malignancy", "thromboembolism", "death"})
 
 
-#: the cues that say an event was not seen ("未观察到", "均未出现", "没有"), longest first: the
-#: forward existence cues of lexicons/negation.tsv that a safety report puts before its events
-_NOT_SEEN = r"(?:未观察到|没有观察到|均未出现|没有出现|未发现|未出现|未发生|不会引起|未引起|不引起|未导致|未见|未报告|未涉及|没有|并未|均未|无|未)"
+#: the cues that say an event was not seen ("未观察到", "均未出现", "没有"): each one begins with
+#: a forward existence cue of lexicons/negation.tsv, so ConText negates what follows it too
+_NOT_SEEN = alternation("NOT_SEEN")
 
 
 @lru_cache(maxsize=1)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import regex
 
+from ..lexicon import alternation
+
 # what is done to the patients who make up a study: "17例患者接受…", "46名患者随机分为3组"
 ENROL_VERB = regex.compile(
     # 经 only as a route ("经静脉…"): 神经精神狼疮 names a disease
@@ -13,7 +15,20 @@ ENROL_VERB = regex.compile(
     r"(?:治疗|移植)(?!后|前|\d)"
 )
 # "76例患者移植后…均有改善": all of them, so the count is the cohort itself, not a result's count
-ALL_OF_THEM = regex.compile(r"均|都|全部|皆")
+ALL_OF_THEM = regex.compile(alternation("ALL_OF_THEM"))
 # what the patients counted as "…者" reached: "应答者11例", "IgG恢复正常者7例", "转阴者：高剂量组12例"
 # (a pattern fragment: both extractors build their own patterns around it)
-RESPONDED = r"应答|缓解|有效|达标|好转|改善|恢复正常|转阴"
+RESPONDED = alternation("RESPONDED")
+
+_DOWN = regex.compile(alternation("DIRECTION_DOWN"))
+_UP = regex.compile(alternation("DIRECTION_UP"))
+
+
+def direction_of(words: str, at_start: bool = False) -> str | None:
+    """"down" where `words` hold a fall (下降, 降至), else "up" for a rise (升高, 增至), else None;
+    with `at_start`, only a cue `words` begin with counts ("未见升高" states no rise). One list
+    of each for every extractor, and for the columns of outcome tables."""
+    for name, cue in (("down", _DOWN), ("up", _UP)):
+        if (cue.match if at_start else cue.search)(words):
+            return name
+    return None

@@ -21,18 +21,16 @@ from functools import lru_cache
 
 import regex
 
-from ..lexicon import load_lexicons
-from .cues import ALL_OF_THEM, ENROL_VERB, RESPONDED
+from ..lexicon import alternation, load_lexicons
+from .cues import ALL_OF_THEM, ENROL_VERB, RESPONDED, direction_of
 from ..scan import finditer_near
 from .negation import context_of, find_cues
 
 _PCT = r"(?P<pct>\d+(?:\.\d+)?)\s?%"
-_UP = r"提升|提高|上升|升高|增加|增至|升至|回升"
-_DOWN = r"下降|降低|减少|降至|减至|回落"
-_UP_RE = regex.compile(_UP)
-_DOWN_RE = regex.compile(_DOWN)
+_UP = alternation("DIRECTION_UP")
+_DOWN = alternation("DIRECTION_DOWN")
 _NUMBER_CHARS = regex.compile(r"[\d.]+")
-_CHANGE_VERB = r"下降|上升|升高|降低|改善|好转|缓解|降至正常|降至|复发|死亡|减轻|愈合|消失|恢复正常|恢复|增加|减少|脱离"
+_CHANGE_VERB = alternation("CHANGE_VERB")
 
 
 @dataclass(frozen=True)
@@ -457,7 +455,7 @@ def _respectively(text: str, measures: list[tuple[int, int, str]]) -> list[Outco
             named = [(a, code) for a, b, code in measures if clause_start <= a and b <= r.start()]
         if len(named) < 2 or len(named) != len(vals):
             continue
-        direction = "down" if _DOWN_RE.search(r.group()) else "up" if _UP_RE.search(r.group()) else None
+        direction = direction_of(r.group())
         for (start, code), v in zip(named, vals):
             unit = "%" if v.group("u") == "%" else "score" if v.group("u") == "分" else None
             end = r.start("vals") + v.end()
@@ -493,7 +491,7 @@ def find_outcomes(text: str) -> list[OutcomeMatch]:
     for m in _after_measures(text, measures, _FROM_TO):
         d = m.group("dir") or ""
         add(OutcomeMatch(m.start(), m.end(), _code(m.group("m")), float(m.group("pct")), "%", False,
-                         "up" if _UP_RE.match(d) else "down" if d else None, {"before": float(m.group("before"))}))
+                         direction_of(d, at_start=True), {"before": float(m.group("before"))}))
     for m in _after_measures(text, measures, _SCORE_FROM_TO):
         before, after = float(m.group("before")), float(m.group("after"))
         unit = m.group("after_unit") or m.group("before_unit")
@@ -508,7 +506,7 @@ def find_outcomes(text: str) -> list[OutcomeMatch]:
         unit = m.group("unit")
         d = m.group("dir")
         add(OutcomeMatch(m.start(), m.end(), code, float(m.captures("v")[-1]), "score" if unit in (None, "分") else unit, False,
-                         "down" if _DOWN_RE.match(d) else "up" if _UP_RE.match(d) else None))
+                         direction_of(d, at_start=True)))
     for m in finditer_near(_INCIDENCE, text, _INCIDENCE_WORD, 20, 20):
         what = m.group("what")
         if _AE_WORDS_IN.search(what):
@@ -526,11 +524,11 @@ def find_outcomes(text: str) -> list[OutcomeMatch]:
         add(OutcomeMatch(m.start(), m.end(), "other", float(m.group("n")), "count", False, None, {"of": int(m.group("of"))}))
     for m in _after_measures(text, measures, _RATE_POINTS):
         add(OutcomeMatch(m.start(), m.end(), _code(m.group("m")), float(m.group("v")), "%", False,
-                         "down" if _DOWN_RE.match(m.group("dir")) else "up", {"change_unit": "points"}))
+                         direction_of(m.group("dir"), at_start=True) or "up", {"change_unit": "points"}))
     for m in _after_measures(text, measures, _COUNT_FROM_TO):
         d = m.group("dir")
         add(OutcomeMatch(m.start(), m.end(), _code(m.group("m")), float(m.group("n")), "count", False,
-                         "down" if _DOWN_RE.match(d) else "up", {"before": float(m.group("before"))}))
+                         direction_of(d, at_start=True) or "up", {"before": float(m.group("before"))}))
     for m in _after_measures(text, measures, _RESPONDERS):
         add(OutcomeMatch(m.start(), m.end(), _code(m.group("m")), float(m.group("n")), "count"))
     for m in _after_measures(text, measures, _ENGLISH_FROM_TO):
@@ -560,7 +558,7 @@ def find_outcomes(text: str) -> list[OutcomeMatch]:
         what = m.group("what") + verb
         measure = ("relapse" if "复发" in what else "mortality" if "死亡" in what
                    else "remission_rate" if "缓解" in verb and regex.search(r"达到|获得|实现|完全|临床|部分", what) else measure_in(what, 0, len(what)))
-        direction = "down" if _DOWN_RE.search(verb) or verb.startswith("<") else "up" if _UP_RE.search(verb) else None
+        direction = "down" if verb.startswith("<") else direction_of(verb)
         extra = {"count": int(m.group("n"))}
         if verb.startswith("<"):
             extra["threshold"] = verb
@@ -588,7 +586,7 @@ def find_outcomes(text: str) -> list[OutcomeMatch]:
     for m in _after_measures(text, measures, _EFFECT):
         d = m.group("dir") or ""
         add(OutcomeMatch(m.start(), m.end(), _code(m.group("m")), float(m.group("v")), m.group("stat").upper(), False,
-                         "up" if _UP_RE.match(d) else "down" if d else None))
+                         direction_of(d, at_start=True)))
     for m in _after_measures(text, measures, _RATE):
         d = m.group("dir") or ""
         start, code = m.start(), _code(m.group("m"))
@@ -599,7 +597,7 @@ def find_outcomes(text: str) -> list[OutcomeMatch]:
         values = [m.group("pct")] + ([m.group("pct2")] if m.group("pct2") else []) + m.captures("more")
         extra = {"values": [float(v) for v in values]} if len(values) > 1 else {}
         neg = context_of(text, m.start(), m.end(), cues)["negated"]
-        direction = "up" if _UP_RE.match(d) else "down" if d else None
+        direction = direction_of(d, at_start=True)
         per_arm = _per_arm_values(text, start, m, values)
         if per_arm:  # one result for each arm given cells, ending at its own value
             for end, value in per_arm:
@@ -629,7 +627,7 @@ def find_outcomes(text: str) -> list[OutcomeMatch]:
             measure = measure_in(what + verb, 0, len(what + verb))
             if measure in ("relapse", "remission_rate", "response_rate", "adverse_events"):
                 measure = "other"
-        direction = "down" if _DOWN_RE.search(verb) else "up" if _UP_RE.search(verb) else None
+        direction = direction_of(verb)
         add(OutcomeMatch(m.start(), m.end(), measure, float(m.group("n")), "count", False, direction))
     for m in _NOT_ACHIEVED.finditer(text):
         what = m.group("what")
@@ -650,7 +648,7 @@ def find_outcomes(text: str) -> list[OutcomeMatch]:
             continue  # "可能改善肾功能": a possibility, not a result
         what = text[start : t.start()]
         add(OutcomeMatch(start, end, measure_in(what, 0, len(what)), None, None, context_of(text, start, end, cues)["negated"],
-                         "down" if _DOWN_RE.match(t.group("verb")) else "up"))
+                         direction_of(t.group("verb"), at_start=True) or "up"))
     listed = []
     for start, end, code, verb, delta, dunit in _listed_measures_changed(text, measures) + _verb_then_measures(text, measures):
         if code in ("adverse_events", "relapse", "mortality", "survival_rate", "response_rate", "remission_rate"):
@@ -662,22 +660,22 @@ def find_outcomes(text: str) -> list[OutcomeMatch]:
         neg = context_of(text, start, end, cues)["negated"] or bool(_NO_CHANGE_RE.match(verb))
         # measures listed before one verb share its end: their spans nest, as the results do
         value, unit = (float(delta), "score" if dunit == "分" else "%") if delta else (None, None)  # "…评分下降52%"
-        listed.append(OutcomeMatch(start, end, code, value, unit, neg, "down" if _DOWN_RE.match(verb) else "up" if _UP_RE.match(verb) else None))
+        listed.append(OutcomeMatch(start, end, code, value, unit, neg, direction_of(verb, at_start=True)))
     out.extend(listed)
     for m in _level_changes(text):
         if any(x.start <= m.start() < x.end for x in out):
             continue
         verb = m.group("verb")
         add(OutcomeMatch(m.start(), m.end(), "other", None, None, context_of(text, m.start(), m.end(), cues)["negated"],
-                         "down" if _DOWN_RE.match(verb) else "up"))
+                         direction_of(verb, at_start=True) or "up"))
     for m in _after_measures(text, measures, _CHANGED):
         code = _code(m.group("m"))
         if code not in _NUMERIC_MEASURES:
             continue
         verb = m.group("verb")
         neg = context_of(text, m.start(), m.end(), cues)["negated"]
-        direction = ("down" if _DOWN_RE.match(verb) or verb.startswith("低于") or verb.startswith("转") else
-                     "up" if _UP_RE.match(verb) or verb.startswith(("高于", "优于")) else None)
+        direction = ("down" if verb.startswith(("低于", "转")) else "up" if verb.startswith(("高于", "优于")) else
+                     direction_of(verb, at_start=True))
         extra = {}
         value = unit = None
         if m.group("delta"):

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import re
 
+from ..lexicon import alternation
+
 _SENTENCE_END = re.compile(r"[。；;！？!?\n]|\.(?=\s)")
 _CLAUSE_END = re.compile(r"[。；;！？!?\n,，]")
 # the arm a clause begins with is its subject ("对照组为54.2%", "MSC组和对照组…分别为"); the last
 # such arm before a fact in its sentence is whose fact it is ("低于对照组的50%" names an object)
 _ARM = re.compile(
     r"(?:^|(?<=[。；;！？!?\n,，:：]))\s*(?:其中|而|但|另外)?\s*"
-    r"(?:(?P<control>对照组|安慰剂组|对照者|(?:the\s)?control group|(?:the\s)?placebo group)|(?P<treated>MSCs?组|干细胞组|治疗组|观察组|试验组|实验组|细胞组|移植组|两组|(?:the\s)?MSC group))",
+    rf"(?:(?P<control>{alternation('CONTROL_ARM')}|(?:the\s)?control group|(?:the\s)?placebo group)"
+    rf"|(?P<treated>{alternation('TREATED_ARM')}|(?:the\s)?MSC group))",
     re.IGNORECASE,
 )
 # a response criterion being defined: "完全缓解(CR)：", "PR：", "显效：", "有效标准为"
@@ -25,8 +28,7 @@ _CRITERION = re.compile(
 )
 # another treatment given by the route: a drug, saline or placebo, or a dose in mass units
 _OTHER_AGENT = re.compile(
-    r"\d+(?:\.\d+)?\s?(?:mg|g|μg|ug|ml|mL|U)(?:\s?/\s?(?:kg|m²|m2|d))?(?![A-Za-z])|环磷酰胺|CTX|甲泼尼龙|泼尼松|地塞米松|异丙嗪|"
-    r"生理盐水|安慰剂|透明质酸|甲氨蝶呤|利妥昔单抗|丙种球蛋白|IVIG|糖皮质激素|激素冲击|造影剂"
+    r"\d+(?:\.\d+)?\s?(?:mg|g|μg|ug|ml|mL|U)(?:\s?/\s?(?:kg|m²|m2|d))?(?![A-Za-z])|" + alternation("OTHER_AGENT")
 )
 # cells named (not cytokines, 细胞因子, nor a cell count of the blood: 白细胞, 红细胞)
 _CELLS = re.compile(r"(?<![白红])细胞(?!因子)|MSC|(?<!blood )cells?\b", re.IGNORECASE)
