@@ -243,7 +243,8 @@ def _to_record(analysis: Analysis, st: Study, n: int) -> StudyRecord:
                 pa, pb = a + p.start(), a + p.end()
                 rec.cell_type = _span_evidence(doc, doc.text[pa:pb], pa, pb, code=PROCEDURE_CELL_TYPES[p.group()])
                 break
-    rec.cell_source = [_evidence(doc, m, code=m.value) for m in _unique_by_value(_cell_sources(ms, doc.text))]
+    sources = [m for m in ms if m.label == "CELL_SOURCE"] if st.table_cells else _cell_sources(ms, doc.text)  # a table's source column names them
+    rec.cell_source = [_evidence(doc, m, code=m.value) for m in _unique_by_value(sources)]
     donors = [m for m in ms if m.label == "DONOR"]
     if donors:
         rec.donor = _evidence(doc, donors[0], code=donors[0].value)
@@ -328,7 +329,10 @@ def _document_record(analysis: Analysis, n: int, table_spans: list[tuple[int, in
         main = max(counts, key=counts.get)
         first = next(m for m in types if m.value == main)
         rec.cell_type = _evidence(doc, first, code=main)
-    rec.cell_source = [_evidence(doc, m, code=m.value) for m in _unique_by_value(_cell_sources(ms, doc.text))]
+    # sources in study tables (their source column names them) and tissues named as where cells came from
+    sources = [m for m in ms if m.label == "CELL_SOURCE" and any(a <= m.start < b for a, b in table_spans)]
+    sources += [m for m in _cell_sources(ms, doc.text) if m not in sources]
+    rec.cell_source = [_evidence(doc, m, code=m.value) for m in _unique_by_value(sorted(sources, key=lambda m: m.start))]
     # the pooled total: a total count in a sentence that pools ("共", "实验共纳入", "总体")
     pooled = None
     for m in ms:
