@@ -157,3 +157,12 @@ def _unassigned(text: str) -> list[tuple[str, str, str]]:
 ], ids=["control-arm", "arm-size", "pooled", "discussion"])
 def test_facts_in_no_study_say_why(text, entry):
     assert entry in _unassigned(text)
+
+
+@pytest.mark.parametrize("text, diseases", [
+    ("本院已完成300例难治性自身免疫病的异体间充质干细胞移植，并为难治性红斑狼疮患者制定了治疗方案。", ["AID", "SLE"]),
+    ("本院为40例类风湿关节炎患者输注脐带间充质干细胞，自身免疫病的治疗由此有了新途径。", ["RA"]),
+], ids=["group-name-counted", "group-name-in-background"])
+def test_a_group_name_is_the_cohorts_disease_only_when_counted(text, diseases):
+    studies = [r for r in mscmine.extract(text) if r["scope"] == "study"]
+    assert [[d["code"] for d in r["disease"]] for r in studies] == [diseases]

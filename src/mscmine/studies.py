@@ -275,11 +275,15 @@ def _has_patient_result(mentions: list[Mention]) -> bool:
 
 def pick_diseases(mentions: list[Mention], doc_text: str) -> list[Mention]:
     """The cohort's diseases: those named with the sample size, else those before 患者, else all."""
-    diseases = [m for m in mentions if m.label == "DISEASE" and m.value not in ("AID", "RD")]
+    named = [m for m in mentions if m.label == "DISEASE"]
+    diseases = [m for m in named if m.value not in ("AID", "RD")]
     totals = [m for m in mentions if m.label == "N_PATIENTS" and m.value.get("role") in ("total", "group")]
-    with_count = [d for d in diseases if any(0 <= d.start - t.end <= 12 for t in totals)]
+    # a group name (自身免疫病, 风湿病) is the cohort's disease only when the count names it: "1132例难治性自身免疫病"
+    with_count = [d for d in named if any(0 <= d.start - t.end <= 12 for t in totals)]
     near_patients = [m for m in diseases if _PATIENTS_AFTER.match(doc_text[m.end : m.end + 4])]
     chosen = with_count or near_patients or diseases
+    if with_count and all(d.value in ("AID", "RD") for d in with_count):
+        chosen = with_count + near_patients  # "1132例自身免疫病…为难治性狼疮患者": the group and the diseases named
     # "PM/DM患者", "多发性肌炎/皮肌炎患者": the partner before the slash belongs too
     for d in diseases:
         if d not in chosen and any(_SLASH_OR_COMMA.fullmatch(doc_text[d.end : c.start]) for c in chosen if c.start > d.end):
