@@ -56,6 +56,7 @@ def counts(text):
         ("在五名患有继发性进展型多发性硬化的患者中评估安全性", [("五名", 5, "total")]),  # written: a result word inside the disease
         ("12例复发缓解型多发性硬化患者接受了骨髓间充质干细胞治疗", [("12例", 12, "total")]),
         ("本研究评估了 8 名系统性硬化症患者", [("8 名", 8, "total")]),  # written: assessed, not screened
+        ("Of these, 30 patients underwent mobilisation", [("30 patients", 30, "subgroup")]),  # written
         ("研究纳入 6 名银屑病 (PsO) 患者", [("6 名", 6, "total")]),  # written: 名 before a disease with its abbreviation
         ("共评估了90例，符合标准者64例", [("90例", 90, "screened"), ("64例", 64, "subgroup")]),
         ("国内一项多中心研究纳入 36 例患者", [("36 例", 36, "total")]),  # 国内: no "其中…中"
@@ -85,6 +86,8 @@ def test_sample_sizes(sentence, expected):
         ("另有2例因肺部感染退出", "outcome"),
         ("治疗组发生6例", "outcome"),
         ("共筛选131例", "screened"),  # screened, not enrolled
+        ("In all, 40 patients were assessed for eligibility", "screened"),  # written
+        ("Three patients did not complete the infusions", "outcome"),
         ("有2名患者在静脉输注细胞后1小时内出现寒战", "outcome"),  # the treatment with its object as a time
         ("抗体转阴者：高剂量组12例", "outcome"),
         ("细胞组1例输注后发热", "outcome"),  # an event named, no verb

@@ -207,6 +207,12 @@ _ENGLISH_COUNT_ANCHOR = re.compile(r"patients|cases|subjects|participants|%\)", 
 _ENGLISH_RESULT_AFTER = regex.compile(r"^[^.;,]{0,30}?\b(?:relapsed|died|improved|achieved|responded|developed|had)\b", regex.IGNORECASE)
 
 
+_ENGLISH_SCREENED_AFTER = regex.compile(r"\s(?:were|was|had\sbeen)\s(?:initially\s)?(?:assessed|screened|evaluated)\s(?:for|as)\b", regex.IGNORECASE)
+
+
+_ENGLISH_LEFT_AFTER = regex.compile(r"\s(?:did\snot\s(?:complete|receive|undergo)|withdrew|dropped\sout|were\s(?:excluded|withdrawn|lost))\b", regex.IGNORECASE)
+
+
 def _english_counts(text: str) -> list[CountMatch]:
     out = []
     for m in finditer_near(_ENGLISH_COUNT, text, _ENGLISH_COUNT_ANCHOR, 40, 30):
@@ -215,7 +221,13 @@ def _english_counts(text: str) -> list[CountMatch]:
             continue
         before = text[max(0, m.start() - 20) : m.start()].lower()
         after = text[m.end() : m.end() + 40]
-        if regex.match(r"\s?\(\d+(?:\.\d+)?%\)\s(?:of\s)?the\s\d+", after):
+        if _ENGLISH_SCREENED_AFTER.match(after):
+            role = "screened"  # "37 patients were assessed for HSCT", "were screened": not all treated
+        elif _ENGLISH_LEFT_AFTER.match(after):
+            role = "outcome"  # "Six patients did not complete the transplant": lost, not treated
+        elif regex.search(r"\b(?:of\sthese|of\sthem|among\sthem|among\sthese)[,\s]*$", before):
+            role = "subgroup"  # "Of these, 35 patients underwent mobilisation"
+        elif regex.match(r"\s?\(\d+(?:\.\d+)?%\)\s(?:of\s)?the\s\d+", after):
             role = "outcome"  # "7 (9%) of the 76 patients relapsed": a result over the cohort
         elif regex.search(r"\(\d", after[:3]) or "including" in before or (regex.search(r"\bof\s$", before) and not regex.search(r"(?:of the|total of|cohort of|series of|group of|study of|trial of)\s$", before)):
             role = "subgroup"
