@@ -78,10 +78,11 @@ def test_time_points(text, months, span):
 
 @pytest.mark.parametrize("text, n, evidence", [
     ("我院为一名类风湿关节炎患者输注脐带间充质干细胞，治疗后3个月关节疼痛减轻。", 1, "一名"),
+    ("阿明是位瘫痪2年的脊髓损伤病人，接受了自体骨髓间质干细胞治疗。", 1, "是位瘫痪2年的脊髓损伤病人"),
     ("七十岁的陈爷爷右膝疼痛多年，接受自体脂肪干细胞关节腔注射。", 1, "爷爷"),
     ("A 35-year-old woman with lupus received umbilical cord MSCs.", 1, "A 35-year-old woman"),
     ("我院为12例狼疮患者输注脐带间充质干细胞，其中一名患者出现发热。", 12, "12例"),
-], ids=["one-named", "news-grandfather", "english-case", "a-count-wins"])
+], ids=["one-named", "one-described-with-an-age", "news-grandfather", "english-case", "a-count-wins"])
 def test_one_patient_pages(study_records, text, n, evidence):
     [rec] = study_records(text)
     assert rec["n_patients"]["value"] == n
