@@ -28,6 +28,11 @@ def routes(text):
         ("MSCs 静滴 30 分钟", [("静滴", "intravenous")]),
         ("静脉点滴 hUC-MSCs", [("静脉点滴", "intravenous")]),
         ("腰穿鞘内注射", [("鞘内注射", "intrathecal")]),
+        # written for these tests: the lumbar, coronary and bronchoscopic ways in
+        ("每位患儿接受4次腰椎穿刺干细胞移植术", [("腰椎穿刺干细胞移植", "intrathecal")]),
+        ("经蛛网膜下腔注射骨髓单个核细胞", [("蛛网膜下腔注射", "intrathecal")]),
+        ("经冠状动脉注入自体骨髓细胞", [("经冠状动脉", "intra_arterial")]),
+        ("通过支气管镜对病灶部位灌洗后注入干细胞", [("通过支气管镜", "other")]),
         # written for these tests: into the lesion, the gut, the portal vein
         ("于瘘管内注射脂肪间充质干细胞", [("瘘管内注射", "intralesional")]),
         ("经内镜黏膜下注射自体骨髓MSCs", [("经内镜黏膜下注射", "intralesional")]),
@@ -50,6 +55,7 @@ def test_routes(sentence, expected):
         "静脉曲张病史",
         "皮下组织纤维化",
         "输注部位出现静脉炎",
+        "治疗前经腰椎穿刺采集脑脊液",  # written: a lumbar puncture samples, it gives nothing
     ],
 )
 def test_not_routes(sentence):
