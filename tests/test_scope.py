@@ -3,7 +3,7 @@ Sentences written for these tests."""
 
 import pytest
 
-from mscmine.extractors.scope import is_control_arm, is_criterion, is_other_agent_route, names_cell_origin
+from mscmine.extractors.scope import is_compared_therapy, is_control_arm, is_criterion, is_other_agent_route, names_cell_origin
 
 
 @pytest.mark.parametrize(
@@ -87,3 +87,17 @@ def test_sentence_names_cells(text, route, names):
 def test_tissue_named_as_where_cells_came_from(text, tissue, origin):
     start = text.index(tissue)
     assert names_cell_origin(text, start, start + len(tissue)) is origin
+
+
+@pytest.mark.parametrize(
+    "text, term, compared",
+    [
+        ("相比自体CAR-T技术，该疗法更安全", "自体", True),
+        ("不同于异体移植，本研究采用自体细胞", "异体", True),
+        ("不同于异体移植，本研究采用自体细胞", "自体", False),
+        ("输注异体脐带间充质干细胞", "异体", False),
+    ],
+    ids=["compared-with", "unlike", "the-study-own", "plain"],
+)
+def test_therapy_a_study_is_compared_with(text, term, compared):
+    assert is_compared_therapy(text, text.index(term)) is compared

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from .extractors.scope import is_control_arm
+from .extractors.scope import is_compared_therapy, is_control_arm
 from .mention import Mention
 from .mentions import Analysis
 from .studies import DISCUSSION_HEADING, cited_clause_spans, simplified
@@ -58,6 +58,7 @@ REASONS: tuple[tuple[str, Callable[[Mention, Where], bool]], ...] = (
     ("discussion", lambda m, w: w.discussion_start is not None and m.start >= w.discussion_start),
     ("arm_size", lambda m, w: m.label == "N_PATIENTS" and m.value.get("role") == "group" and _in_a_study(m, w)),
     ("subgroup", lambda m, w: m.label == "N_PATIENTS" and m.value.get("role") == "subgroup" and _in_a_study(m, w)),
+    ("compared_therapy", lambda m, w: is_compared_therapy(w.simplified, m.start)),
     ("in_study_not_chosen", lambda m, w: _in_a_study(m, w)),
     ("no_study_in_patients", lambda m, w: w.article_kind == "no_patients"),
     ("background", lambda m, w: True),

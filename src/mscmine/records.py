@@ -24,7 +24,7 @@ import regex
 from .document import Document
 from .extractors.cues import direction_of
 from .extractors.outcomes import measure_in
-from .extractors.scope import names_cell_origin, sentence_names_cells
+from .extractors.scope import is_compared_therapy, names_cell_origin, sentence_names_cells
 from .mention import Mention
 from .article import OWN_KINDS
 from .mentions import Analysis
@@ -245,7 +245,7 @@ def _to_record(analysis: Analysis, st: Study, n: int) -> StudyRecord:
                 break
     sources = [m for m in ms if m.label == "CELL_SOURCE"] if st.table_cells else _cell_sources(ms, doc.text)  # a table's source column names them
     rec.cell_source = [_evidence(doc, m, code=m.value) for m in _unique_by_value(sources)]
-    donors = [m for m in ms if m.label == "DONOR"]
+    donors = [m for m in ms if m.label == "DONOR" and not is_compared_therapy(doc.text, m.start)]
     if donors:
         rec.donor = _evidence(doc, donors[0], code=donors[0].value)
     rec.route = [_evidence(doc, m, code=m.value) for m in _unique_by_value(_cell_routes(ms, doc.text))]

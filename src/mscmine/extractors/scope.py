@@ -99,3 +99,13 @@ def names_cell_origin(text: str, start: int, end: int) -> bool:
     name may hold the cells itself: "Peripheral blood stem cells", "BMSC")."""
     return bool(_ORIGIN_AFTER.match(text, end) or _ORIGIN_BEFORE.search(text, max(0, start - 16), start)
                 or _CELLS_IN_NAME.search(text, start, end))
+
+
+# what a study is set against: "相比自体CAR-T技术，该疗法…", "不同于异体移植" (the other therapy's
+# donor, not the study's)
+_COMPARED_BEFORE = re.compile(r"(?:相比于?|相较于?|相对于|不同于|区别于|而非|优于|相比较|相比較|優於)\s?$")
+
+
+def is_compared_therapy(text: str, start: int) -> bool:
+    """The term at `start` names the therapy a study is compared with (Simplified or Traditional)."""
+    return _COMPARED_BEFORE.search(text, max(0, start - 6), start) is not None
