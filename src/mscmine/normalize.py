@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
 import re
+import unicodedata
 
 import regex
 
@@ -51,6 +52,10 @@ def _char_table() -> dict[int, str]:
         table[ord(ch)] = " "
     for ch in "\u2010\u2011\u2012\u2013\u2014\u2212\ufe63":  # hyphens, en/em dash, minus
         table[ord(ch)] = "-"
+    for code in range(0xFE50, 0xFE6C):  # small form variants: "40﹪", "﹙15﹚"
+        small = unicodedata.normalize("NFKC", chr(code))
+        if len(small) == 1 and small != chr(code):
+            table[code] = small
     table[ord("〜")] = "~"
     table[ord("⁺")] = "+"
     table[ord("⁻")] = "-"
