@@ -44,8 +44,11 @@ def results(text: str):
     ("HbA1c较基线降低1.52%，对照组降低0.71%。",
      [("HbA1c", 1.52, "%", None, None, None, None), ("HbA1c", 0.71, "%", None, None, "control", None)]),
     ("年平均复发次数由2.10次降至0.55次。", [("relapse", 0.55, "次", 2.1, None, None, None)]),
+    ("结果 DAS28评分治疗前(5.62±0.81)与治疗后12周(3.94±0.72)、24周(3.10±0.65)比较，差异均有统计学意义(P<0.05)。",
+     [("DAS28", 5.62, None, None, None, None, None), ("DAS28", 3.94, None, None, "治疗后12周", None, None),
+      ("DAS28", 3.1, None, None, "24周", None, None)]),
 ], ids=["before-after-with-time", "two-arms-with-counts", "survival", "english-from-to", "change-and-control",
-        "relapses-per-year"])
+        "relapses-per-year", "visits-compared"])
 def test_numeric_results(text, expected):
     assert results(text) == expected
 

@@ -28,6 +28,7 @@ from .time_points import find_time_points
 RESULT_CUE = regex.compile(
     r"降至|降到|下降|降低|减少|减至|减轻|升至|升到|升高|上升|增加|增至|提高|改善|好转|缓解|恢复|达到|达|"
     r"有效率|缓解率|生存率|存活率|应答率|复发|死亡|脱离|停用|转阴|消失|愈合|显效|无效|稳定|维持|"
+    r"差异(?:均)?(?:有|具有)(?:统计学)?(?:意义|显著性)|差异(?:均)?显著|"  # "治疗前(15.75±3.97)与治疗后4周(13.85±2.56)…差异有统计学意义"
     r"(?i:\b(?:decreased|increased|improved|reduced|declined|rose|fell|achieved|remission|relapse|survival|response)\b)"
 )
 # where the methods end and the results begin, in a structured abstract or an article
@@ -156,7 +157,14 @@ def _measure_of(measures: list[tuple[int, int, str]], text: str, start: int, end
     return before[-1] if before else "other"
 
 
+# a time named right before a value, continuing a list of visits: "治疗后4周(13.9±2.6)、8周(12.1±2.6)"
+_LISTED_TIME_BEFORE = regex.compile(r"[、,，和及与]\s?(?P<tp>(?:第\s?)?\d+(?:\.\d+)?\s?(?:周|个月|月|天|年)(?:时|后|末)?)\s?[(（]?\s?$")
+
+
 def _time_point_before(time_points, text: str, sentence_start: int, at: int) -> str | None:
+    listed = _LISTED_TIME_BEFORE.search(text, max(sentence_start, at - 16), at)
+    if listed:
+        return listed.group("tp")
     best = None
     for t in time_points:
         if sentence_start <= t.start and t.end <= at:
