@@ -295,6 +295,16 @@ def _times_edits(text: str) -> list[Edit]:
     return [(m.start(), m.end(), "×") for m in _TIMES_SIGN.finditer(text) if m.group() != "×"]
 
 
+# a percentage whose digits a page spaced out: "3 9 %", "1 6 . 7%", "6 .67%" (letter-spaced HTML)
+_SPACED_PERCENT = regex.compile(r"(?<![\d.])\d(?:[ ]\d)*(?:[ ]?\.[ ]?\d(?:[ ]?\d)*)?[ ]?%")
+
+
+def _spaced_number_edits(text: str) -> list[Edit]:
+    """Drop the spaces inside a spaced-out percentage (the spaces only: offsets map back)."""
+    return [(m.start() + i, m.start() + i + 1, "") for m in _SPACED_PERCENT.finditer(text) if " " in m.group()
+            for i, ch in enumerate(m.group()) if ch == " "]
+
+
 # ---------------------------------------------------------------------------------------------
 # Pass 5: hard line wraps
 
@@ -536,7 +546,7 @@ def normalize(text: str, join_wraps: bool = True) -> NormalizedText:
     current = to_simplified_chars(current, chars)
     starts = list(range(len(text)))
     ends = list(range(1, len(text) + 1))
-    passes = [_markup_edits, _pinyin_edits, _superscript_edits, _latex_edits, _times_edits]
+    passes = [_markup_edits, _pinyin_edits, _superscript_edits, _latex_edits, _times_edits, _spaced_number_edits]
     if join_wraps:
         passes.append(_wrap_edits)
     for make_edits in passes:
