@@ -26,7 +26,7 @@ from mscmine.normalize import normalize, parse_citation_numbers
         ("間充質(zhì)干細(xì)胞", "间充质干细胞"),  # written: pinyin readings a page puts after characters
         ("組別(A)與(b)", "组别(A)与(b)"),  # a letter in brackets is no reading
         ("完全缓解8例(40﹪)﹐部分缓解﹙7例﹚", "完全缓解8例(40%),部分缓解(7例)"),  # written: small form variants
-        ("有效率为 8 2 . 5 %，对照组 6 .25%", "有效率为 82.5%，对照组 6.25%"),  # written: a page's spaced-out digits
+        ("有效率为 8 2 . 5 %，对照组 6 .25%", "有效率为 82.5%,对照组 6.25%"),  # written: a page's spaced-out digits
         ("3 例 40 %", "3 例 40 %"),  # separate numbers stay apart
     ],
     ids=lambda v: v if isinstance(v, str) and len(v) < 30 else None,
