@@ -21,8 +21,9 @@ from mscmine.normalize import normalize
     ("降至8.8", [(8.8, None, "number", None)]),
     ("年复发1.63次/年", [(1.63, "次/年", "number_unit", None)]),
     ("尿蛋白2.1 g/24h", [(2.1, "g/24h", "number_unit", None)]),
+    ("白细胞(6.35±1.20)×109/L", [(6.35, "×10^9/L", "mean_sd", None)]),
 ], ids=["mean-sd", "median-range", "share-and-count", "count-and-share", "fraction", "unit", "bare",
-        "rate-per-year", "urine-protein"])
+        "rate-per-year", "urine-protein", "flattened-superscript-unit"])
 def test_quantities(text, expected):
     got = [(q.value, q.unit, q.form, q.count) for q in find_quantities(text)]
     assert got == expected

@@ -19,8 +19,10 @@ UNITS = (
     "×10^9/L", "×10^12/L", "x10^9/L", "g/24h", "g/24 h", "mg/24h", "mg/24 h", "mmol/L", "μmol/L", "umol/L", "nmol/L",
     "pmol/L", "pg/mL", "pg/ml", "ng/mL", "ng/ml", "mg/dL", "mg/dl", "mg/L", "g/L", "U/L", "IU/L", "IU/ml", "ml/min",
     "mL/min", "mL", "ml", "mg", "kg", "cm", "mm", "次/年", "分", "次", "倍", "天", "周", "个月", "月", "年", "例", "名", "人",
-    "points", "score",
+    "points", "score", "×109/L", "×1012/L",
 )
+#: units a page wrote with its superscript flattened ("×109/L" for ×10⁹/L), read as written properly
+FLATTENED_UNITS = {"×109/L": "×10^9/L", "×1012/L": "×10^12/L"}
 _UNIT = "(?P<unit>" + "|".join(regex.escape(u) for u in sorted(UNITS, key=len, reverse=True)) + ")"
 
 
@@ -82,7 +84,7 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
             elif form == "percent":
                 out.append(Quantity(m.start(), m.end(), _f(g["v"]), "%", form))
             else:
-                unit = g.get("unit")
+                unit = FLATTENED_UNITS.get(g.get("unit"), g.get("unit"))
                 if unit in ("例", "名", "人"):
                     unit = "count"
                 out.append(Quantity(m.start(), m.end(), _f(g["v"]), unit, form))
