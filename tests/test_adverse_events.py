@@ -52,6 +52,12 @@ def _run(finder, text):
         ("两组不良事件发生率相当", "两组不良事件发生率相当", False, None, None),
         ("共 5 例(16.7%)发生不良事件", "共 5 例(16.7%)发生不良事件", False, None, 5),  # 不良 is no negation cue
         ("输注后 2 h 内出现一过性低热", "出现一过性低热", False, None, None),
+        # written: a count of 名 far from its event, complications listed or few, organs unharmed
+        ("有4名患者在静脉输注细胞后1-3小时内出现轻微发热", "4名患者在静脉输注细胞后1-3小时内出现轻微发热", False, None, 4),
+        ("最常见的并发症为发热及皮疹", "最常见的并发症为发热及皮疹", False, None, None),
+        ("移植后并发症较少", "并发症较少", False, None, None),
+        ("接受移植后继发血细胞减少", "继发血细胞减少", False, None, None),
+        ("肝肾等主要脏器均无损害", "肝肾等主要脏器均无损害", True, None, None),
     ],
 )
 def test_adverse_events(sentence, span, negated, serious, count):
@@ -132,7 +138,9 @@ def test_events_listed_with_their_counts():
     ("12例患者均能耐受，无1例退出。", "均能耐受"),
     ("臍帶間質幹細胞治療是安全的。", "是安全的"),
     ("The infusions were safe and well tolerated in all patients.", "were safe"),
-], ids=["safety-good", "good-safety", "safe-feasible", "all-tolerated", "traditional-is-safe", "english"])
+    ("输注MSC是安全的,患者耐受性良好。", "是安全的,患者耐受性良好"),
+], ids=["safety-good", "good-safety", "safe-feasible", "all-tolerated", "traditional-is-safe", "english",
+        "one-sentence-one-conclusion"])
 def test_safety_conclusions(sentence, span):
     from mscmine.normalize import normalize
 

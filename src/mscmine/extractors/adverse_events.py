@@ -43,7 +43,8 @@ def _event_patterns() -> tuple[dict[str, str], dict[str, regex.Pattern]]:
     patterns = {
         # "15例患者出现带状疱疹", "2例发生肺部感染", "3例于输注当天出现发热"
         # "1例诉头痛", "1例因肺部感染退出研究"
-        "counted": regex.compile(rf"(?P<n>\d{{1,5}})\s?例(?:患者|病人)?[^。;；,，例]{{0,12}}?(?:出现|发生|诉|因)了?\s?[^。;；,，\d]{{0,6}}?(?P<list>{listed})(?:症状|等)?"),
+        # "3名患者在静脉注射后2-6小时内出现轻微短暂发热"
+        "counted": regex.compile(rf"(?P<n>\d{{1,5}})\s?(?:例|名|位)(?:患者|病人)?[^。;；,，例名]{{0,24}}?(?:出现|发生|诉|因)了?\s?[^。;；,，\d]{{0,6}}?(?P<list>{listed})(?:症状|等)?"),
         # an event and its count with a share, in a safety section: "乏力1例(4.8%)"
         # or in a list of such: "治疗组发热3例、头痛2例，均自行缓解"
         "event_count": regex.compile(
@@ -59,7 +60,7 @@ def _event_patterns() -> tuple[dict[str, str], dict[str, regex.Pattern]]:
         "counted_after": regex.compile(rf"(?:出现|发生)了?\s?(?P<list>{listed})\s?(?P<n>\d{{1,5}})\s?(?:例|人次)"),
         # "最常见的不良事件为发烧、呼吸道感染…和不适", "不良反应包括发热和头痛"
         "listing": regex.compile(
-            rf"(?:最常见的|常见的|主要的?)?(?:不良事件|不良反应|副作用)(?:主要)?(?:为|是|包括|有|表现为|以)\s?(?P<list>{listed})"
+            rf"(?:最常见的|常见的|主要的?)?(?:不良事件|不良反应|副作用|并发症)(?:主要)?(?:为|是|包括|有|表现为|以)\s?(?P<list>{listed})"
         ),
         # "没有恶性肿瘤、血栓栓塞事件或死亡", "未出现发热、皮疹"
         "negated": regex.compile(rf"{_NOT_SEEN}(?:与[^。;；,，]{{1,12}}?(?:相关|有关)的)?\s?(?P<list>{listed})"),
@@ -68,7 +69,7 @@ def _event_patterns() -> tuple[dict[str, str], dict[str, regex.Pattern]]:
         # after a treatment: "输注后 2 h 内出现一过性低热" (in background prose 出现发热 is a symptom of disease)
         "after_treatment": regex.compile(
             rf"(?:输注|移植|注射|回输|治疗)(?:后|过程中|期间|当天|当日|次日)"
-            rf"(?:[^。;；,，]{{0,12}}?(?P<v>出现|发生)了?|[^。;；,，、]{{0,6}}?)\s?(?P<list>{listed})"
+            rf"(?:[^。;；,，]{{0,12}}?(?P<v>出现|发生|继发)了?|[^。;；,，、]{{0,6}}?)\s?(?P<list>{listed})"
             # without a verb, an event that got better is a symptom of the disease: "输注后…疲劳均有改善"
             r"(?(v)|(?![^。;；,，]{0,6}(?:改善|好转|减轻|缓解|消失|恢复)))"
         ),
@@ -114,6 +115,10 @@ _RATE = regex.compile(
 # arms compared: "不良事件明显少于对照组", "且不增加不良事件风险"
 _FEWER = regex.compile(rf"(?P<ae>{_AE_WORD})(?:的)?(?:发生率)?(?:明显|显著)?(?:少于|低于|多于|高于)(?:对照组|安慰剂组|对照)")
 _NOT_MORE = regex.compile(rf"(?:不增加|未增加|没有增加)(?P<ae>{_AE_WORD})(?:的)?(?:风险|发生率)")
+# events said to be few or mild, without a count: "并发症较少", "不良反应轻微"
+_FEW = regex.compile(rf"(?P<ae>{_AE_WORD})(?:的)?(?:发生率)?(?:较少|很少|少见|较低|较轻|轻微)")
+# organ harm denied: "肝肾等主要脏器无损害", "心肝肾功能均未见损伤" (unchanged laboratory values are no statement)
+_ORGANS_UNHARMED = regex.compile(r"(?:肝|肾|心|肺|脏器|器官)[^。;；,，]{0,8}?(?:功能)?(?:均)?(?:无|未见|未出现|没有)(?:明显)?(?:的)?(?:损害|损伤|毒性)")
 _MILD = regex.compile(r"(?:其中)?\s?(?P<n>\d{1,5})\s?例为\s?(?:轻度或中度|轻至中度|轻中度|轻度|中度)")
 # English abstracts: "no adverse reactions or complications occurred", "without serious adverse events"
 _ENGLISH_AE = r"(?:adverse (?:events?|reactions?|effects?)|side[ -]effects?|complications?|toxicit(?:y|ies))"
@@ -198,6 +203,10 @@ def find_adverse_events(text: str) -> list[AdverseEventMatch]:
         add(AdverseEventMatch(m.start(), m.end(), False, None, None, differs=False))
     for m in _ENGLISH_RATE.finditer(text):
         add(AdverseEventMatch(m.start(), m.end(), False, None, None))
+    for m in _FEW.finditer(text):
+        add(AdverseEventMatch(m.start(), m.end(), False, None, None))
+    for m in _ORGANS_UNHARMED.finditer(text):
+        add(AdverseEventMatch(m.start(), m.end(), True, None, None))
     for m in _MILD.finditer(text):
         add(AdverseEventMatch(m.start("n"), m.end(), False, False, int(m.group("n"))))
     for m in _NO_DIFFERENCE.finditer(text):
@@ -233,4 +242,23 @@ def find_adverse_events(text: str) -> list[AdverseEventMatch]:
     from dataclasses import replace
 
     out = [a if a.events else replace(a, events=tuple(_events_in(text[a.start : a.end]))) for a in out]
-    return sorted(out, key=lambda a: a.start)
+    return _one_conclusion_a_sentence(text, sorted(out, key=lambda a: a.start))
+
+
+_SENTENCE_STOP = re.compile(r"[。;；!?！？\n]")
+
+
+def _one_conclusion_a_sentence(text: str, found: list[AdverseEventMatch]) -> list[AdverseEventMatch]:
+    """Safety conclusions of one sentence are one statement ("是安全的,患者耐受性良好"): the
+    guidelines count a sentence's safety conclusion once."""
+    from dataclasses import replace
+
+    out: list[AdverseEventMatch] = []
+    for a in found:
+        prev = out[-1] if out else None
+        if (prev is not None and prev.kind == a.kind == "safety_conclusion"
+                and not _SENTENCE_STOP.search(text, prev.end, a.start)):
+            out[-1] = replace(prev, end=a.end)
+        else:
+            out.append(a)
+    return out
