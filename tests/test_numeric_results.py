@@ -22,8 +22,9 @@ from mscmine.normalize import normalize
     ("年复发1.63次/年", [(1.63, "次/年", "number_unit", None)]),
     ("尿蛋白2.1 g/24h", [(2.1, "g/24h", "number_unit", None)]),
     ("白细胞(6.35±1.20)×109/L", [(6.35, "×10^9/L", "mean_sd", None)]),
+    ("73% (n = 19/26)", [(73.0, "%", "share_and_count", 19.0)]),
 ], ids=["mean-sd", "median-range", "share-and-count", "count-and-share", "fraction", "unit", "bare",
-        "rate-per-year", "urine-protein", "flattened-superscript-unit"])
+        "rate-per-year", "urine-protein", "flattened-superscript-unit", "share-with-n"])
 def test_quantities(text, expected):
     got = [(q.value, q.unit, q.form, q.count) for q in find_quantities(text)]
     assert got == expected
@@ -48,8 +49,10 @@ def results(text: str):
     ("结果 DAS28评分治疗前(5.62±0.81)与治疗后12周(3.94±0.72)、24周(3.10±0.65)比较，差异均有统计学意义(P<0.05)。",
      [("DAS28", 5.62, None, None, None, None, None), ("DAS28", 3.94, None, None, "治疗后12周", None, None),
       ("DAS28", 3.1, None, None, "24周", None, None)]),
+    ("Results The estimated survival at 5 years was 91.5% (95% CI 80-100%).",
+     [("other", 91.5, "%", None, "at 5 years", None, None)]),  # (the English "survival" has no measure code yet)
 ], ids=["before-after-with-time", "two-arms-with-counts", "survival", "english-from-to", "change-and-control",
-        "relapses-per-year", "visits-compared"])
+        "relapses-per-year", "visits-compared", "confidence-level-no-result"])
 def test_numeric_results(text, expected):
     assert results(text) == expected
 

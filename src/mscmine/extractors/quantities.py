@@ -43,7 +43,8 @@ def _f(text: str) -> float:
 
 RULES: tuple[tuple[str, regex.Pattern], ...] = (
     # 80%(24/30), 80.0% (24/30例): a share and the count it comes from
-    ("share_and_count", regex.compile(rf"(?P<v>{_NUM})\s?%\s?[(（]\s?(?P<n>\d+)\s?/\s?(?P<d>\d+)\s?(?:例|名)?\s?[)）]")),
+    # 81% (n = 21/26): the same with an n
+    ("share_and_count", regex.compile(rf"(?P<v>{_NUM})\s?%\s?[(（]\s?(?:[nN]\s?=\s?)?(?P<n>\d+)\s?/\s?(?P<d>\d+)\s?(?:例|名)?\s?[)）]")),
     # 24例(80%), 3例（12.5%）: a count and its share
     ("count_and_share", regex.compile(rf"(?P<n>\d+)\s?(?:例|名|位|人)\s?[(（]\s?(?P<v>{_NUM})\s?%\s?[)）]")),
     # (15.75±3.2)分, 15.75 ± 3.2 U/L: the mean

@@ -42,7 +42,7 @@ _BEFORE_NO_RESULT = regex.compile(
     r"(?:(?:[PpTtFZzr]|χ\^?2)\s?[=<>≤≥]\s?|[<>≤≥]\s?|[A-Za-z\-]|(?:CI|OR|HR|RR)\s?[:：=为]?\s?|第\s?|×\s?|\^)$"
 )
 # ... and right after: an age, a date, a dose, a measure name with digits, a time point's unit read as such
-_AFTER_NO_RESULT = regex.compile(r"^(?:[A-Za-z]|\s?(?:岁|年[前后级]?\d|年龄|型|级|期|×\s?10|x\s?10|个?关节|项|篇|号|床))")
+_AFTER_NO_RESULT = regex.compile(r"^(?:[A-Za-z]|\s?(?:岁|年[前后级]?\d|年龄|型|级|期|×\s?10|x\s?10|个?关节|项|篇|号|床|CI\b|可信区间|置信区间))")
 _YEAR = regex.compile(r"^(?:19|20)\d{2}$")
 _SCHEDULE_BEFORE = regex.compile(r"(?:每|周|天|日|月|年|输注|注射|给予|移植|回输|治疗|共)\s?$")
 # a bare number is a result only right after a verb of reaching: "降至8.8", "为63.6"
