@@ -81,6 +81,7 @@ def _run(finder, text):
         ("3 例肢端坏死明显减轻", "other", 3, "count", False),  # 001
         ("2例神经精神狼疮患者移植后未再有癫痫发作，", "other", 2, "count", False),  # 000: 神经 is no 经 route
         ("治疗后12例患者蛋白尿消失", "proteinuria", 12, "count", False),
+        ("8例患者满足ACR50标准", "ACR50", 8, "count", False),  # written: a response criterion met
         ("ACR50应答率为40%", "ACR50", 40, "%", False),
         ("28 个关节疾病活动度评分显著下降", "DAS28", None, None, False),
         ("7 (9%) of the 76 patients relapsed", "relapse", 9, "%", False),  # 000 (English abstract)
