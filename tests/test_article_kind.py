@@ -167,3 +167,14 @@ def test_facts_in_no_study_say_why(text, entry):
 def test_a_group_name_is_the_cohorts_disease_only_when_counted(text, diseases):
     studies = [r for r in mscmine.extract(text) if r["scope"] == "study"]
     assert [[d["code"] for d in r["disease"]] for r in studies] == [diseases]
+
+
+def test_results_of_an_article_with_no_study_in_patients_are_unassigned():
+    # written: a page on a drug treatment that names stem cells only in passing
+    text = ("干细胞研究近年很热。某医院对狼疮肾炎加用生物制剂后，尿蛋白由3000毫克降至1000毫克，"
+            "未见不良反应。")
+    [document] = mscmine.extract(text)
+    assert document["article"]["kind"] == "no_patients"
+    assert document["outcomes"] == [] and document["adverse_events"] == []
+    assert {(u["field"], u["reason"]) for u in document["unassigned"]} >= {("outcomes", "no_study_in_patients"),
+                                                                            ("adverse_events", "no_study_in_patients")}

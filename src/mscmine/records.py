@@ -119,9 +119,11 @@ def build_records(analysis: Analysis, found: StudyFinding) -> list[StudyRecord]:
         for rec, st in zip(records, found.studies):
             rec.extra["pooled"] = bool(st.citation) and all(c in found.pooled_citations for c in st.citation)
     document = _document_record(analysis, len(records) + 1, found.table_spans)
-    if not records:
+    holds_results = not records and (found.article is None or found.article.kind == "pooled")
+    if holds_results:
         # an article that reports no study of its own but pools others' (a meta-analysis): its
-        # results and safety statements are the article's own
+        # results and safety statements are the article's own (an article with no study in
+        # patients lists them as unassigned)
         ms = analysis.mentions
         document.outcomes = [_evidence(doc, m, **m.value) for m in ms if m.label == "OUTCOME"]
         document.adverse_events = [_evidence(doc, m, **m.value) for m in ms if m.label == "ADVERSE_EVENT"]
@@ -134,7 +136,7 @@ def build_records(analysis: Analysis, found: StudyFinding) -> list[StudyRecord]:
     own = found.article is not None and found.article.kind in OWN_KINDS
     document.unassigned = unassigned(analysis, found, list(zip(found.studies, records)),
                                      discussion_start(doc.text) if own else None)
-    if not found.studies:  # the document record holds the article's outcomes and events
+    if holds_results:  # the document record holds the article's outcomes and events
         document.unassigned = [u for u in document.unassigned if u["field"] not in ("outcomes", "adverse_events")]
     records.append(document)
     return records
