@@ -66,3 +66,11 @@ def test_numeric_results(text, expected):
 ], ids=["enrolment-age-date", "statistics", "threshold", "schedule", "dose"])
 def test_not_results(text):
     assert results(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "据世界卫生组织数据，全球成人类风湿关节炎患病率达0.5%~1%。",
+    "预计2030年患者人数将升至1.2亿。",
+], ids=["prevalence-quoted", "projection"])
+def test_background_figures_are_no_results(text):
+    assert results(text) == []

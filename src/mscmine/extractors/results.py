@@ -50,6 +50,12 @@ _VALUE_BEFORE = regex.compile(r"(?:降至|降到|升至|升到|增至|减至|为
 _DURATION_UNITS = {"天", "周", "个月", "月", "年"}
 _FROM = regex.compile(r"(?:由|从|from)\s?(?:治疗前|基线|移植前|输注前|术前)?(?:的)?\s?$", regex.IGNORECASE)
 _TO = regex.compile(r"^[^，。；;,]{0,16}?(?:降至|降到|下降至|下降到|下降为|减至|减少至|升至|升到|升高至|升高到|升高为|增至|增加至|增加到|提高至|提高到|上升至|上升到|至|到|为|→|\bto\b)\s?[^，。；;]{0,14}?$", regex.IGNORECASE)
+# a sentence of background figures, no study's result: a prevalence, a projection, a statistic
+# quoted from elsewhere ("全球成人糖尿病患病率达9.3%", "预计2030年将升至10.2%", "据统计…")
+_BACKGROUND = regex.compile(
+    r"患病率|流行率|患病人数|预计(?:到)?\s?(?:19|20)\d{2}\s?年|(?:据|根据)[^。;；,，]{0,12}(?:统计|数据|调查)"
+    r"|(?i:\bprevalence\b)"
+)
 _TREATMENT_ARM = regex.compile(r"(?:治疗组|观察组|干细胞组|移植组|MSCs?组|试验组|细胞组)")
 
 
@@ -115,7 +121,7 @@ def find_numeric_results(text: str) -> list[NumericResult]:
     out: list[NumericResult] = []
     for sm in _SENTENCE.finditer(text, lo, hi):
         sentence = sm.group()
-        if not _DIGIT.search(sentence) or not RESULT_CUE.search(sentence):
+        if not _DIGIT.search(sentence) or not RESULT_CUE.search(sentence) or _BACKGROUND.search(sentence):
             continue
         qs = [q for q in find_quantities(text, sm.start(), sm.end()) if not _no_result(text, q, time_spans)]
         consumed: set[int] = set()
