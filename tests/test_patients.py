@@ -126,6 +126,6 @@ def test_counts_that_are_not_sample_sizes(sentence, role):
     assert found[-1][2] not in ("total", "group", "subgroup")
 
 
-@pytest.mark.parametrize("sentence", ["12篇文献", "共纳入244项试验", "第1名作者", "3,6,8 个月"])
+@pytest.mark.parametrize("sentence", ["12篇文献", "共纳入244项试验", "第1名作者", "3,6,8 个月", "81% (n = 21/26) responded"])
 def test_no_count_at_all(sentence):
     assert [c for c in counts(sentence) if c[2] in ("total", "group", "subgroup")] == []
