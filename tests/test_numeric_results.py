@@ -23,8 +23,10 @@ from mscmine.normalize import normalize
     ("尿蛋白2.1 g/24h", [(2.1, "g/24h", "number_unit", None)]),
     ("白细胞(6.35±1.20)×109/L", [(6.35, "×10^9/L", "mean_sd", None)]),
     ("73% (n = 19/26)", [(73.0, "%", "share_and_count", 19.0)]),
+    ("病例1、2分别于移植后18个月", [(1.0, None, "number", None), (2.0, None, "number", None),
+                               (18.0, "个月", "number_unit", None)]),  # "2分别" is no score of 2
 ], ids=["mean-sd", "median-range", "share-and-count", "count-and-share", "fraction", "unit", "bare",
-        "rate-per-year", "urine-protein", "flattened-superscript-unit", "share-with-n"])
+        "rate-per-year", "urine-protein", "flattened-superscript-unit", "share-with-n", "fen-bie-is-no-score"])
 def test_quantities(text, expected):
     got = [(q.value, q.unit, q.form, q.count) for q in find_quantities(text)]
     assert got == expected

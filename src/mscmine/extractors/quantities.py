@@ -23,7 +23,9 @@ UNITS = (
 )
 #: units a page wrote with its superscript flattened ("×109/L" for ×10⁹/L), read as written properly
 FLATTENED_UNITS = {"×109/L": "×10^9/L", "×1012/L": "×10^12/L"}
-_UNIT = "(?P<unit>" + "|".join(regex.escape(u) for u in sorted(UNITS, key=len, reverse=True)) + ")"
+# "分" is a score only when no word goes on: not 分别, 分钟, 分析, 分组, 分泌, 分级, 分期, 分型
+_UNIT = ("(?P<unit>" + "|".join(regex.escape(u) for u in sorted(UNITS, key=len, reverse=True)) + ")"
+         + "(?!(?<=分)[别钟析组布泌配级期型数化])")
 
 
 @dataclass(frozen=True)
