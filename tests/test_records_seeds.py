@@ -210,3 +210,25 @@ def test_seed001_clause_closed_by_its_citation_is_a_study(records001):
     rec = next(r for r in records001 if r["scope"] == "study" and r["study"]["citation"] == "[22]")
     assert [d["code"] for d in rec["disease"]] == ["SLE"] and rec["donor"]["code"] == "autologous"
     assert [(o["measure"], o["negated"]) for o in rec["outcomes"]] == [("SLEDAI", True)]
+
+
+# issue 14: a cited study's paragraph runs over a blank line that breaks a sentence
+SSDAI = "降低了干燥综合征疾病活动指数(Sjogren's syndrome\n\ndisease activity index,SSDAI)"
+
+
+@pytest.mark.parametrize(
+    "citation, label, diseases, outcomes, events",
+    [
+        # 001: Gowhari 等^[19]研究表明 MSC 移植通过减少 B / 细胞激活因子…MSC 移植后 BAFF 和 APRIL 的血浆水平显著下降
+        ("[19]", "Gowhari等", ["RA"], [("other", "BAFF 和 APRIL 的血浆水平显著下降")], []),
+        # 001: Xu等^[34]…降低了干燥综合征疾病活动指数(Sjogren's syndrome / disease activity index,SSDAI)和VAS,且未观察到相关副作用
+        ("[34]", "Xu等", ["SS"], [("ESSDAI", SSDAI), ("VAS", SSDAI + "和VAS")], ["未观察到相关副作用"]),
+    ],
+    ids=["Gowhari19-outcome-after-broken-line", "Xu34-outcomes-and-no-side-effects"],
+)
+def test_seed001_study_paragraph_runs_over_broken_lines(records001, citation, label, diseases, outcomes, events):
+    rec = next(r for r in records001 if r["scope"] == "study" and r["study"]["citation"] == citation)
+    assert rec["study"]["label"] == label
+    assert [d["code"] for d in rec["disease"]] == diseases
+    assert [(o["measure"], o["text"]) for o in rec["outcomes"]] == outcomes
+    assert [(e["text"], e["negated"]) for e in rec["adverse_events"]] == [(t, True) for t in events]

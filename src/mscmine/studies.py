@@ -96,6 +96,10 @@ _ALL_PATIENTS = regex.compile(r"所有\s?\d*\s?例?患者(?:均|都)?")
 _PATIENTS_AFTER = regex.compile(r"\s?(?:患者|病人|患儿)")
 _SLASH_OR_COMMA = regex.compile(r"\s?[/、]\s?")
 _PARAGRAPH_BREAK = regex.compile(r"\n\s*\n")
+# what a paragraph of running text ends with: a sentence stop, or a citation mark after one
+_ENDS_SENTENCE = regex.compile(r"[。！？!?;；:：…\]]\s*$")
+# what opens a block of its own after a blank line: a heading, a caption, a list item, a table row
+_OPENS_BLOCK = regex.compile(r"\s*(?:#|\d+(?:\.\d+)*\s|[一二三四五六七八九十]+[、.]|表\s*\d|图\s*\d|Table|Fig|[-*•|])")
 
 
 @dataclass
@@ -236,6 +240,21 @@ def cited_clause_spans(analysis: Analysis) -> list[tuple[int, int, tuple[int, ..
     return out
 
 
+def paragraph_end(text: str, pos: int) -> int:
+    """Where the paragraph holding `pos` ends: the first blank line that is no broken sentence.
+    Running Chinese text ends its paragraphs with a stop: a blank line after a line that stops
+    mid-sentence, before a block that ends the sentence ("…通过减少 B" / "细胞激活因子…。"), is
+    a conversion's broken line; one before a heading, caption, list item or a block that ends no
+    sentence either (a table's rows, a figure's labels) ends the paragraph."""
+    for br in _PARAGRAPH_BREAK.finditer(text, pos):
+        nxt = _PARAGRAPH_BREAK.search(text, br.end())
+        block = text[br.end() : nxt.start() if nxt else len(text)]
+        if (_ENDS_SENTENCE.search(text[max(0, br.start() - 8) : br.start()]) or _OPENS_BLOCK.match(block)
+                or not _ENDS_SENTENCE.search(block)):
+            return br.start()
+    return len(text)
+
+
 @lru_cache(maxsize=8)  # the whole text is asked for by several steps
 def simplified(text: str) -> str:
     """Simplified script, character for character (so offsets hold)."""
@@ -348,8 +367,8 @@ def _anchors(analysis: Analysis) -> list[dict]:
             label = None
             if m.groupdict().get("author"):
                 label = regex.sub(r"\s", "", m.group("author")) + "等"
-            para = _PARAGRAPH_BREAK.search(text, m.end())
-            para_end = norm.to_original(para.start(), para.start())[0] if para else len(norm.original)
+            para = paragraph_end(text, m.end())
+            para_end = norm.to_original(para, para)[0] if para < len(text) else len(norm.original)
             found.append({"pos": norm.to_original(sent_start, sent_start + 1)[0] if sent_start < len(text) else a,
                           "anchor": a, "para_end": para_end, "label": label, "citation": cit.numbers, "year": year})
     found.sort(key=lambda x: x["anchor"])
