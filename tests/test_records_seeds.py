@@ -232,3 +232,33 @@ def test_seed001_study_paragraph_runs_over_broken_lines(records001, citation, la
     assert [d["code"] for d in rec["disease"]] == diseases
     assert [(o["measure"], o["text"]) for o in rec["outcomes"]] == outcomes
     assert [(e["text"], e["negated"]) for e in rec["adverse_events"]] == [(t, True) for t in events]
+
+
+# issue 14: a result in a clause closed by one tabulated study's mark is that study's
+@pytest.mark.parametrize(
+    "citation, outcomes",
+    [
+        ("[11]", [("other", "2\n\n例合并肺间质病变患者移植后呼吸困难减轻"),
+                  ("other", "1例合并难治性皮肤溃疡患者移植后溃疡处长\n\n出新鲜肉芽组织并逐渐愈合"),
+                  ("relapse", "3例多发性肌炎/皮肌炎患者移植后\n\n9个月病情复发"), ("mortality", "1例死亡")]),
+        ("[12]", [("other", "1例合并下肢溃疡患者移植后溃\n\n疡基本愈合"), ("mRSS", "改良Rodnan积分下降"),
+                  ("HAQ", "健康残疾指数评\n\n估问卷分数下降")]),
+    ],
+    ids=["11-results-and-death", "12-ulcer-mRSS-HAQ"],
+)
+def test_seed000_cited_results_go_to_their_study(records000, citation, outcomes):
+    rec = next(r for r in records000 if r["scope"] == "study" and r["study"]["citation"] == citation)
+    assert [(o["measure"], o["text"]) for o in rec["outcomes"]] == outcomes
+
+
+@pytest.mark.parametrize(
+    "citation, text",
+    [
+        ("[8]", "1例类风湿关节炎患者移植5\n\n个月后因“感冒”病情复发"),  # 76例患者中7例(9%)出现病情复发:…[8]
+        ("[9]", "1例类风湿关节炎患者移植\n\n后6个月病情复发"),
+    ],
+    ids=["8", "9"],
+)
+def test_seed000_each_cited_relapse_is_its_studys(records000, citation, text):
+    rec = next(r for r in records000 if r["scope"] == "study" and r["study"]["citation"] == citation)
+    assert text in [o["text"] for o in rec["outcomes"] if o["measure"] == "relapse"]

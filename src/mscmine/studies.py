@@ -728,22 +728,32 @@ def _article_year(doc) -> int | None:
 # --- 3. to 5. what other places add to the studies found
 
 
+#: (labels, what ends the clause before a citation mark) for step 3: a treatment fact is stated in
+#: the comma clause the mark closes ("…静脉输注,同时…点状注射[8]"); a result or an event in the
+#: clause after the last semicolon or colon, which may run over commas ("1例…移植后溃疡基本愈合,
+#: 改良Rodnan积分下降[12]"; "76例患者中7例出现病情复发:1例…病情复发,再次予…[2];")
+CITED_CLAUSE_FACTS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("ROUTE", "DONOR", "DOSE", "FOLLOW_UP"), "。;,\n"),
+    (("OUTCOME", "ADVERSE_EVENT"), "。;:\n"),
+)
+
+
 def add_cited_clause_facts(analysis: Analysis, studies: dict[tuple, Study]) -> None:
-    """Step 3: route, donor, dose and follow-up in a clause that ends with the citation mark of
-    a table study (``…点状注射[8]``) are that study's facts."""
+    """Step 3: the facts in a clause that ends with the citation mark of a table study are that
+    study's (`CITED_CLAUSE_FACTS`): a pooled analysis tells its tabulated studies' routes and
+    results in running text, each closed by the study's mark. A clause starts after the previous
+    mark at the latest."""
     norm = analysis.normalized
+    prev_end = 0
     for cit in norm.citations:
-        if len(cit.numbers) != 1:
-            continue
-        key = ("cit", cit.numbers[0])
-        st = studies.get(key)
-        if st is None or not st.table_cells:
-            continue
-        clause_start = max(norm.text.rfind(c, 0, cit.start) for c in "。;,\n") + 1
-        a, b = norm.to_original(clause_start, cit.start)
-        for m in analysis.mentions:
-            if a <= m.start and m.end <= b and m.label in ("ROUTE", "DONOR", "DOSE", "FOLLOW_UP") and m not in st.mentions:
-                st.mentions.append(m)
+        st = studies.get(("cit", cit.numbers[0])) if len(cit.numbers) == 1 else None
+        if st is not None and st.table_cells:
+            for labels, stops in CITED_CLAUSE_FACTS:
+                clause_start = max([norm.text.rfind(c, 0, cit.start) for c in stops] + [prev_end - 1]) + 1
+                a, b = norm.to_original(clause_start, cit.start)
+                st.mentions += [m for m in analysis.mentions
+                                if a <= m.start and m.end <= b and m.label in labels and m not in st.mentions]
+        prev_end = cit.end
 
 
 def add_outcome_tables(analysis: Analysis, studies: dict[tuple, Study]) -> None:
@@ -807,8 +817,9 @@ def fill_from_references(text: str, studies: Iterable[Study]) -> None:
 
 def pooled_citations(analysis: Analysis) -> set[int]:
     """Citation numbers of the studies the article pools: the marks in a sentence that states a
-    pooled total ("根据表1所示12篇文献[1-12]，实验共纳入…76例"). Empty when no sentence says so."""
-    text = analysis.doc.text
+    pooled total ("根据表1所示12篇文献[1-12]，实验共纳入…76例"). Empty when no sentence says so.
+    Read in Simplified script, as the cues are written (a Traditional copy pools the same)."""
+    text = simplified(analysis.doc.text)
     out: set[int] = set()
     for m in analysis.mentions:
         if m.label != "N_PATIENTS" or m.value.get("role") != "total":
