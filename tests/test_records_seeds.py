@@ -210,3 +210,109 @@ def test_seed001_clause_closed_by_its_citation_is_a_study(records001):
     rec = next(r for r in records001 if r["scope"] == "study" and r["study"]["citation"] == "[22]")
     assert [d["code"] for d in rec["disease"]] == ["SLE"] and rec["donor"]["code"] == "autologous"
     assert [(o["measure"], o["negated"]) for o in rec["outcomes"]] == [("SLEDAI", True)]
+
+
+# issue 14: a cited study's paragraph runs over a blank line that breaks a sentence
+SSDAI = "降低了干燥综合征疾病活动指数(Sjogren's syndrome\n\ndisease activity index,SSDAI)"
+
+
+@pytest.mark.parametrize(
+    "citation, label, diseases, outcomes, events",
+    [
+        # 001: Gowhari 等^[19]研究表明 MSC 移植通过减少 B / 细胞激活因子…MSC 移植后 BAFF 和 APRIL 的血浆水平显著下降
+        ("[19]", "Gowhari等", ["RA"], [("other", "BAFF 和 APRIL 的血浆水平显著下降")], []),
+        # 001: Xu等^[34]…降低了干燥综合征疾病活动指数(Sjogren's syndrome / disease activity index,SSDAI)和VAS,且未观察到相关副作用
+        ("[34]", "Xu等", ["SS"], [("ESSDAI", SSDAI), ("VAS", SSDAI + "和VAS")], ["未观察到相关副作用"]),
+    ],
+    ids=["Gowhari19-outcome-after-broken-line", "Xu34-outcomes-and-no-side-effects"],
+)
+def test_seed001_study_paragraph_runs_over_broken_lines(records001, citation, label, diseases, outcomes, events):
+    rec = next(r for r in records001 if r["scope"] == "study" and r["study"]["citation"] == citation)
+    assert rec["study"]["label"] == label
+    assert [d["code"] for d in rec["disease"]] == diseases
+    assert [(o["measure"], o["text"]) for o in rec["outcomes"]] == outcomes
+    assert [(e["text"], e["negated"]) for e in rec["adverse_events"]] == [(t, True) for t in events]
+
+
+# issue 14: seed 000's document record holds the pooled cohort's facts, not the background's
+@pytest.fixture(scope="module")
+def document000(records000):
+    return next(r for r in records000 if r["scope"] == "document")
+
+
+def test_seed000_document_terms_are_the_pooled_cohorts(document000):
+    assert [d["code"] for d in document000["disease"]] == ["SLE", "RA", "PM", "DM", "SSc"]
+    assert [c["code"] for c in document000["cell_source"]] == ["umbilical_cord", "bone_marrow"]
+
+
+def test_seed000_document_route_and_follow_up(document000):
+    # 所有76例患者均经静脉输注…点状注射[8]…经肾动脉介入方法输注[7]。所有患者随访0.5-26个月
+    assert [(r["code"], r["text"]) for r in document000["route"]] == [
+        ("intravenous", "经静脉输注"), ("local_injection", "点状注射"), ("intra_arterial", "经肾动脉介入")]
+    fu = document000["follow_up_months"]
+    assert (fu["low"], fu["high"], fu["text"]) == (0.5, 26.0, "0.5-26个月")
+
+
+@pytest.mark.parametrize(
+    "field, key, text",
+    [
+        ("outcomes", ("relapse", 7), "7例(9%)出现病情复发"),  # 随访期间 7例(9%)出现病情复发 (abstract, 2.5)
+        ("outcomes", ("mortality", 1.0), "1例死亡"),  # 其中 1例死亡
+        ("outcomes", ("SLEDAI", 42), "42例(91%)\n\n疾病活动指数评分下降"),  # 移植后46例患者中42例(91%)…
+        ("adverse_events", (True,), "未涉及患者出现不良反应"),  # 12篇文献中未涉及患者出现不良反应及并发症的报道
+    ],
+    ids=["relapses", "death", "pooled-SLE-result", "no-adverse-events"],
+)
+def test_seed000_document_holds_pooled_results(document000, field, key, text):
+    def key_of(ev):
+        return (ev["negated"],) if field == "adverse_events" else (ev["measure"], ev.get("count", ev.get("value")))
+    assert text in [ev["text"] for ev in document000[field] if key_of(ev) == key]
+
+
+@pytest.mark.parametrize(
+    "citation, outcomes",
+    [
+        ("[11]", [("other", "2\n\n例合并肺间质病变患者移植后呼吸困难减轻"),
+                  ("other", "1例合并难治性皮肤溃疡患者移植后溃疡处长\n\n出新鲜肉芽组织并逐渐愈合"),
+                  ("relapse", "3例多发性肌炎/皮肌炎患者移植后\n\n9个月病情复发"), ("mortality", "1例死亡")]),
+        ("[12]", [("other", "1例合并下肢溃疡患者移植后溃\n\n疡基本愈合"), ("mRSS", "改良Rodnan积分下降"),
+                  ("HAQ", "健康残疾指数评\n\n估问卷分数下降")]),
+    ],
+    ids=["11-results-and-death", "12-ulcer-mRSS-HAQ"],
+)
+def test_seed000_cited_results_go_to_their_study(records000, citation, outcomes):
+    rec = next(r for r in records000 if r["scope"] == "study" and r["study"]["citation"] == citation)
+    assert [(o["measure"], o["text"]) for o in rec["outcomes"]] == outcomes
+
+
+@pytest.mark.parametrize(
+    "citation, text",
+    [
+        ("[8]", "1例类风湿关节炎患者移植5\n\n个月后因“感冒”病情复发"),  # 76例患者中7例(9%)出现病情复发:…[8]
+        ("[9]", "1例类风湿关节炎患者移植\n\n后6个月病情复发"),
+    ],
+    ids=["8", "9"],
+)
+def test_seed000_each_cited_relapse_is_its_studys(records000, citation, text):
+    rec = next(r for r in records000 if r["scope"] == "study" and r["study"]["citation"] == citation)
+    assert text in [o["text"] for o in rec["outcomes"] if o["measure"] == "relapse"]
+
+
+@pytest.mark.parametrize(
+    "field, code, text, reason",
+    [
+        ("cell_source", "adipose", "脂肪", "not_cells_origin"),  # 广泛存在于骨髓、脐带、脐血、胎盘、脂肪、肌肉…
+        ("cell_source", "placenta", "胎盘", "not_cells_origin"),
+        ("cell_source", "cord_blood", "脐带血", "animal"),  # 移植骨髓、脂肪和脐带血来源的…胶原诱导关节炎小鼠
+        ("disease", "ILD", "肺间质纤维化", "background"),  # 病变累及内脏则可引起吞咽困难、肺间质纤维化
+        ("disease", "AS", "强直性脊柱炎", "comorbidity"),  # 2例类风湿关节炎合并强直性脊柱炎患者
+        ("disease", "LN", "狼疮性肾炎", "comorbidity"),  # 1例系统性红斑狼疮合并狼疮性肾炎患者
+        ("disease", "SJS", "Stevens-Johnson综合征", "comorbidity"),  # 1例合并Stevens-Johnson综合征患者
+        ("n_patients", 46, "46例", "pooled_analysis"),  # 系统性红斑狼疮46例(61%): a subgroup of the pool
+    ],
+    ids=["adipose-where-MSCs-exist", "placenta-where-MSCs-exist", "cord-blood-in-mice", "ILD-disease-description",
+         "AS-comorbidity", "LN-comorbidity", "SJS-comorbidity", "SLE-subgroup-count"],
+)
+def test_seed000_background_goes_to_unassigned(document000, field, code, text, reason):
+    entries = [(u.get("code", u.get("value")), u["text"], u["reason"]) for u in document000["unassigned"] if u["field"] == field]
+    assert (code, text, reason) in entries

@@ -27,7 +27,7 @@ LEXICON_FILES: dict[str, tuple[str, str]] = {
 KINDS = ("name", "abbr", "ambiguous", "listed", "stop")
 #: the categories of lexicons/cues.tsv: word lists the extractors' patterns are built with
 CUE_CATEGORIES = (
-    "ALL_OF_THEM", "ANIMAL", "CHANGE_VERB", "CONTROL_ARM", "DIRECTION_DOWN", "DIRECTION_UP", "IN_VITRO",
+    "ALL_OF_THEM", "ANIMAL", "CHANGE_VERB", "COMORBIDITY", "CONTROL_ARM", "DIRECTION_DOWN", "DIRECTION_UP", "IN_VITRO",
     "NOT_SEEN", "OTHER_AGENT", "RESPONDED", "TREATED_ARM", "TREATMENT",
 )
 

@@ -11,7 +11,11 @@ lists the steps); `build_records` turns each into a record in the output contrac
   for all patients fills a table study's route;
 - ``pooled`` marks the studies a pooled total counts, when the article states one;
 - one last ``scope: "document"`` record holds what the article pools (``12篇文献共报道76例…``):
-  its total, counts per disease and per cell source, and the cited studies in animals.
+  its total, counts per disease and per cell source, the cohort's diseases, and the cited studies
+  in animals; when it names the studies it pools, also the facts it states of the pool and of no
+  single study (follow-up, routes, results, safety);
+- its ``unassigned`` list holds every fact and term no record holds, each with a reason
+  (``placement``).
 """
 
 from __future__ import annotations
@@ -28,9 +32,9 @@ from .extractors.scope import is_compared_therapy, names_cell_origin, sentence_n
 from .mention import Mention
 from .article import OWN_KINDS
 from .mentions import Analysis
-from .placement import discussion_start, unassigned
+from .placement import as_unassigned, discussion_start, unheld_terms, unplaced
 from .normalize import to_simplified_chars
-from .studies import PROCEDURE_CELL_TYPE, POOLED_BEFORE, Study, StudyFinding, pick_diseases
+from .studies import PROCEDURE_CELL_TYPE, POOLED_BEFORE, Study, StudyFinding, pick_diseases, simplified
 from .studies import PROCEDURE_CELL_TYPES  # also importable from here, as before
 from .tables import follow_up_cell_months, parse_count_cell, parse_range_cell
 
@@ -134,12 +138,75 @@ def build_records(analysis: Analysis, found: StudyFinding) -> list[StudyRecord]:
         if found.article.kind != "pooled":
             _terms_to_topic(document)
     own = found.article is not None and found.article.kind in OWN_KINDS
-    document.unassigned = unassigned(analysis, found, list(zip(found.studies, records)),
-                                     discussion_start(doc.text) if own else None)
+    left = unplaced(analysis, found, list(zip(found.studies, records)), discussion_start(doc.text) if own else None)
     if holds_results:  # the document record holds the article's outcomes and events
-        document.unassigned = [u for u in document.unassigned if u["field"] not in ("outcomes", "adverse_events")]
+        left = [(m, why) for m, why in left if m.label not in ("OUTCOME", "ADVERSE_EVENT")]
+    if found.article is not None and found.article.kind == "pooled":
+        pooled_records = [r for r in records if r.extra.get("pooled")]
+        if pooled_records:  # figures pooled from unnamed sources are no study's (annotations/real, case 10)
+            left = _hold_pooled_facts(doc, document, left, pooled_records)
+        _keep_cohort_diseases(document, pooled_records)
+    left += unheld_terms(analysis, records + [document])
+    document.unassigned = [as_unassigned(m, why) for m, why in sorted(left, key=lambda x: x[0].start)]
     records.append(document)
     return records
+
+
+#: the labels whose pooled facts the document record of a pooled analysis holds (its total it has)
+POOLED_FACT_LABELS = ("ROUTE", "DONOR", "DOSE", "FOLLOW_UP", "OUTCOME", "ADVERSE_EVENT")
+
+
+def _hold_pooled_facts(doc: Document, document: StudyRecord, left: list[tuple[Mention, str]],
+                       pooled_records: list[StudyRecord]) -> list[tuple[Mention, str]]:
+    """The facts of a pooled analysis that names the studies it pools ("12篇文献[1-12]…共纳入76例"),
+    stated in no single one ("所有患者随访0.5-26个月", "随访期间7例出现病情复发", "12篇文献中未涉及
+    患者出现不良反应"), are those of all the patients it pools: the document record holds them,
+    and the routes of the studies it pools. Returns what is still unplaced: the other counts
+    (its subgroups) and the facts with another reason."""
+    pooled = [m for m, why in left if why == "pooled_analysis" and m.label in POOLED_FACT_LABELS]
+    routes = [r for rec in pooled_records for r in rec.route] + [_evidence(doc, m, code=m.value) for m in pooled if m.label == "ROUTE"]
+    document.route = _unique_evidence(sorted(routes, key=lambda ev: ev["start"]))
+    donors = [m for m in pooled if m.label == "DONOR"]
+    if donors:
+        document.donor = _evidence(doc, donors[0], code=donors[0].value)
+    document.dose = [_evidence(doc, m, **m.value) for m in _dose_levels([m for m in pooled if m.label == "DOSE"])]
+    document.follow_up_months = _follow_up(doc, [m for m in pooled if m.label == "FOLLOW_UP"])
+    document.outcomes += [_evidence(doc, m, **m.value) for m in pooled if m.label == "OUTCOME"]
+    document.adverse_events += [_evidence(doc, m, **m.value) for m in pooled if m.label == "ADVERSE_EVENT"]
+    total = (document.n_patients or {}).get("value")
+    return [(m, why) for m, why in left if m not in pooled
+            and not (m.label == "N_PATIENTS" and why == "pooled_analysis" and m.value.get("value") == total)]
+
+
+def _keep_cohort_diseases(document: StudyRecord, pooled_records: list[StudyRecord]) -> None:
+    """A pooled analysis's diseases are its cohort's: those it counts patients of ("系统性红斑狼疮
+    46例") and those of the studies it pools; the others it names (a comorbidity, background) are
+    no disease it pooled. Left as found when it tells neither."""
+    cohort = {c for d in document.extra.get("disease_counts", ()) for c in d["codes"]}
+    cohort |= {d["code"] for rec in pooled_records for d in rec.disease}
+    if cohort:
+        document.disease = [d for d in document.disease if d["code"] in cohort]
+
+
+def _unique_evidence(evidence: list[dict]) -> list[dict]:
+    """Each code once, in the order given."""
+    out, seen = [], set()
+    for ev in evidence:
+        if ev["code"] not in seen:
+            seen.add(ev["code"])
+            out.append(ev)
+    return out
+
+
+def _follow_up(doc: Document, fus: list[Mention]) -> dict | None:
+    """One follow-up over the stated ones: the lowest low to the highest high, the first as
+    evidence; an open bound ("随访≥3个月") leaves the upper end unknown."""
+    if not fus:
+        return None
+    lows = [m.value["low"] for m in fus if m.value["low"] is not None]
+    highs = [m.value["high"] for m in fus if m.value["high"] is not None]
+    high = None if any(m.value["high"] is None for m in fus) or not highs else max(highs)
+    return _evidence(doc, fus[0], low=min(lows) if lows else None, high=high)
 
 
 def _terms_to_topic(document: StudyRecord) -> None:
@@ -260,16 +327,8 @@ def _to_record(analysis: Analysis, st: Study, n: int) -> StudyRecord:
     elif st.patients is not None:  # a case: "例1" is one patient
         count, a, b = st.patients
         rec.n_patients = _span_evidence(doc, doc.text[a:b], a, b, value=count)
-    fus = [m for m in ms if m.label == "FOLLOW_UP"]
-    if fus:
-        lows = [m.value["low"] for m in fus if m.value["low"] is not None]
-        highs = [m.value["high"] for m in fus if m.value["high"] is not None]
-        low = min(lows) if lows else None
-        # an open bound ("随访≥3个月") leaves the upper end unknown
-        high = None if any(m.value["high"] is None for m in fus) or not highs else max(highs)
-        f = fus[0]
-        rec.follow_up_months = _evidence(doc, f, low=low, high=high)
-    else:
+    rec.follow_up_months = _follow_up(doc, [m for m in ms if m.label == "FOLLOW_UP"])
+    if rec.follow_up_months is None:
         latest = max((tp for tp in st.time_points if tp[0] >= MIN_TIME_POINT_MONTHS), default=None, key=lambda tp: tp[0])
         if latest is not None:  # no follow-up stated: the latest time point of a result (guidelines)
             months, a, b = latest
@@ -319,7 +378,9 @@ def _document_record(analysis: Analysis, n: int, table_spans: list[tuple[int, in
 
     doc = analysis.doc
     text = doc.text
-    ms = analysis.mentions
+    # the article's own terms: not those of the cited studies in animals ("移植骨髓、脂肪和脐带血来源的…小鼠")
+    ms = [m for m in analysis.mentions if not (m.label in ("DISEASE", "CELL_TYPE", "CELL_SOURCE")
+                                             and any(a <= m.start < b for a, b in analysis.animal))]
     rec = StudyRecord(doc.id, doc.source, f"{doc.id}#{n}", scope="document")
     rec.disease = [_evidence(doc, m, code=m.value, mesh=mesh_of(m.value)) for m in _unique_by_value(
         [m for m in ms if m.label == "DISEASE" and m.value not in ("AID", "RD")])]
@@ -339,7 +400,7 @@ def _document_record(analysis: Analysis, n: int, table_spans: list[tuple[int, in
     pooled = None
     for m in ms:
         if m.label == "N_PATIENTS" and m.value["role"] == "total":
-            before = text[max(0, m.start - 30) : m.start]
+            before = simplified(text)[max(0, m.start - 30) : m.start]  # the cues are Simplified
             if POOLED_BEFORE.search(before):
                 pooled = m
                 break

@@ -96,6 +96,10 @@ _ALL_PATIENTS = regex.compile(r"所有\s?\d*\s?例?患者(?:均|都)?")
 _PATIENTS_AFTER = regex.compile(r"\s?(?:患者|病人|患儿)")
 _SLASH_OR_COMMA = regex.compile(r"\s?[/、]\s?")
 _PARAGRAPH_BREAK = regex.compile(r"\n\s*\n")
+# what a paragraph of running text ends with: a sentence stop, or a citation mark after one
+_ENDS_SENTENCE = regex.compile(r"[。！？!?;；:：…\]]\s*$")
+# what opens a block of its own after a blank line: a heading, a caption, a list item, a table row
+_OPENS_BLOCK = regex.compile(r"\s*(?:#|\d+(?:\.\d+)*\s|[一二三四五六七八九十]+[、.]|表\s*\d|图\s*\d|Table|Fig|[-*•|])")
 
 
 @dataclass
@@ -236,6 +240,21 @@ def cited_clause_spans(analysis: Analysis) -> list[tuple[int, int, tuple[int, ..
     return out
 
 
+def paragraph_end(text: str, pos: int) -> int:
+    """Where the paragraph holding `pos` ends: the first blank line that is no broken sentence.
+    Running Chinese text ends its paragraphs with a stop: a blank line after a line that stops
+    mid-sentence, before a block that ends the sentence ("…通过减少 B" / "细胞激活因子…。"), is
+    a conversion's broken line; one before a heading, caption, list item or a block that ends no
+    sentence either (a table's rows, a figure's labels) ends the paragraph."""
+    for br in _PARAGRAPH_BREAK.finditer(text, pos):
+        nxt = _PARAGRAPH_BREAK.search(text, br.end())
+        block = text[br.end() : nxt.start() if nxt else len(text)]
+        if (_ENDS_SENTENCE.search(text[max(0, br.start() - 8) : br.start()]) or _OPENS_BLOCK.match(block)
+                or not _ENDS_SENTENCE.search(block)):
+            return br.start()
+    return len(text)
+
+
 @lru_cache(maxsize=8)  # the whole text is asked for by several steps
 def simplified(text: str) -> str:
     """Simplified script, character for character (so offsets hold)."""
@@ -352,8 +371,8 @@ def _anchors(analysis: Analysis) -> list[dict]:
             label = None
             if m.groupdict().get("author"):
                 label = regex.sub(r"\s", "", m.group("author")) + "等"
-            para = _PARAGRAPH_BREAK.search(text, m.end())
-            para_end = norm.to_original(para.start(), para.start())[0] if para else len(norm.original)
+            para = paragraph_end(text, m.end())
+            para_end = norm.to_original(para, para)[0] if para < len(text) else len(norm.original)
             found.append({"pos": norm.to_original(sent_start, sent_start + 1)[0] if sent_start < len(text) else a,
                           "anchor": a, "para_end": para_end, "label": label, "citation": cit.numbers, "year": year})
     found.sort(key=lambda x: x["anchor"])
@@ -713,22 +732,32 @@ def _article_year(doc) -> int | None:
 # --- 3. to 5. what other places add to the studies found
 
 
+#: (labels, what ends the clause before a citation mark) for step 3: a treatment fact is stated in
+#: the comma clause the mark closes ("…静脉输注,同时…点状注射[8]"); a result or an event in the
+#: clause after the last semicolon or colon, which may run over commas ("1例…移植后溃疡基本愈合,
+#: 改良Rodnan积分下降[12]"; "76例患者中7例出现病情复发:1例…病情复发,再次予…[2];")
+CITED_CLAUSE_FACTS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("ROUTE", "DONOR", "DOSE", "FOLLOW_UP"), "。;,\n"),
+    (("OUTCOME", "ADVERSE_EVENT"), "。;:\n"),
+)
+
+
 def add_cited_clause_facts(analysis: Analysis, studies: dict[tuple, Study]) -> None:
-    """Step 3: route, donor, dose and follow-up in a clause that ends with the citation mark of
-    a table study (``…点状注射[8]``) are that study's facts."""
+    """Step 3: the facts in a clause that ends with the citation mark of a table study are that
+    study's (`CITED_CLAUSE_FACTS`): a pooled analysis tells its tabulated studies' routes and
+    results in running text, each closed by the study's mark. A clause starts after the previous
+    mark at the latest."""
     norm = analysis.normalized
+    prev_end = 0
     for cit in norm.citations:
-        if len(cit.numbers) != 1:
-            continue
-        key = ("cit", cit.numbers[0])
-        st = studies.get(key)
-        if st is None or not st.table_cells:
-            continue
-        clause_start = max(norm.text.rfind(c, 0, cit.start) for c in "。;,\n") + 1
-        a, b = norm.to_original(clause_start, cit.start)
-        for m in analysis.mentions:
-            if a <= m.start and m.end <= b and m.label in ("ROUTE", "DONOR", "DOSE", "FOLLOW_UP") and m not in st.mentions:
-                st.mentions.append(m)
+        st = studies.get(("cit", cit.numbers[0])) if len(cit.numbers) == 1 else None
+        if st is not None and st.table_cells:
+            for labels, stops in CITED_CLAUSE_FACTS:
+                clause_start = max([norm.text.rfind(c, 0, cit.start) for c in stops] + [prev_end - 1]) + 1
+                a, b = norm.to_original(clause_start, cit.start)
+                st.mentions += [m for m in analysis.mentions
+                                if a <= m.start and m.end <= b and m.label in labels and m not in st.mentions]
+        prev_end = cit.end
 
 
 def add_outcome_tables(analysis: Analysis, studies: dict[tuple, Study]) -> None:
@@ -792,8 +821,9 @@ def fill_from_references(text: str, studies: Iterable[Study]) -> None:
 
 def pooled_citations(analysis: Analysis) -> set[int]:
     """Citation numbers of the studies the article pools: the marks in a sentence that states a
-    pooled total ("根据表1所示12篇文献[1-12]，实验共纳入…76例"). Empty when no sentence says so."""
-    text = analysis.doc.text
+    pooled total ("根据表1所示12篇文献[1-12]，实验共纳入…76例"). Empty when no sentence says so.
+    Read in Simplified script, as the cues are written (a Traditional copy pools the same)."""
+    text = simplified(analysis.doc.text)
     out: set[int] = set()
     for m in analysis.mentions:
         if m.label != "N_PATIENTS" or m.value.get("role") != "total":
