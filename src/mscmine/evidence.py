@@ -25,14 +25,14 @@ def optional(default: Any = None) -> Any:
     return field(default=default, metadata={"omit_none": True})
 
 
-def _plain(value: Any) -> Any:
+def to_plain(value: Any) -> Any:
     """`value` as JSON-ready data: typed objects become dicts, containers are copied through."""
     if hasattr(value, "to_dict"):
         return value.to_dict()
     if isinstance(value, list):
-        return [_plain(v) for v in value]
+        return [to_plain(v) for v in value]
     if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
+        return {k: to_plain(v) for k, v in value.items()}
     return value
 
 
@@ -62,7 +62,7 @@ class Typed(_ReadsLikeADict):
             value = getattr(self, f.name)
             if value is None and f.metadata.get("omit_none"):
                 continue
-            out[f.name] = _plain(value)
+            out[f.name] = to_plain(value)
         return out
 
 
@@ -92,14 +92,14 @@ class Evidence(_ReadsLikeADict):
             value = getattr(self, f.name)
             if value is None and f.metadata.get("omit_none"):
                 continue
-            out[f.name] = _plain(value)
+            out[f.name] = to_plain(value)
         for k, v in self.attrs.items():
-            out[k] = _plain(v)
+            out[k] = to_plain(v)
         out.update({"text": self.text, "start": self.start, "end": self.end})
         if self.page is not None:
             out["page"] = self.page
         for k, v in self.after_span.items():
-            out[k] = _plain(v)
+            out[k] = to_plain(v)
         return out
 
 
