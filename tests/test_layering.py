@@ -21,8 +21,8 @@ PACKAGE = Path(mscmine.__file__).resolve().parent
 
 #: the stages, earliest first: (stage, module ids); ``mscmine`` is the package's ``__init__``
 STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("input", ("errors", "document", "normalize", "mention", "sentences", "scan", "references",
-               "loaders", "loaders.*")),
+    ("input", ("errors", "document", "normalize", "mention", "evidence", "schema", "sentences", "scan",
+               "references", "loaders", "loaders.*")),
     ("vocabulary and extractors", ("lexicon", "terms", "tables", "extractors", "extractors.*")),
     ("mentions", ("mentions",)),
     ("studies", ("article", "studies", "placement")),

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
+
+#: the type of a mention's normalised value
+V = TypeVar("V")
 
 #: entity labels, in the order they are reported
 LABELS = (
@@ -21,18 +24,19 @@ LABELS = (
 
 
 @dataclass
-class Mention:
+class Mention(Generic[V]):
     """A typed span. `start`/`end` index the text it was found in (see `Extraction.to_original`).
 
-    `value` is the normalised value: a code string for term labels, a dict for the others
-    (dose: low/high/unit/times/interval; N_PATIENTS: value/role; ...).
+    `value` is the normalised value: a code string for term labels (`TermMention`), a dict for
+    the others (`FactMention`; dose: low/high/unit/times/interval; N_PATIENTS: value/role; ...).
+    The records turn fact values into typed evidence (`mscmine.evidence`).
     """
 
     label: str
     start: int
     end: int
     text: str
-    value: Any
+    value: V
     attrs: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -43,3 +47,9 @@ class Mention:
 
     def overlaps(self, other: "Mention") -> bool:
         return self.start < other.end and other.start < self.end
+
+
+#: a term's mention (DISEASE, CELL_TYPE, CELL_SOURCE, DONOR, ROUTE): its value is a code
+TermMention = Mention[str]
+#: a fact's mention (DOSE, N_PATIENTS, FOLLOW_UP, OUTCOME, ADVERSE_EVENT): its value is a dict
+FactMention = Mention[dict[str, Any]]

@@ -153,8 +153,9 @@ def unheld_terms(analysis: Analysis, records) -> list[tuple[Mention, str]]:
     not lost."""
     held = {label: set() for label in TERM_LABELS}
     for rec in records:
-        held["DISEASE"] |= {d["code"] for d in rec.disease} | set((rec.extra.get("topic") or {}).get("disease", ()))
-        held["CELL_SOURCE"] |= {c["code"] for c in rec.cell_source} | set((rec.extra.get("topic") or {}).get("cell_source", ()))
+        topic = rec.topic
+        held["DISEASE"] |= {d.code for d in rec.disease} | set(topic.disease if topic else ())
+        held["CELL_SOURCE"] |= {c.code for c in rec.cell_source} | set(topic.cell_source if topic else ())
     simple = simplified(analysis.doc.text)
     return [(m, next(name for name, test in TERM_REASONS if test(m, simple, analysis)))
             for m in analysis.mentions if m.label in TERM_LABELS and m.value not in held[m.label]

@@ -26,6 +26,9 @@ from typing import Any
 import regex
 
 from .document import Document
+from .evidence import (AdverseEventEvidence, ArticleInfo, CitedReference, CodedEvidence, CountEvidence, DiseaseCount,
+                       DiseaseEvidence, DoseEvidence, FollowUpEvidence, OutcomeEvidence, RangeEvidence, SexEvidence,
+                       StudyInfo, Topic, to_plain, adverse_event_evidence, dose_evidence, outcome_evidence)
 from .extractors.cues import direction_of
 from .extractors.outcomes import measure_in
 from .extractors.scope import is_compared_therapy, names_cell_origin, sentence_names_cells
@@ -34,6 +37,7 @@ from .article import OWN_KINDS
 from .mentions import Analysis
 from .placement import as_unassigned, discussion_start, unheld_terms, unplaced
 from .normalize import to_simplified_chars
+from .schema import DOCUMENT, RECORD_FIELDS, WHEN_SET
 from .studies import PROCEDURE_CELL_TYPE, POOLED_BEFORE, Study, StudyFinding, pick_diseases, simplified
 from .studies import PROCEDURE_CELL_TYPES  # also importable from here, as before
 from .tables import follow_up_cell_months, parse_count_cell, parse_range_cell
@@ -41,49 +45,54 @@ from .tables import follow_up_cell_months, parse_count_cell, parse_range_cell
 
 @dataclass
 class StudyRecord:
-    """One study (or the document's pooled figures), as in the output contract."""
+    """One study (or the document's pooled figures), as in the output contract: each field typed
+    (`mscmine.evidence`), named with its kind and columns in `mscmine.schema.FIELDS`."""
 
     doc_id: str
     source: str | None
     record_id: str
     scope: str = "study"
-    study: dict[str, Any] | None = None
-    disease: list[dict] = field(default_factory=list)
-    cell_type: dict | None = None
-    cell_source: list[dict] = field(default_factory=list)
-    donor: dict | None = None
-    route: list[dict] = field(default_factory=list)
-    dose: list[dict] = field(default_factory=list)
-    n_patients: dict | None = None
-    follow_up_months: dict | None = None
-    outcomes: list[dict] = field(default_factory=list)
-    adverse_events: list[dict] = field(default_factory=list)
+    study: StudyInfo | None = None
+    disease: list[DiseaseEvidence] = field(default_factory=list)
+    cell_type: CodedEvidence | None = None
+    cell_source: list[CodedEvidence] = field(default_factory=list)
+    donor: CodedEvidence | None = None
+    route: list[CodedEvidence] = field(default_factory=list)
+    dose: list[DoseEvidence] = field(default_factory=list)
+    n_patients: CountEvidence | None = None
+    follow_up_months: FollowUpEvidence | None = None
+    outcomes: list[OutcomeEvidence] = field(default_factory=list)
+    adverse_events: list[AdverseEventEvidence] = field(default_factory=list)
     #: document record only: what the article reports (kind, reason) and the facts no study holds
-    article: dict[str, str] | None = None
+    article: ArticleInfo | None = None
     unassigned: list[dict] | None = None
+    #: written only when known: a study table's sex and age cells, patients per disease (document
+    #: record) and per cell source, whether the pooled total counts the study, the cited studies
+    #: in animals and the topic of an article that pools none (document record)
+    sex: SexEvidence | None = None
+    age_years: RangeEvidence | None = None
+    disease_counts: list[DiseaseCount] | None = None
+    source_counts: dict[str, int] | None = None
+    pooled: bool | None = None
+    animal_studies: list[dict] | None = None
+    topic: Topic | None = None
+    #: further keys, written after the schema's fields
     extra: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        out = {
-            "doc_id": self.doc_id,
-            "source": self.source,
-            "record_id": self.record_id,
-            "scope": self.scope,
-            "study": self.study,
-            "disease": self.disease,
-            "cell_type": self.cell_type,
-            "cell_source": self.cell_source,
-            "donor": self.donor,
-            "route": self.route,
-            "dose": self.dose,
-            "n_patients": self.n_patients,
-            "follow_up_months": self.follow_up_months,
-            "outcomes": self.outcomes,
-            "adverse_events": self.adverse_events,
-        }
-        if self.scope == "document":
-            out["article"] = self.article
-            out["unassigned"] = self.unassigned or []
+        """The record as the output contract's dict: the fields in `schema.FIELDS` order, each
+        when its presence says, then `extra`."""
+        out: dict[str, Any] = {}
+        for f in RECORD_FIELDS:
+            value = getattr(self, f.name)
+            if f.presence == DOCUMENT:
+                if self.scope != "document":
+                    continue
+                if value is None and f.kind == "list":
+                    value = []
+            elif f.presence == WHEN_SET and value is None:
+                continue
+            out[f.name] = to_plain(value)
         out.update(self.extra)
         return out
 
@@ -91,22 +100,17 @@ class StudyRecord:
 MIN_TIME_POINT_MONTHS = 1.0
 
 
-def _evidence(doc: Document, m: Mention, **value) -> dict:
-    ev = dict(value)
-    ev.update({"text": m.text, "start": m.start, "end": m.end})
-    page = doc.page_of(m.start)
-    if page is not None:
-        ev["page"] = page
-    return ev
+def _span(doc: Document, m: Mention) -> dict[str, Any]:
+    """The evidence span of `m`: text, start, end, and the page where `doc` has pages."""
+    return _span_at(doc, m.text, m.start, m.end)
 
 
-def _span_evidence(doc: Document, text: str, start: int, end: int, **value) -> dict:
-    ev = dict(value)
-    ev.update({"text": text, "start": start, "end": end})
-    page = doc.page_of(start)
-    if page is not None:
-        ev["page"] = page
-    return ev
+def _span_at(doc: Document, text: str, start: int, end: int) -> dict[str, Any]:
+    return {"text": text, "start": start, "end": end, "page": doc.page_of(start)}
+
+
+def _coded(doc: Document, m: Mention) -> CodedEvidence:
+    return CodedEvidence(code=m.value, **_span(doc, m))
 
 
 def build_records(analysis: Analysis, found: StudyFinding) -> list[StudyRecord]:
@@ -117,11 +121,11 @@ def build_records(analysis: Analysis, found: StudyFinding) -> list[StudyRecord]:
     for n, st in enumerate(found.studies, start=1):
         rec = _to_record(analysis, st, n)
         if st.table_cells and not rec.route and found.pooled_routes:
-            rec.route = [_evidence(doc, r, code=r.value) for r in _unique_by_value(found.pooled_routes)]
+            rec.route = [_coded(doc, r) for r in _unique_by_value(found.pooled_routes)]
         records.append(rec)
     if found.pooled_citations:
         for rec, st in zip(records, found.studies):
-            rec.extra["pooled"] = bool(st.citation) and all(c in found.pooled_citations for c in st.citation)
+            rec.pooled = bool(st.citation) and all(c in found.pooled_citations for c in st.citation)
     document = _document_record(analysis, len(records) + 1, found.table_spans)
     holds_results = not records and (found.article is None or found.article.kind == "pooled")
     if holds_results:
@@ -129,12 +133,12 @@ def build_records(analysis: Analysis, found: StudyFinding) -> list[StudyRecord]:
         # results and safety statements are the article's own (an article with no study in
         # patients lists them as unassigned)
         ms = analysis.mentions
-        document.outcomes = [_evidence(doc, m, **m.value) for m in ms if m.label == "OUTCOME"]
-        document.adverse_events = [_evidence(doc, m, **m.value) for m in ms if m.label == "ADVERSE_EVENT"]
+        document.outcomes = [outcome_evidence(m.value, **_span(doc, m)) for m in ms if m.label == "OUTCOME"]
+        document.adverse_events = [adverse_event_evidence(m.value, **_span(doc, m)) for m in ms if m.label == "ADVERSE_EVENT"]
     if found.animal_studies:
-        document.extra["animal_studies"] = found.animal_studies
+        document.animal_studies = found.animal_studies
     if found.article is not None:
-        document.article = {"kind": found.article.kind, "reason": found.article.reason}
+        document.article = ArticleInfo(kind=found.article.kind, reason=found.article.reason)
         if found.article.kind != "pooled":
             _terms_to_topic(document)
     own = found.article is not None and found.article.kind in OWN_KINDS
@@ -142,7 +146,7 @@ def build_records(analysis: Analysis, found: StudyFinding) -> list[StudyRecord]:
     if holds_results:  # the document record holds the article's outcomes and events
         left = [(m, why) for m, why in left if m.label not in ("OUTCOME", "ADVERSE_EVENT")]
     if found.article is not None and found.article.kind == "pooled":
-        pooled_records = [r for r in records if r.extra.get("pooled")]
+        pooled_records = [r for r in records if r.pooled]
         if pooled_records:  # figures pooled from unnamed sources are no study's (annotations/real, case 10)
             left = _hold_pooled_facts(doc, document, left, pooled_records)
         _keep_cohort_diseases(document, pooled_records)
@@ -164,16 +168,16 @@ def _hold_pooled_facts(doc: Document, document: StudyRecord, left: list[tuple[Me
     and the routes of the studies it pools. Returns what is still unplaced: the other counts
     (its subgroups) and the facts with another reason."""
     pooled = [m for m, why in left if why == "pooled_analysis" and m.label in POOLED_FACT_LABELS]
-    routes = [r for rec in pooled_records for r in rec.route] + [_evidence(doc, m, code=m.value) for m in pooled if m.label == "ROUTE"]
-    document.route = _unique_evidence(sorted(routes, key=lambda ev: ev["start"]))
+    routes = [r for rec in pooled_records for r in rec.route] + [_coded(doc, m) for m in pooled if m.label == "ROUTE"]
+    document.route = _unique_evidence(sorted(routes, key=lambda ev: ev.start))
     donors = [m for m in pooled if m.label == "DONOR"]
     if donors:
-        document.donor = _evidence(doc, donors[0], code=donors[0].value)
-    document.dose = [_evidence(doc, m, **m.value) for m in _dose_levels([m for m in pooled if m.label == "DOSE"])]
+        document.donor = _coded(doc, donors[0])
+    document.dose = [dose_evidence(m.value, **_span(doc, m)) for m in _dose_levels([m for m in pooled if m.label == "DOSE"])]
     document.follow_up_months = _follow_up(doc, [m for m in pooled if m.label == "FOLLOW_UP"])
-    document.outcomes += [_evidence(doc, m, **m.value) for m in pooled if m.label == "OUTCOME"]
-    document.adverse_events += [_evidence(doc, m, **m.value) for m in pooled if m.label == "ADVERSE_EVENT"]
-    total = (document.n_patients or {}).get("value")
+    document.outcomes += [outcome_evidence(m.value, **_span(doc, m)) for m in pooled if m.label == "OUTCOME"]
+    document.adverse_events += [adverse_event_evidence(m.value, **_span(doc, m)) for m in pooled if m.label == "ADVERSE_EVENT"]
+    total = document.n_patients.value if document.n_patients else None
     return [(m, why) for m, why in left if m not in pooled
             and not (m.label == "N_PATIENTS" and why == "pooled_analysis" and m.value.get("value") == total)]
 
@@ -182,23 +186,23 @@ def _keep_cohort_diseases(document: StudyRecord, pooled_records: list[StudyRecor
     """A pooled analysis's diseases are its cohort's: those it counts patients of ("系统性红斑狼疮
     46例") and those of the studies it pools; the others it names (a comorbidity, background) are
     no disease it pooled. Left as found when it tells neither."""
-    cohort = {c for d in document.extra.get("disease_counts", ()) for c in d["codes"]}
-    cohort |= {d["code"] for rec in pooled_records for d in rec.disease}
+    cohort = {c for d in document.disease_counts or () for c in d.codes}
+    cohort |= {d.code for rec in pooled_records for d in rec.disease}
     if cohort:
-        document.disease = [d for d in document.disease if d["code"] in cohort]
+        document.disease = [d for d in document.disease if d.code in cohort]
 
 
-def _unique_evidence(evidence: list[dict]) -> list[dict]:
+def _unique_evidence(evidence: list[CodedEvidence]) -> list[CodedEvidence]:
     """Each code once, in the order given."""
     out, seen = [], set()
     for ev in evidence:
-        if ev["code"] not in seen:
-            seen.add(ev["code"])
+        if ev.code not in seen:
+            seen.add(ev.code)
             out.append(ev)
     return out
 
 
-def _follow_up(doc: Document, fus: list[Mention]) -> dict | None:
+def _follow_up(doc: Document, fus: list[Mention]) -> FollowUpEvidence | None:
     """One follow-up over the stated ones: the lowest low to the highest high, the first as
     evidence; an open bound ("随访≥3个月") leaves the upper end unknown."""
     if not fus:
@@ -206,20 +210,20 @@ def _follow_up(doc: Document, fus: list[Mention]) -> dict | None:
     lows = [m.value["low"] for m in fus if m.value["low"] is not None]
     highs = [m.value["high"] for m in fus if m.value["high"] is not None]
     high = None if any(m.value["high"] is None for m in fus) or not highs else max(highs)
-    return _evidence(doc, fus[0], low=min(lows) if lows else None, high=high)
+    return FollowUpEvidence(low=min(lows) if lows else None, high=high, **_span(doc, fus[0]))
 
 
 def _terms_to_topic(document: StudyRecord) -> None:
     """An article that pools no studies has no facts of its own on the document record: the
     diseases, cell type and sources it names anywhere are its topic (``topic``), and its studies'
     records hold what each study treated."""
-    document.extra["topic"] = {"disease": [d["code"] for d in document.disease],
-                               "cell_type": (document.cell_type or {}).get("code"),
-                               "cell_source": [c["code"] for c in document.cell_source]}
+    document.topic = Topic(disease=[d.code for d in document.disease],
+                           cell_type=document.cell_type.code if document.cell_type else None,
+                           cell_source=[c.code for c in document.cell_source])
     document.disease, document.cell_type, document.cell_source = [], None, []
 
 
-def _table_outcomes(doc: Document, norm, table, row) -> list[dict]:
+def _table_outcomes(doc: Document, norm, table, row) -> list[OutcomeEvidence]:
     """Outcome evidence for each count of an outcome-table row: measure and direction from the
     column name, the count as value, the row's patients as the denominator."""
     out = []
@@ -233,11 +237,10 @@ def _table_outcomes(doc: Document, norm, table, row) -> list[dict]:
         else:
             measure = measure_in(column, 0, len(column))
         direction = direction_of(column)
-        ev = _span_evidence(doc, doc.text[a:b], a, b, measure=measure, value=cell.value, unit="count", negated=False,
-                            column=column, of=row.n, table=table.caption)
-        if direction:
-            ev["direction"] = direction
-        out.append(ev)
+        out.append(OutcomeEvidence(measure=measure, value=cell.value, unit="count", negated=False,
+                                   attrs={"column": column, "of": row.n, "table": table.caption},
+                                   after_span={"direction": direction} if direction else {},
+                                   **_span_at(doc, doc.text[a:b], a, b)))
     return out
 
 
@@ -295,48 +298,46 @@ def _to_record(analysis: Analysis, st: Study, n: int) -> StudyRecord:
     ms = st.mentions
     rec = StudyRecord(doc.id, doc.source, f"{doc.id}#{n}")
     citation = "[" + ",".join(map(str, st.citation)) + "]" if st.citation else None
-    rec.study = {"label": st.label, "citation": citation, "year": st.year}
-    if st.reference is not None:
-        ref = st.reference
-        rec.study["reference"] = {"number": ref.number, "first_author": ref.first_author, "year": ref.year,
-                                  "text": ref.text, "start": ref.start, "end": ref.end}
+    ref = st.reference
+    rec.study = StudyInfo(label=st.label, citation=citation, year=st.year, reference=None if ref is None else CitedReference(
+        number=ref.number, first_author=ref.first_author, year=ref.year, text=ref.text, start=ref.start, end=ref.end))
     diseases = pick_diseases(ms, doc.text) or list(st.section_disease)
-    rec.disease = [_evidence(doc, m, code=m.value, mesh=mesh_of(m.value)) for m in _unique_by_value(diseases)]
+    rec.disease = [DiseaseEvidence(code=m.value, mesh=mesh_of(m.value), **_span(doc, m)) for m in _unique_by_value(diseases)]
     types = [m for m in ms if m.label == "CELL_TYPE"]
     if types:
-        rec.cell_type = _evidence(doc, types[0], code=types[0].value)
+        rec.cell_type = _coded(doc, types[0])
     else:
         for a, b in st.spans:
             p = PROCEDURE_CELL_TYPE.search(to_simplified_chars(doc.text[a:b]))
             if p:  # "接受异基因骨髓移植": the procedure names the cells
                 pa, pb = a + p.start(), a + p.end()
-                rec.cell_type = _span_evidence(doc, doc.text[pa:pb], pa, pb, code=PROCEDURE_CELL_TYPES[p.group()])
+                rec.cell_type = CodedEvidence(code=PROCEDURE_CELL_TYPES[p.group()], **_span_at(doc, doc.text[pa:pb], pa, pb))
                 break
     sources = [m for m in ms if m.label == "CELL_SOURCE"] if st.table_cells else _cell_sources(ms, doc.text)  # a table's source column names them
-    rec.cell_source = [_evidence(doc, m, code=m.value) for m in _unique_by_value(sources)]
+    rec.cell_source = [_coded(doc, m) for m in _unique_by_value(sources)]
     donors = [m for m in ms if m.label == "DONOR" and not is_compared_therapy(doc.text, m.start)]
     if donors:
-        rec.donor = _evidence(doc, donors[0], code=donors[0].value)
-    rec.route = [_evidence(doc, m, code=m.value) for m in _unique_by_value(_cell_routes(ms, doc.text))]
-    rec.dose = [_evidence(doc, m, **m.value) for m in _dose_levels([m for m in ms if m.label == "DOSE"])]
+        rec.donor = _coded(doc, donors[0])
+    rec.route = [_coded(doc, m) for m in _unique_by_value(_cell_routes(ms, doc.text))]
+    rec.dose = [dose_evidence(m.value, **_span(doc, m)) for m in _dose_levels([m for m in ms if m.label == "DOSE"])]
     totals = [m for m in ms if m.label == "N_PATIENTS" and m.value["role"] == "total"]
     groups = [m for m in ms if m.label == "N_PATIENTS" and m.value["role"] == "group"]
     chosen = totals[0] if totals else (groups[0] if groups else None)
     if chosen is not None:
-        rec.n_patients = _evidence(doc, chosen, value=chosen.value["value"])
+        rec.n_patients = CountEvidence(value=chosen.value["value"], **_span(doc, chosen))
     elif st.patients is not None:  # a case: "例1" is one patient
         count, a, b = st.patients
-        rec.n_patients = _span_evidence(doc, doc.text[a:b], a, b, value=count)
+        rec.n_patients = CountEvidence(value=count, **_span_at(doc, doc.text[a:b], a, b))
     rec.follow_up_months = _follow_up(doc, [m for m in ms if m.label == "FOLLOW_UP"])
     if rec.follow_up_months is None:
         latest = max((tp for tp in st.time_points if tp[0] >= MIN_TIME_POINT_MONTHS), default=None, key=lambda tp: tp[0])
         if latest is not None:  # no follow-up stated: the latest time point of a result (guidelines)
             months, a, b = latest
-            rec.follow_up_months = _span_evidence(doc, doc.text[a:b], a, b, low=months, high=months,
-                                                  basis="latest_time_point")
-    rec.outcomes = [_evidence(doc, m, **m.value) for m in ms if m.label == "OUTCOME"] + [
+            rec.follow_up_months = FollowUpEvidence(low=months, high=months, basis="latest_time_point",
+                                                    **_span_at(doc, doc.text[a:b], a, b))
+    rec.outcomes = [outcome_evidence(m.value, **_span(doc, m)) for m in ms if m.label == "OUTCOME"] + [
         ev for table, row in st.outcome_rows for ev in _table_outcomes(doc, analysis.normalized, table, row)]
-    rec.adverse_events = [_evidence(doc, m, **m.value) for m in ms if m.label == "ADVERSE_EVENT"]
+    rec.adverse_events = [adverse_event_evidence(m.value, **_span(doc, m)) for m in ms if m.label == "ADVERSE_EVENT"]
 
     # table cells override or fill the text mentions
     cells = st.table_cells
@@ -345,20 +346,20 @@ def _to_record(analysis: Analysis, st: Study, n: int) -> StudyRecord:
             t, a, b = cells["n"]
             total, _ = parse_count_cell(t)
             if total is not None:
-                rec.n_patients = _span_evidence(doc, t, a, b, value=total)
+                rec.n_patients = CountEvidence(value=total, **_span_at(doc, t, a, b))
         if "follow_up" in cells:
             t, a, b = cells["follow_up"]
             lo, hi = follow_up_cell_months(t, st.follow_up_header or "")
             if lo is not None or hi is not None:
-                rec.follow_up_months = _span_evidence(doc, t, a, b, low=lo if lo is not None else hi, high=hi)
+                rec.follow_up_months = FollowUpEvidence(low=lo if lo is not None else hi, high=hi, **_span_at(doc, t, a, b))
         if "sex" in cells:
             t, a, b = cells["sex"]
             male, female = (int(x) for x in regex.findall(r"\d+", t)[:2])
-            rec.extra["sex"] = _span_evidence(doc, t, a, b, male=male, female=female)
+            rec.sex = SexEvidence(male=male, female=female, **_span_at(doc, t, a, b))
         if "age" in cells:
             t, a, b = cells["age"]
             lo, hi = parse_range_cell(t)
-            rec.extra["age_years"] = _span_evidence(doc, t, a, b, low=lo, high=hi)
+            rec.age_years = RangeEvidence(low=lo, high=hi, **_span_at(doc, t, a, b))
         if "source" in cells:
             t, a, b = cells["source"]
             counts = {}
@@ -368,7 +369,7 @@ def _to_record(analysis: Analysis, st: Study, n: int) -> StudyRecord:
                     if k:
                         counts[m.value] = int(k.group(1))
             if counts:
-                rec.extra["source_counts"] = counts
+                rec.source_counts = counts
     return rec
 
 
@@ -382,7 +383,7 @@ def _document_record(analysis: Analysis, n: int, table_spans: list[tuple[int, in
     ms = [m for m in analysis.mentions if not (m.label in ("DISEASE", "CELL_TYPE", "CELL_SOURCE")
                                              and any(a <= m.start < b for a, b in analysis.animal))]
     rec = StudyRecord(doc.id, doc.source, f"{doc.id}#{n}", scope="document")
-    rec.disease = [_evidence(doc, m, code=m.value, mesh=mesh_of(m.value)) for m in _unique_by_value(
+    rec.disease = [DiseaseEvidence(code=m.value, mesh=mesh_of(m.value), **_span(doc, m)) for m in _unique_by_value(
         [m for m in ms if m.label == "DISEASE" and m.value not in ("AID", "RD")])]
     types = [m for m in ms if m.label == "CELL_TYPE"]
     if types:
@@ -391,11 +392,11 @@ def _document_record(analysis: Analysis, n: int, table_spans: list[tuple[int, in
             counts[m.value] = counts.get(m.value, 0) + 1
         main = max(counts, key=counts.get)
         first = next(m for m in types if m.value == main)
-        rec.cell_type = _evidence(doc, first, code=main)
+        rec.cell_type = CodedEvidence(code=main, **_span(doc, first))
     # sources in study tables (their source column names them) and tissues named as where cells came from
     sources = [m for m in ms if m.label == "CELL_SOURCE" and any(a <= m.start < b for a, b in table_spans)]
     sources += [m for m in _cell_sources(ms, doc.text) if m not in sources]
-    rec.cell_source = [_evidence(doc, m, code=m.value) for m in _unique_by_value(sorted(sources, key=lambda m: m.start))]
+    rec.cell_source = [_coded(doc, m) for m in _unique_by_value(sorted(sources, key=lambda m: m.start))]
     # the pooled total: a total count in a sentence that pools ("共", "实验共纳入", "总体")
     pooled = None
     for m in ms:
@@ -405,7 +406,7 @@ def _document_record(analysis: Analysis, n: int, table_spans: list[tuple[int, in
                 pooled = m
                 break
     if pooled is not None:
-        rec.n_patients = _evidence(doc, pooled, value=pooled.value["value"])
+        rec.n_patients = CountEvidence(value=pooled.value["value"], **_span(doc, pooled))
         # counts per disease and per source right after the pooled total
         window_end = min(len(text), pooled.end + 400)
         per_disease: list[dict] = []
@@ -434,8 +435,8 @@ def _document_record(analysis: Analysis, n: int, table_spans: list[tuple[int, in
             if k:
                 per_source[m.value] = int(k.group(1))
         if per_disease:
-            rec.extra["disease_counts"] = per_disease
+            rec.disease_counts = [DiseaseCount(codes=d["codes"], n=d["n"]) for d in per_disease]
         if per_source:
-            rec.extra["source_counts"] = per_source
+            rec.source_counts = per_source
     return rec
 

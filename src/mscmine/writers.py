@@ -1,9 +1,10 @@
 """Writing records: JSONL (nested, as in the contract) and flat rows for CSV, Parquet, Excel.
 
 Every file is written to a temporary name beside it and renamed, so a reader never sees a torn
-file. Flat rows have the columns of `FLAT_COLUMNS` (fixed types: whole numbers as nullable
-integers, so a CSV says ``8`` and not ``8.0``), then any further fields the records carry
-(``sex``, ``age_years``, ``source_counts``, ...) in name order, objects as JSON text.
+file. Flat rows have the columns of `FLAT_COLUMNS`, which `mscmine.schema` declares with their
+types (whole numbers as nullable integers, so a CSV says ``8`` and not ``8.0``) and how each is
+read from a record, then any further fields the records carry (``sex``, ``age_years``,
+``source_counts``, ...) in name order, objects as JSON text.
 """
 
 from __future__ import annotations
@@ -16,22 +17,18 @@ import secrets
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
+from .schema import BOOL, COLUMN_NAMES, FLATTENED_FIELDS, FLOAT, INT, columns_of, flat_columns
+
 log = logging.getLogger("mscmine")
 
-FLAT_COLUMNS = [
-    "doc_id", "source", "record_id", "scope", "study_label", "study_citation", "study_year",
-    "disease", "disease_mesh", "disease_text", "cell_type", "cell_type_text", "cell_source", "cell_source_text",
-    "donor", "donor_text", "route", "route_text", "dose_low", "dose_high", "dose_unit", "dose_times",
-    "dose_interval", "dose_text", "n_patients", "n_patients_text", "follow_up_low", "follow_up_high",
-    "follow_up_text", "outcomes", "outcomes_text", "adverse_events_text", "adverse_events_negated",
-    "source_sha256",
-]
-INT_COLUMNS = ("study_year", "dose_times", "n_patients")
-FLOAT_COLUMNS = ("dose_low", "dose_high", "follow_up_low", "follow_up_high")
-BOOL_COLUMNS = ("adverse_events_negated",)
+#: the flat columns, in order, and their types: all from `mscmine.schema.FIELDS`
+FLAT_COLUMNS = list(COLUMN_NAMES)
+COLUMNS = FLAT_COLUMNS
+INT_COLUMNS = columns_of(INT)
+FLOAT_COLUMNS = columns_of(FLOAT)
+BOOL_COLUMNS = columns_of(BOOL)
 #: the nested fields of the contract, which `flatten` turns into the columns above
-NESTED_FIELDS = ("doc_id", "source", "record_id", "scope", "study", "disease", "cell_type", "cell_source", "donor",
-                 "route", "dose", "n_patients", "follow_up_months", "outcomes", "adverse_events", "source_sha256")
+NESTED_FIELDS = FLATTENED_FIELDS
 #: output formats by extension
 FORMATS = {".jsonl": "jsonl", ".csv": "csv", ".parquet": "parquet", ".xlsx": "xlsx"}
 EXCEL_MAX_ROWS = 1_048_575  # one row is the header
@@ -49,67 +46,10 @@ def output_format(out: str | os.PathLike) -> str:
     return FORMATS[ext]
 
 
-def _codes(items: list[dict], key: str = "code") -> str:
-    out = []
-    for it in items:
-        v = it.get(key)
-        if v is not None and str(v) not in out:
-            out.append(str(v))
-    return ";".join(out)
-
-
-def _texts(items: list[dict]) -> str:
-    return " | ".join(str(it.get("text") or "") for it in items)
-
-
 def flatten(record: dict[str, Any]) -> dict[str, Any]:
-    """One CSV/Parquet/Excel row: lists become ';'-joined codes, numbers stay numbers; fields beyond
-    the contract's keep their name (objects and lists as JSON text)."""
-    study = record.get("study") or {}
-    dose = record.get("dose") or []
-    first = dose[0] if dose else {}
-    n = record.get("n_patients") or {}
-    fu = record.get("follow_up_months") or {}
-    ct = record.get("cell_type") or {}
-    donor = record.get("donor") or {}
-    aes = record.get("adverse_events") or []
-    return {
-        "doc_id": record.get("doc_id"),
-        "source": record.get("source"),
-        "record_id": record.get("record_id"),
-        "scope": record.get("scope"),
-        "study_label": study.get("label"),
-        "study_citation": study.get("citation"),
-        "study_year": study.get("year"),
-        "disease": _codes(record.get("disease") or []),
-        "disease_mesh": _codes(record.get("disease") or [], "mesh"),
-        "disease_text": _texts(record.get("disease") or []),
-        "cell_type": ct.get("code"),
-        "cell_type_text": ct.get("text"),
-        "cell_source": _codes(record.get("cell_source") or []),
-        "cell_source_text": _texts(record.get("cell_source") or []),
-        "donor": donor.get("code"),
-        "donor_text": donor.get("text"),
-        "route": _codes(record.get("route") or []),
-        "route_text": _texts(record.get("route") or []),
-        "dose_low": min((d["low"] for d in dose if d.get("low") is not None), default=None),
-        "dose_high": max((d["high"] for d in dose if d.get("high") is not None), default=None),
-        "dose_unit": first.get("unit"),
-        "dose_times": first.get("times"),
-        "dose_interval": first.get("interval"),
-        "dose_text": _texts(dose),
-        "n_patients": n.get("value"),
-        "n_patients_text": n.get("text"),
-        "follow_up_low": fu.get("low"),
-        "follow_up_high": fu.get("high"),
-        "follow_up_text": fu.get("text"),
-        "outcomes": _codes(record.get("outcomes") or [], "measure"),
-        "outcomes_text": _texts(record.get("outcomes") or []),
-        "adverse_events_text": _texts(aes),
-        "adverse_events_negated": (all(a.get("negated") for a in aes) if aes else None),
-        "source_sha256": record.get("source_sha256"),
-        **_extra_fields(record),
-    }
+    """One CSV/Parquet/Excel row: lists become ';'-joined codes, numbers stay numbers (the columns
+    of `mscmine.schema.FIELDS`); fields beyond them keep their name (objects and lists as JSON text)."""
+    return {**flat_columns(record), **_extra_fields(record)}
 
 
 def _extra_fields(record: dict[str, Any]) -> dict[str, Any]:
