@@ -178,3 +178,18 @@ def test_results_of_an_article_with_no_study_in_patients_are_unassigned():
     assert document["outcomes"] == [] and document["adverse_events"] == []
     assert {(u["field"], u["reason"]) for u in document["unassigned"]} >= {("outcomes", "no_study_in_patients"),
                                                                             ("adverse_events", "no_study_in_patients")}
+
+
+@pytest.mark.parametrize("text, n, basis", [
+    ("方法：选择肝硬化患者20例，其中A级6例，B级8例，给予脐带间充质干细胞经外周静脉移植；同期选择18例肝硬化患者作为对照组。", 38, "treated_plus_control"),
+    ("治疗组20例接受脐带间充质干细胞输注。对照组18例接受常规治疗。", 20, None),
+    ("方法：选择肝硬化患者20例，其中A级6例，B级8例，给予脐带间充质干细胞经外周静脉移植，同期选择18例肝硬化患者作为对照组。", 38, "treated_plus_control"),
+    ("研究人员对20名AS患者实施干细胞移植，另20名AS患者为生物制剂治疗对照组。", 40, "treated_plus_control"),
+    ("以82例AS患者为对象，其中42例采用干细胞治疗为观察组，40例采用抗风湿药物治疗作为对照组。", 82, None),
+    ("共纳入40例患者，20例接受干细胞移植，20例作为对照组。", 40, None),
+], ids=["control-after-a-semicolon", "control-in-another-sentence", "treated-then-control", "another-twenty-as-control", "total-split-into-arms",
+        "total-stated"])
+def test_a_trial_counts_both_arms_when_it_states_no_total(text, n, basis):
+    # written: how Chinese controlled trials count their arms
+    [rec] = [r for r in mscmine.extract(text) if r["scope"] == "study"]
+    assert (rec["n_patients"]["value"], rec["n_patients"].get("basis")) == (n, basis)

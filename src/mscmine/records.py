@@ -31,7 +31,7 @@ from .evidence import (AdverseEventEvidence, ArticleInfo, CitedReference, CodedE
                        StudyInfo, Topic, to_plain, adverse_event_evidence, dose_evidence, outcome_evidence)
 from .extractors.cues import direction_of
 from .extractors.outcomes import measure_in
-from .extractors.scope import is_compared_therapy, names_cell_origin, sentence_names_cells
+from .extractors.scope import is_compared_therapy, is_control_arm, names_cell_origin, sentence_names_cells
 from .mention import Mention
 from .article import OWN_KINDS
 from .mentions import Analysis
@@ -272,6 +272,29 @@ def _unique_by_value(mentions: list[Mention]) -> list[Mention]:
 
 
 
+# a count the control arm is made of, named after it: "同期选择20例…患者作为对照组", "另20名患者为…对照组"
+_CONTROL_ARM_AFTER = regex.compile(r"[^，,。;；]{0,30}?(?:作为|为|作|设为|纳入)[^，,。;；]{0,8}?对照组?")
+# a total stated, or patients split into arms: then the arms are parts of the count before them
+_TOTAL_OR_SPLIT = regex.compile(r"分为|分成|随机|两组|各\s?\d|(?:观察|治疗|实验|试验|干细胞|移植|细胞|MSCs?)组")  # ("其中42例…为观察组": the count was both arms)
+_TOTAL_WORD_BEFORE = regex.compile(r"(?:共|总共|合计|共计)[^，,。;；]{0,12}$")
+
+
+def _control_arm_count(simple: str, treated: Mention, mentions: list[Mention]) -> Mention | None:
+    """The control arm's count when a sentence counts the treated cohort and then the control arm
+    and states no total ("选择…患者20例，给予…；同期选择20例…作为对照组"): the trial enrolled both
+    (guidelines: the total enrolled). None when a total is stated or the count is split into arms."""
+    if is_control_arm(simple, treated.start) or _TOTAL_WORD_BEFORE.search(simple, max(0, treated.start - 16), treated.start):
+        return None
+    stop = regex.compile(r"[。\n]").search(simple, treated.end)
+    end = stop.start() if stop else len(simple)
+    controls = [m for m in mentions if m.label == "N_PATIENTS" and m.value["role"] in ("total", "group")
+                and treated.end <= m.start < end
+                and (is_control_arm(simple, m.start) or _CONTROL_ARM_AFTER.match(simple, m.end))]
+    if len(controls) != 1 or _TOTAL_OR_SPLIT.search(simple, treated.end, controls[0].start):
+        return None
+    return controls[0]
+
+
 def _cell_sources(mentions: list[Mention], text: str) -> list[Mention]:
     """The study's cell sources: tissues named as where cells came from (`names_cell_origin`),
     not tissues the cells reach or the text examines."""
@@ -323,7 +346,12 @@ def _to_record(analysis: Analysis, st: Study, n: int) -> StudyRecord:
     totals = [m for m in ms if m.label == "N_PATIENTS" and m.value["role"] == "total"]
     groups = [m for m in ms if m.label == "N_PATIENTS" and m.value["role"] == "group"]
     chosen = totals[0] if totals else (groups[0] if groups else None)
-    if chosen is not None:
+    control = _control_arm_count(simplified(doc.text), chosen, ms) if chosen is not None else None
+    if control is not None:  # "选择…患者20例…，同期选择20例…作为对照组": the trial's total is both arms
+        a, b = chosen.start, control.end
+        rec.n_patients = CountEvidence(value=chosen.value["value"] + control.value["value"],
+                                       attrs={"basis": "treated_plus_control"}, **_span_at(doc, doc.text[a:b], a, b))
+    elif chosen is not None:
         rec.n_patients = CountEvidence(value=chosen.value["value"], **_span(doc, chosen))
     elif st.patients is not None:  # a case: "例1" is one patient
         count, a, b = st.patients
