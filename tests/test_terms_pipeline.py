@@ -48,6 +48,7 @@ def terms(text):
         ("hUC-MSC", [("CELL_SOURCE", "hUC", "umbilical_cord"), ("CELL_TYPE", "MSC", "MSC")]),
         ("rheumatoid arthritis", [("DISEASE", "rheumatoid arthritis", "RA")]),
         ("经血细胞分离机采集", []),  # written: an apheresis machine, not menstrual blood
+        ("罹患再生性不良貧血的男童", [("DISEASE", "再生性不良貧血", "AA")]),  # written: the Taiwanese name
         ("月经血来源的干细胞", [("CELL_SOURCE", "月经血", "menstrual_blood")]),
     ],
 )
