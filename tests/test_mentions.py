@@ -79,3 +79,13 @@ def test_stop_forms(text, absent):
         assert labels.count(absent) == 1  # the first 脂肪 is the source, the one in 非脂肪 is not
     else:
         assert absent not in labels
+
+
+@pytest.mark.parametrize("text, kept", [
+    ("该研究成果已发表于《骨髓移植》。", []),
+    ("论文发表在《风湿病学》杂志上。", []),
+    ("课题《脐带间充质干细胞治疗系统性红斑狼疮的临床研究》获奖。", ["CELL_SOURCE", "CELL_TYPE", "DISEASE"]),
+], ids=["journal-name", "journal-with-a-disease-word", "a-study-title-names-its-subject"])
+def test_a_journal_name_holds_no_mention(text, kept):
+    # written: a short name in 《》 is a journal's or a book's; a long one is a study's title
+    assert sorted({m.label for m in analyse(Document.from_text(text)).mentions}) == kept

@@ -104,6 +104,7 @@ class Context:
     outcome_tables: list[tuple[int, int]]  # normalised offsets
     mentions: list[Mention] = field(default_factory=list)  # found so far, original offsets
     headings: list[tuple[int, int]] = field(default_factory=list)  # normalised: section headings, keyword lists
+    publications: list[tuple[int, int]] = field(default_factory=list)  # normalised: journal and book names (no mention at all)
     study_tables: list = field(default_factory=list)  # tables.TextTable read from the normalised text
 
 
@@ -119,10 +120,20 @@ def heading_lines(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in _HEADING_LINE.finditer(text)]
 
 
+# the name of a journal or book: "《骨髓移植》", "《细胞发现》" (short; a study's title quoted in
+# 《》 is longer and names what the study treated)
+_SHORT_TITLE = regex.compile(r"《[^《》\n]{1,12}》")
+
+
+def publication_names(text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in _SHORT_TITLE.finditer(text)]
+
+
 def prepare(doc: Document) -> Context:
     norm = normalize(doc.text)
     return Context(doc, norm, excluded_ranges(doc.text), animal_sentences(norm.masked),
                    [(t.start, t.end) for t in read_outcome_tables(norm.text)], headings=heading_lines(norm.text),
+                   publications=publication_names(norm.text),
                    study_tables=read_tables(norm.text))
 
 
@@ -251,6 +262,8 @@ def run_stage(ctx: Context, name: str) -> list[Mention]:
     """Run one stage, keep what the context allows, map it to original offsets, add it to ctx."""
     out = []
     for label, start, end, value, attrs in STAGES[name](ctx):
+        if any(a <= start < b for a, b in ctx.publications):
+            continue  # "发表于《骨髓移植》": a journal's name, not a fact or a term of the article
         if label in FACT_LABELS and (any(a <= start < b for a, b in ctx.animal) or any(a <= start < b for a, b in ctx.headings)):
             continue
         a, b = ctx.norm.to_original(start, end)
