@@ -23,10 +23,11 @@ from mscmine.normalize import normalize
     ("尿蛋白2.1 g/24h", [(2.1, "g/24h", "number_unit", None)]),
     ("白细胞(6.35±1.20)×109/L", [(6.35, "×10^9/L", "mean_sd", None)]),
     ("73% (n = 19/26)", [(73.0, "%", "share_and_count", 19.0)]),
+    ("再住院率为16.7%(5人)", [(16.7, "%", "share_then_count", 5.0)]),
     ("病例1、2分别于移植后18个月", [(1.0, None, "number", None), (2.0, None, "number", None),
                                (18.0, "个月", "number_unit", None)]),  # "2分别" is no score of 2
 ], ids=["mean-sd", "median-range", "share-and-count", "count-and-share", "fraction", "unit", "bare",
-        "rate-per-year", "urine-protein", "flattened-superscript-unit", "share-with-n", "fen-bie-is-no-score"])
+        "rate-per-year", "urine-protein", "flattened-superscript-unit", "share-with-n", "share-then-count", "fen-bie-is-no-score"])
 def test_quantities(text, expected):
     got = [(q.value, q.unit, q.form, q.count) for q in find_quantities(text)]
     assert got == expected
@@ -51,10 +52,12 @@ def results(text: str):
     ("结果 DAS28评分治疗前(5.62±0.81)与治疗后12周(3.94±0.72)、24周(3.10±0.65)比较，差异均有统计学意义(P<0.05)。",
      [("DAS28", 5.62, None, None, None, None, None), ("DAS28", 3.94, None, None, "治疗后12周", None, None),
       ("DAS28", 3.1, None, None, "24周", None, None)]),
+    ("结果 MSC组复发率为12.5%，低于非MSC组的28.0%（P=0.04）。",
+     [("relapse", 12.5, "%", None, None, "treatment", None), ("relapse", 28.0, "%", None, None, "control", None)]),
     ("Results The estimated survival at 5 years was 91.5% (95% CI 80-100%).",
      [("other", 91.5, "%", None, "at 5 years", None, None)]),  # (the English "survival" has no measure code yet)
 ], ids=["before-after-with-time", "two-arms-with-counts", "survival", "english-from-to", "change-and-control",
-        "relapses-per-year", "visits-compared", "confidence-level-no-result"])
+        "relapses-per-year", "visits-compared", "compared-with-a-non-cell-arm", "confidence-level-no-result"])
 def test_numeric_results(text, expected):
     assert results(text) == expected
 

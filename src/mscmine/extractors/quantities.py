@@ -47,6 +47,8 @@ RULES: tuple[tuple[str, regex.Pattern], ...] = (
     # 80%(24/30), 80.0% (24/30例): a share and the count it comes from
     # 81% (n = 21/26): the same with an n
     ("share_and_count", regex.compile(rf"(?P<v>{_NUM})\s?%\s?[(（]\s?(?:[nN]\s?=\s?)?(?P<n>\d+)\s?/\s?(?P<d>\d+)\s?(?:例|名)?\s?[)）]")),
+    # 16.7%(5人), 6.67%(2例): a share and its count in brackets
+    ("share_then_count", regex.compile(rf"(?P<v>{_NUM})\s?%\s?[(（]\s?(?P<n>\d+)\s?(?:例|名|位|人)\s?[)）]")),
     # 24例(80%), 3例（12.5%）: a count and its share
     ("count_and_share", regex.compile(rf"(?P<n>\d+)\s?(?:例|名|位|人)\s?[(（]\s?(?P<v>{_NUM})\s?%\s?[)）]")),
     # (15.75±3.2)分, 15.75 ± 3.2 U/L: the mean
@@ -79,7 +81,7 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
                 continue
             taken.append(m.span())
             g = m.groupdict()
-            if form in ("share_and_count", "count_and_share"):  # one result: the share, with its count
+            if form in ("share_and_count", "count_and_share", "share_then_count"):  # one result: the share, with its count
                 out.append(Quantity(m.start(), m.end(), _f(g["v"]), "%", form, int(g["d"]) if g.get("d") else None,
                                     _f(g["n"])))
             elif form == "fraction":

@@ -28,7 +28,8 @@ from .time_points import find_time_points
 RESULT_CUE = regex.compile(
     r"降至|降到|下降|降低|减少|减至|减轻|升至|升到|升高|上升|增加|增至|提高|改善|好转|缓解|恢复|达到|达|"
     r"有效率|缓解率|生存率|存活率|应答率|复发|死亡|脱离|停用|转阴|消失|愈合|显效|无效|稳定|维持|"
-    r"差异(?:均)?(?:有|具有)(?:统计学)?(?:意义|显著性)|差异(?:均)?显著|"  # "治疗前(15.75±3.97)与治疗后4周(13.85±2.56)…差异有统计学意义"
+    r"差异(?:均)?(?:有|具有)(?:统计学)?(?:意义|显著性)|差异(?:均)?显著|"
+    r"率(?:分别)?(?:为|是|达到?)\s?\d|"  # "干细胞组回院率为16.7%(5人)": a rate stated  # "治疗前(15.75±3.97)与治疗后4周(13.85±2.56)…差异有统计学意义"
     r"(?i:\b(?:decreased|increased|improved|reduced|declined|rose|fell|achieved|remission|relapse|survival|response)\b)"
 )
 # where the methods end and the results begin, in a structured abstract or an article
@@ -56,6 +57,21 @@ _BACKGROUND = regex.compile(
     r"患病率|流行率|患病人数|预计(?:到)?\s?(?:19|20)\d{2}\s?年|(?:据|根据)[^。;；,，]{0,12}(?:统计|数据|调查)"
     r"|(?i:\bprevalence\b)"
 )
+# the arm a result is compared with: "低于非MSC组的30.6%", "高于对照组(45%)"; the second of a pair
+# when the sentence names such an arm: "（MSC组与非MSC组）分别为21.3%和35.8%"
+_COMPARED_WITH_BEFORE = regex.compile(r"(?:低于|高于|优于|差于|少于|多于|不及|好于)[^，,。;；]{0,12}?组(?:的|为)?\s?[(（]?\s?$")
+_SECOND_OF_A_PAIR_BEFORE = regex.compile(r"分别(?:为|是|达)?\s?\d+(?:\.\d+)?\s?%?\s?(?:和|与|vs\.?)\s?$")
+_OTHER_ARM = regex.compile(r"对照|安慰剂|非\s?(?:MSCs?|干细胞|细胞)|常规治疗组")
+
+
+def _comparator_value(text: str, sentence_start: int, at: int) -> bool:
+    """The value at `at` is the arm the cell-treated arm is compared with (a control arm however named)."""
+    if _COMPARED_WITH_BEFORE.search(text, max(sentence_start, at - 24), at):
+        return True
+    return bool(_SECOND_OF_A_PAIR_BEFORE.search(text, max(sentence_start, at - 24), at)
+                and _OTHER_ARM.search(text, sentence_start, at))
+
+
 _TREATMENT_ARM = regex.compile(r"(?:治疗组|观察组|干细胞组|移植组|MSCs?组|试验组|细胞组)")
 
 
@@ -138,7 +154,7 @@ def find_numeric_results(text: str) -> list[NumericResult]:
                 consumed.add(i + 1)
             measure = _measure_of(measures, text, sm.start(), sm.end(), q)
             tp = _time_point_before(time_points, text, sm.start(), q.start)
-            arm = "control" if is_control_arm(text, q.start) else (
+            arm = "control" if is_control_arm(text, q.start) or _comparator_value(text, sm.start(), q.start) else (
                 "treatment" if _TREATMENT_ARM.search(text, sm.start(), q.start) else None)
             out.append(NumericResult(q.start, q.end, measure, q.value, q.unit, baseline, tp, arm, q.form, q.of, q.count))
     return out
