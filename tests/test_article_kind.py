@@ -65,13 +65,17 @@ def test_a_review_whose_cited_studies_enrol_is_still_a_review():
     ("治疗前3个月未用激素", None, None),
     ("六个月内EDSS评分显著降低", 6.0, "六个月内"),
     ("近3个月内未使用生物制剂", None, None),
+    ("观察治疗后第3天、3个月、6个月的症状", [0.1, 3.0, 6.0], ["治疗后第3天", "3个月", "6个月"]),
+    ("移植后540 d淋巴细胞计数接近正常", 17.74, "移植后540 d"),  # a day count abbreviated
 ], ids=["after-treatment", "numbered-week", "after-named-cells", "visit", "units-later", "half-year-not-read",
         "english-after", "english-at-week", "disease-duration", "intervals", "before-treatment", "within-months",
-        "within-before-enrolment"])
+        "within-before-enrolment", "listed-visits", "days-abbreviated"])
 def test_time_points(text, months, span):
     got = find_time_points(text)
     if months is None:
         assert list(got) == []
+    elif isinstance(months, list):
+        assert [(t.months, text[t.start:t.end]) for t in got] == list(zip(months, span))
     else:
         assert [(t.months, text[t.start:t.end]) for t in got] == [(months, span)]
 

@@ -37,7 +37,7 @@ _PATTERNS = [
     # 观察 24 周, 观察期为 6 个月 (not 观察到, not a time point: "观察3个月时")
     regex.compile(rf"观察(?:期|时间)?(?:为|了|共)?\s?(?P<span>{_RANGE})(?!\s?(?:时|后|的))"),
     # the assessment schedule: "于治疗前及治疗后1、3、6、12个月检测…" (the last visit)
-    regex.compile(rf"(?:治疗|移植|输注|注射)后\s?(?:第\s?)?(?P<span>(?P<list>(?:\d+\s?[、,，]\s?)+)(?P<lo>\d+)\s?(?P<unit>{_UNIT}))"
+    regex.compile(rf"(?:治疗|移植|输注|注射|术)后\s?(?:第\s?)?(?P<span>(?P<list>(?:\d+\s?(?:[、,，]|及|和)\s?)+)(?P<lo>\d+)\s?(?P<unit>{_UNIT}))"
                   r"(?:时|末)?\s?(?:分别)?(?:检测|评估|评价|复查|测定|记录|随访|观察|采集|进行)"),
     # 中位随访时间 18 个月, 平均随访 2 年
     regex.compile(rf"(?:中位|平均)随访{_QUALIFIER}\s?(?P<span>{_RANGE})"),

@@ -70,9 +70,9 @@ def parse_int(text: str) -> int | None:
 
 #: a duration's number (Arabic, a small Chinese numeral, or 半) and unit, for follow-up and time points
 DURATION_NUMBER = r"\d+(?:\.\d+)?|[一二两三四五六七八九十半]{1,3}"
-DURATION_UNIT = r"个月|月|年|周|天"
+DURATION_UNIT = r"个月|月|年|周|天|wk(?![A-Za-z])|d(?![A-Za-z])"  # "术后24 wk", "移植后540 d" (Chinese papers' abbreviations)
 #: English duration units → the Chinese unit `to_months` reads
-ENGLISH_DURATION_UNITS = {"day": "天", "week": "周", "month": "个月", "year": "年"}
+ENGLISH_DURATION_UNITS = {"day": "天", "week": "周", "month": "个月", "year": "年", "d": "天", "wk": "周"}
 
 
 def parse_duration_number(text: str | None) -> float | None:
@@ -95,7 +95,8 @@ def english_duration_months(value: float, unit: str) -> float:
     return to_months(value, ENGLISH_DURATION_UNITS[unit.lower().rstrip("s")])
 
 
-_MONTHS_PER = {"年": 12.0, "岁": 12.0, "月": 1.0, "个月": 1.0, "周": 1 / 4.345, "星期": 1 / 4.345, "天": 1 / 30.44, "日": 1 / 30.44}
+_MONTHS_PER = {"年": 12.0, "岁": 12.0, "月": 1.0, "个月": 1.0, "周": 1 / 4.345, "星期": 1 / 4.345, "天": 1 / 30.44, "日": 1 / 30.44,
+               "wk": 1 / 4.345, "d": 1 / 30.44}
 
 
 def to_months(value: float, unit: str) -> float:

@@ -78,4 +78,16 @@ def find_time_points(text: str) -> tuple[TimePoint, ...]:
                 continue
             taken.append(m.span())
             out.append(TimePoint(m.start(), m.end(), months, name))
+            # the visits listed after it: "治疗后第3天、3个月、6个月" (each a time point of its own)
+            pos = m.end()
+            while (more := _LISTED_VISIT.match(text, pos)) is not None:
+                months = _months(more.group("n"), more.group("unit"))
+                if months is None or any(a < more.end() and more.start("n") < b for a, b in taken):
+                    break
+                taken.append((more.start("n"), more.end()))
+                out.append(TimePoint(more.start("n"), more.end(), months, "listed_visit"))
+                pos = more.end()
     return tuple(sorted(out, key=lambda t: t.start))
+
+
+_LISTED_VISIT = regex.compile(rf"\s?(?:、|,|，|和|及|与)\s?(?:第\s?)?{_N}\s?{_UNIT}(?:时|末|后)?")
