@@ -197,3 +197,10 @@ def test_a_trial_counts_both_arms_when_it_states_no_total(text, n, basis):
     # written: how Chinese controlled trials count their arms
     [rec] = [r for r in mscmine.extract(text) if r["scope"] == "study"]
     assert (rec["n_patients"]["value"], rec["n_patients"].get("basis")) == (n, basis)
+
+
+def test_the_donor_is_the_one_named_with_the_cells():
+    # written: an earlier procedure's donor word before the cells given
+    text = "患者既往接受自体造血干细胞移植后复发，本院为其输注异体脐带间充质干细胞1×10^6/kg。"
+    [rec] = [r for r in mscmine.extract(text) if r["scope"] == "study"]
+    assert (rec["donor"]["code"], rec["donor"]["text"], rec["cell_type"]["code"]) == ("allogeneic", "异体", "MSC")

@@ -31,7 +31,7 @@ from .evidence import (AdverseEventEvidence, ArticleInfo, CitedReference, CodedE
                        StudyInfo, Topic, to_plain, adverse_event_evidence, dose_evidence, outcome_evidence)
 from .extractors.cues import direction_of
 from .extractors.outcomes import measure_in
-from .extractors.scope import is_compared_therapy, is_control_arm, names_cell_origin, sentence_names_cells
+from .extractors.scope import is_compared_therapy, is_control_arm, is_history, names_cell_origin, sentence_names_cells
 from .mention import Mention
 from .article import OWN_KINDS
 from .mentions import Analysis
@@ -295,6 +295,15 @@ def _control_arm_count(simple: str, treated: Mention, mentions: list[Mention]) -
     return controls[0]
 
 
+def _donor_of_the_cells(donors: list[Mention], mentions: list[Mention], simple: str) -> Mention:
+    """The donor named with the cells given ("异体脐带间充质干细胞", "自体骨髓MSC"), else the first;
+    not one of the patient's history ("既往接受自体造血干细胞移植") while another is named."""
+    current = [d for d in donors if not is_history(simple, d.start)] or donors
+    cells = [m for m in mentions if m.label in ("CELL_TYPE", "CELL_SOURCE")]
+    with_cells = [d for d in current if any(0 <= c.start - d.end <= 4 for c in cells)]
+    return (with_cells or current)[0]
+
+
 def _cell_sources(mentions: list[Mention], text: str) -> list[Mention]:
     """The study's cell sources: tissues named as where cells came from (`names_cell_origin`),
     not tissues the cells reach or the text examines."""
@@ -327,6 +336,7 @@ def _to_record(analysis: Analysis, st: Study, n: int) -> StudyRecord:
     diseases = pick_diseases(ms, doc.text) or list(st.section_disease)
     rec.disease = [DiseaseEvidence(code=m.value, mesh=mesh_of(m.value), **_span(doc, m)) for m in _unique_by_value(diseases)]
     types = [m for m in ms if m.label == "CELL_TYPE"]
+    types = [m for m in types if not is_history(simplified(doc.text), m.start)] or types  # not the patient's history
     if types:
         rec.cell_type = _coded(doc, types[0])
     else:
@@ -340,7 +350,7 @@ def _to_record(analysis: Analysis, st: Study, n: int) -> StudyRecord:
     rec.cell_source = [_coded(doc, m) for m in _unique_by_value(sources)]
     donors = [m for m in ms if m.label == "DONOR" and not is_compared_therapy(doc.text, m.start)]
     if donors:
-        rec.donor = _coded(doc, donors[0])
+        rec.donor = _coded(doc, _donor_of_the_cells(donors, ms, simplified(doc.text)))
     rec.route = [_coded(doc, m) for m in _unique_by_value(_cell_routes(ms, doc.text))]
     rec.dose = [dose_evidence(m.value, **_span(doc, m)) for m in _dose_levels([m for m in ms if m.label == "DOSE"])]
     totals = [m for m in ms if m.label == "N_PATIENTS" and m.value["role"] == "total"]

@@ -109,3 +109,15 @@ _COMPARED_BEFORE = re.compile(r"(?:相比于?|相较于?|相对于|不同于|区
 def is_compared_therapy(text: str, start: int) -> bool:
     """The term at `start` names the therapy a study is compared with (Simplified or Traditional)."""
     return _COMPARED_BEFORE.search(text, max(0, start - 6), start) is not None
+
+
+# the patient's history, not the study's treatment: "患者既往接受自体造血干细胞移植", "曾行…"
+_HISTORY_IN_CLAUSE = re.compile(r"既往|曾经|曾于|曾行|曾接受|此前|先前|之前曾|早年|病史")
+_CLAUSE_STOP = re.compile(r"[，,。；;！？!?\n]")
+
+
+def is_history(text: str, start: int) -> bool:
+    """The term at `start` is in a clause about what was done before the study (Simplified)."""
+    stops = [m.end() for m in _CLAUSE_STOP.finditer(text, max(0, start - 40), start)]
+    clause_start = stops[-1] if stops else max(0, start - 40)
+    return _HISTORY_IN_CLAUSE.search(text, clause_start, start) is not None
