@@ -6,7 +6,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from mscmine.evaluation.scorer import evaluate, match, score_entities
+from mscmine.evaluation.scorer import evaluate, match, score_entities, score_records
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = sorted((ROOT / "annotations" / "gold").glob("*.json"))
@@ -75,6 +75,30 @@ def test_value_match_needs_the_same_value():
     res = score_entities([(gold, pred)])
     assert res["strict"]["per_label"]["DOSE"]["tp"] == 1
     assert res["value"]["per_label"]["DOSE"]["tp"] == 0
+
+
+def _study(citation, outcomes=(), adverse_events=()):
+    return {"scope": "study", "study": {"label": None, "citation": citation, "year": None}, "disease": ["SLE"],
+            "outcomes": list(outcomes), "adverse_events": list(adverse_events)}
+
+
+def test_results_are_scored_in_the_record_their_gold_links_them_to():
+    # written: two cited studies; the gold links T1 to [1] and T2, T3 to [2]
+    entities = [{"id": "T1", "label": "OUTCOME", "start": 10, "end": 20, "text": "x" * 10, "value": {"measure": "SLEDAI", "value": 4.0}},
+                {"id": "T2", "label": "OUTCOME", "start": 40, "end": 50, "text": "x" * 10, "value": {"measure": "relapse", "value": 2.0}},
+                {"id": "T3", "label": "ADVERSE_EVENT", "start": 60, "end": 66, "text": "x" * 6, "value": {"negated": True}}]
+    gold = [_study("[1]", outcomes=["T1"]), _study("[2]", outcomes=["T2"], adverse_events=["T3"])]
+    pred = [_study("[1]", outcomes=[{"measure": "relapse", "value": 2.0, "start": 40, "end": 50}]),  # T2's result, in the wrong study
+            _study("[2]", outcomes=[{"measure": "relapse", "value": 2.0, "start": 41, "end": 49},
+                                    {"measure": "other", "value": 1.0, "start": 70, "end": 72, "arm": "control"}],  # control arm: not scored
+                   adverse_events=[{"negated": True, "start": 60, "end": 64}])]
+    res = score_records([(gold, pred)], [entities])["results"]
+    assert (res["outcomes"]["tp"], res["outcomes"]["pred"], res["outcomes"]["support"]) == (1, 2, 2)
+    assert (res["adverse_events"]["tp"], res["adverse_events"]["pred"], res["adverse_events"]["support"]) == (1, 1, 1)
+
+
+def test_no_result_scores_without_links():
+    assert "results" not in score_records([([_study("[1]")], [_study("[1]")])], [[]])
 
 
 @pytest.fixture(scope="module")

@@ -148,16 +148,47 @@ def _same_study(g: dict, p: dict, gf: dict, pf: dict) -> bool:
     return bool(set(gf["disease"] or ()) & set(pf["disease"] or ()))
 
 
-def score_records(pairs: list[tuple[list[dict], list[dict]]]) -> dict[str, Any]:
+#: the results a record holds, scored per matched record: (gold record key of entity ids, predicted
+#: record key, entity label)
+RECORD_RESULTS = (("outcomes", "outcomes", "OUTCOME"), ("adverse_events", "adverse_events", "ADVERSE_EVENT"))
+
+
+def _record_results(gold: dict, pred: dict | None, entities: dict[str, dict], key: str, label: str) -> tuple[int, int]:
+    """(matched, gold) of one gold record's linked results (entity ids in ``gold[key]``): a
+    predicted item of the record matches a gold entity when their spans overlap and their
+    values agree (`value_key`), one to one."""
+    linked = [entities[i] for i in gold.get(key) or () if i in entities]
+    if pred is None or not linked:
+        return 0, len(linked)
+    items = [x for x in pred.get(key) or () if "start" in x and not _unannotated_value(label, x)]
+    same = lambda g, p: (g["start"] < p["end"] and p["start"] < g["end"]
+                         and value_key(label, g.get("value")) == value_key(label, p))
+    return len(match(linked, items, same)), len(linked)
+
+
+def _unannotated_value(label: str, value: dict) -> bool:
+    return ((label == "ADVERSE_EVENT" and value.get("kind") == "safety_conclusion")
+            or (label == "OUTCOME" and value.get("arm") == "control"))
+
+
+def score_records(pairs: list[tuple[list[dict], list[dict]]], entities: list[list[dict]] | None = None) -> dict[str, Any]:
     """Match gold study records to predicted ones by citation (uncited ones by disease and year,
-    see `_same_study`), then score each field."""
+    see `_same_study`), then score each field, and the outcomes and adverse events each gold
+    record links (`RECORD_RESULTS`) against its predicted record's (`entities`: each document's
+    gold entities, where the links point)."""
     field_right = {f: 0 for f in RECORD_FIELDS}
     matched = n_gold = n_pred = 0
-    for gold, pred in pairs:
+    results = {key: {"tp": 0, "gold": 0, "pred": 0} for key, _, _ in RECORD_RESULTS}
+    for k, (gold, pred) in enumerate(pairs):
+        by_id = {e["id"]: e for e in (entities[k] if entities else ())}
         gold = [g for g in gold if g.get("scope") == "study"]
         pred = [p for p in pred if p.get("scope") == "study"]
         n_gold += len(gold)
         n_pred += len(pred)
+        for key, pkey, label in RECORD_RESULTS:
+            results[key]["pred"] += sum(1 for p in pred for x in p.get(pkey) or ()
+                                        if "start" in x and not _unannotated_value(label, x))
+        paired: list[tuple[dict, dict | None]] = []
         used: set[int] = set()
         for g in gold:
             gf = _record_fields(g)
@@ -170,19 +201,29 @@ def score_records(pairs: list[tuple[list[dict], list[dict]]]) -> dict[str, Any]:
                 if agree > best:
                     best, best_j = agree, j
             if best_j is None:
+                paired.append((g, None))
                 continue
             used.add(best_j)
             matched += 1
+            paired.append((g, pred[best_j]))
             pf = _record_fields(pred[best_j])
             for f in RECORD_FIELDS:
                 field_right[f] += gf[f] == pf[f]
-    return {
+        for g, p in paired:
+            for key, _, label in RECORD_RESULTS:
+                tp, n = _record_results(g, p, by_id, key, label)
+                results[key]["tp"] += tp
+                results[key]["gold"] += n
+    out = {
         "gold_records": n_gold,
         "predicted_records": n_pred,
         "matched": matched,
         "record_match": _prf(matched, n_pred, n_gold),
         "field_accuracy": {f: round(field_right[f] / matched, 4) if matched else 0.0 for f in RECORD_FIELDS},
     }
+    if any(r["gold"] for r in results.values()):  # the gold links results to its records
+        out["results"] = {key: _prf(r["tp"], r["pred"], r["gold"]) for key, r in results.items()}
+    return out
 
 
 def load_gold(gold_dir: str | Path) -> list[dict]:
@@ -230,9 +271,7 @@ def _predict(gold_doc: dict, corpus_dir: Path | None, repo: Path | None = None) 
 def _unannotated_kind(m) -> bool:
     """Mentions the corpus guidelines leave unmarked: overall safety conclusions, and results
     kept for the control arm (``arm: "control"``; the guidelines count the treated arm only)."""
-    value = m.value if isinstance(m.value, dict) else {}
-    return ((m.label == "ADVERSE_EVENT" and value.get("kind") == "safety_conclusion")
-            or (m.label == "OUTCOME" and value.get("arm") == "control"))
+    return _unannotated_value(m.label, m.value if isinstance(m.value, dict) else {})
 
 
 def evaluate(gold_dir: str | Path = "annotations/gold", predictions: str | Path | None = None, corpus_dir: str | Path | None = None) -> dict[str, Any]:
@@ -268,7 +307,8 @@ def evaluate(gold_dir: str | Path = "annotations/gold", predictions: str | Path 
         if not docs:
             continue
         ent = score_entities([(d["gold"]["entities"], d["mentions"]) for d in docs])
-        ent["records"] = score_records([(d["gold"].get("records", []), d["records"]) for d in docs])
+        ent["records"] = score_records([(d["gold"].get("records", []), d["records"]) for d in docs],
+                                       [d["gold"]["entities"] for d in docs])
         ent["documents"] = [d["doc_id"] for d in docs]
         for e in ent["value"]["errors"]:
             pass
@@ -297,6 +337,10 @@ def format_report(report: dict[str, Any]) -> str:
         lines.append(f"records: {rec['matched']} of {rec['gold_records']} gold study records matched "
                      f"({rec['predicted_records']} predicted; F1 {rec['record_match']['f1']:.3f}); field accuracy: "
                      + ", ".join(f"{k} {v:.2f}" for k, v in rec["field_accuracy"].items()))
+        if rec.get("results"):
+            lines.append("record results (each gold record's linked entities in its matched record): "
+                         + ", ".join(f"{k} F1 {v['f1']:.3f} (P {v['precision']:.2f} R {v['recall']:.2f}, {v['support']} gold)"
+                                     for k, v in rec["results"].items()))
     return "\n".join(lines)
 
 
