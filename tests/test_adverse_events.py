@@ -106,6 +106,7 @@ def test_events_denied(sentence, events):
 @pytest.mark.parametrize(
     "sentence",
     [
+        "其中2例白血病患者因癌症复发死亡",  # written: the disease's course, not the cells'
         "感染是移植相关死亡的主要原因",  # 002 style: background
         "输注后食欲、睡眠及乏力均有改善",  # written: a symptom that got better is no adverse event
         "无论是否发热",

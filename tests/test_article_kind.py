@@ -204,3 +204,15 @@ def test_the_donor_is_the_one_named_with_the_cells():
     text = "患者既往接受自体造血干细胞移植后复发，本院为其输注异体脐带间充质干细胞1×10^6/kg。"
     [rec] = [r for r in mscmine.extract(text) if r["scope"] == "study"]
     assert (rec["donor"]["code"], rec["donor"]["text"], rec["cell_type"]["code"]) == ("allogeneic", "异体", "MSC")
+
+
+def test_a_sentence_opening_with_a_cited_study_reports_that_study():
+    # written: an introduction's cited claim before the article's own cohort
+    text = ("研究[6]显示，脐带间充质干细胞治疗狼疮肾炎具有良好的安全性。"
+            "本研究纳入30例难治性狼疮肾炎患者，静脉输注脐带间充质干细胞。")
+    records = mscmine.extract(text)
+    [study] = [r for r in records if r["scope"] == "study"]
+    assert study["n_patients"]["value"] == 30 and study["adverse_events"] == []
+    [document] = [r for r in records if r["scope"] == "document"]
+    assert [(u["field"], u["reason"]) for u in document["unassigned"] if u["field"] == "adverse_events"] == [
+        ("adverse_events", "cited_without_patients")]

@@ -229,13 +229,23 @@ def _sentence_bounds(text: str, pos: int) -> tuple[int, int]:
     return start, min(stop + 1, len(text))
 
 
+# a sentence that opens with the cited work and reports it: "研究[6]显示，UC-MSC治疗LN具有良好的安全性"
+_REPORTS_AFTER_MARK = regex.compile(r"\s?(?:的研究)?(?:显示|表明|发现|报道|报告|证实|指出|认为|提示)")
+_SHORT_SUBJECT = 12  # "研究", "有研究", "Liang等", "国外学者": what stands before such a mark
+
+
 def cited_clause_spans(analysis: Analysis) -> list[tuple[int, int, tuple[int, ...]]]:
-    """(clause start, citation start, numbers) in original offsets for every citation mark: the
-    clause a mark closes runs from its sentence start or the previous mark."""
+    """(start, end, numbers) in original offsets of the clause each citation mark speaks for: the
+    clause it closes, from its sentence start or the previous mark; or, when the sentence opens
+    with the cited work and a reporting verb follows the mark ("研究[6]显示，…"), the whole sentence."""
     norm = analysis.normalized
+    text = norm.text
     out = []
-    for clause_start, cit in cited_clauses(norm.text, norm.citations):
-        a, b = norm.to_original(clause_start, cit.start)
+    for clause_start, cit in cited_clauses(text, norm.citations):
+        end = cit.start
+        if cit.start - clause_start <= _SHORT_SUBJECT and _REPORTS_AFTER_MARK.match(text, cit.end):
+            end = sentence_bounds(text, cit.end)[1]
+        a, b = norm.to_original(clause_start, end)
         out.append((a, b, cit.numbers))
     return out
 

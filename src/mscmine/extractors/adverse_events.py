@@ -172,6 +172,7 @@ class AdverseEventMatch:
         return out
 
 
+_DISEASE_COURSE_AFTER = regex.compile(r"\s?(?:复发|进展|恶化|加重)")
 _LISTED_COUNT = regex.compile(r"(\d+)\s?例")
 _NEAR = {
     "event_count": (re.compile(r"\d\s?例"), 24, 40),  # "发热3例、头痛2例"
@@ -222,6 +223,8 @@ def find_adverse_events(text: str) -> list[AdverseEventMatch]:
             events = tuple(_events_in(m.group("list"))) if kind != "english_count" else (m.group("list").lower().rstrip("s"),)
             if kind in ("counted", "counted_after", "event_count") and events[:1] == ("death",):
                 continue  # "14例患者死亡" is a mortality outcome
+            if _DISEASE_COURSE_AFTER.match(text, m.end()):
+                continue  # "2例因癌症复发死亡": the disease's course, an outcome, no adverse event
             serious = True if SERIOUS_EVENTS & set(events) or "严重" in m.group() else None
             count = int(m.group("n")) if kind in ("counted", "counted_after", "event_count", "english_count") else None
             if kind in ("listing", "after_treatment", "plain") and count is None:  # "…潮红2例、头晕1例": the counts add up
