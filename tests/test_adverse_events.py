@@ -140,8 +140,9 @@ def test_events_listed_with_their_counts():
     ("臍帶間質幹細胞治療是安全的。", "是安全的"),
     ("The infusions were safe and well tolerated in all patients.", "were safe"),
     ("输注MSC是安全的,患者耐受性良好。", "是安全的,患者耐受性良好"),
+    ("结论：该疗法对2型糖尿病患者安全。", "安全"),
 ], ids=["safety-good", "good-safety", "safe-feasible", "all-tolerated", "traditional-is-safe", "english",
-        "one-sentence-one-conclusion"])
+        "one-sentence-one-conclusion", "safe-for-the-patients"])
 def test_safety_conclusions(sentence, span):
     from mscmine.normalize import normalize
 
