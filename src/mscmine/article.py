@@ -112,8 +112,9 @@ def has_own_methods(text: str) -> bool:
     return bool(_METHODS_HEADING.search(text) or _structured_abstract(text) or _OBJECTIVE_METHODS.search(text[:3000]))
 
 
-def _names_itself_pooled(text: str) -> bool:
-    return _META_ANALYSIS.search(text, 0, min(len(text), 300)) is not None  # in its title or first lines
+def names_itself_pooled(text: str) -> bool:
+    """A meta-analysis or systematic review by its own name, in its title or first lines (Simplified `text`)."""
+    return _META_ANALYSIS.search(text, 0, min(len(text), 300)) is not None
 
 
 def _counts_papers(text: str) -> bool:
@@ -128,7 +129,7 @@ def _searches_databases(text: str) -> bool:
 def pools_others(text: str) -> bool:
     """Names itself a meta-analysis or systematic review, counts the papers it pools, or says which
     databases it searched (Simplified `text`): its totals are no study of its own."""
-    return _names_itself_pooled(text) or _counts_papers(text) or _searches_databases(text)
+    return names_itself_pooled(text) or _counts_papers(text) or _searches_databases(text)
 
 
 def read_signals(analysis: Analysis, covered: list[tuple[int, int]] = ()) -> Signals:
@@ -136,7 +137,7 @@ def read_signals(analysis: Analysis, covered: list[tuple[int, int]] = ()) -> Sig
     `covered` are the original spans of the other studies found (cited, named, table rows)."""
     text = analysis.normalized.masked
     return Signals(
-        meta_analysis=_names_itself_pooled(text),
+        meta_analysis=names_itself_pooled(text),
         counts_papers=_counts_papers(text),
         searches_databases=_searches_databases(text),
         own_methods=has_own_methods(text),

@@ -33,7 +33,7 @@ from .extractors.cues import direction_of
 from .extractors.outcomes import measure_in
 from .extractors.scope import is_compared_therapy, is_control_arm, is_history, names_cell_origin, sentence_names_cells
 from .mention import Mention
-from .article import OWN_KINDS
+from .article import OWN_KINDS, names_itself_pooled
 from .mentions import Analysis
 from .placement import as_unassigned, discussion_start, unheld_terms, unplaced
 from .normalize import to_simplified_chars
@@ -127,7 +127,11 @@ def build_records(analysis: Analysis, found: StudyFinding) -> list[StudyRecord]:
         for rec, st in zip(records, found.studies):
             rec.pooled = bool(st.citation) and all(c in found.pooled_citations for c in st.citation)
     document = _document_record(analysis, len(records) + 1, found.table_spans)
-    holds_results = not records and (found.article is None or found.article.kind == "pooled")
+    # a pooled analysis holds its results when it names the studies it pools or is a meta-analysis
+    # by name; figures a literature summary pools from unnamed sources are no study's
+    # (annotations/real, decided case 10): they stay unassigned
+    holds_results = not records and (found.article is None or (
+        found.article.kind == "pooled" and (bool(found.pooled_citations) or names_itself_pooled(simplified(doc.text)))))
     if holds_results:
         # an article that reports no study of its own but pools others' (a meta-analysis): its
         # results and safety statements are the article's own (an article with no study in
