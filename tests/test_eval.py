@@ -122,6 +122,14 @@ def test_study_records_do_not_fall_below_the_baseline(report):
         assert now >= f1 - 1e-9, f"{split}: study-record F1 {now} is below the baseline {f1}"
 
 
+def test_record_results_do_not_fall_below_the_baseline(report):
+    baseline = json.loads(BASELINE.read_text(encoding="utf-8"))
+    for split, results in baseline.get("record_results_f1", {}).items():
+        for key, f1 in results.items():
+            now = report["splits"][split]["records"]["results"][key]["f1"]
+            assert now >= f1 - 1e-9, f"{split} {key}: record-results F1 {now} is below the baseline {f1}"
+
+
 def test_eval_cli_prints_both_splits(capsys):
     from mscmine.cli import main
 
