@@ -90,7 +90,8 @@ def test_results_are_scored_in_the_record_their_gold_links_them_to():
     gold = [_study("[1]", outcomes=["T1"]), _study("[2]", outcomes=["T2"], adverse_events=["T3"])]
     pred = [_study("[1]", outcomes=[{"measure": "relapse", "value": 2.0, "start": 40, "end": 50}]),  # T2's result, in the wrong study
             _study("[2]", outcomes=[{"measure": "relapse", "value": 2.0, "start": 41, "end": 49},
-                                    {"measure": "other", "value": 1.0, "start": 70, "end": 72, "arm": "control"}],  # control arm: not scored
+                                    {"measure": "other", "value": 1.0, "start": 70, "end": 72, "arm": "control"},  # control arm: not scored
+                                    {"measure": "SLEDAI", "value": 9, "start": 80, "end": 81, "table": "表2"}],  # a table cell: not annotated
                    adverse_events=[{"negated": True, "start": 60, "end": 64}])]
     res = score_records([(gold, pred)], [entities])["results"]
     assert (res["outcomes"]["tp"], res["outcomes"]["pred"], res["outcomes"]["support"]) == (1, 2, 2)

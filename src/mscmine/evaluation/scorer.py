@@ -167,8 +167,10 @@ def _record_results(gold: dict, pred: dict | None, entities: dict[str, dict], ke
 
 
 def _unannotated_value(label: str, value: dict) -> bool:
+    """What the corpus guidelines leave unmarked: overall safety conclusions, the control arm's
+    results, and the cells of outcome tables (a record's outcomes read from a ``table``)."""
     return ((label == "ADVERSE_EVENT" and value.get("kind") == "safety_conclusion")
-            or (label == "OUTCOME" and value.get("arm") == "control"))
+            or (label == "OUTCOME" and (value.get("arm") == "control" or "table" in value)))
 
 
 def score_records(pairs: list[tuple[list[dict], list[dict]]], entities: list[list[dict]] | None = None) -> dict[str, Any]:
