@@ -29,7 +29,8 @@ RESULT_CUE = regex.compile(
     r"降至|降到|下降|降低|减少|减至|减轻|升至|升到|升高|上升|增加|增至|提高|改善|好转|缓解|恢复|达到|达|"
     r"有效率|缓解率|生存率|存活率|应答率|复发|死亡|脱离|停用|转阴|消失|愈合|显效|无效|稳定|维持|"
     r"差异(?:均)?(?:有|具有)(?:统计学)?(?:意义|显著性)|差异(?:均)?显著|"
-    r"率(?:分别)?(?:为|是|达到?)\s?\d|"  # "干细胞组回院率为16.7%(5人)": a rate stated  # "治疗前(15.75±3.97)与治疗后4周(13.85±2.56)…差异有统计学意义"
+    r"率(?:分别)?(?:为|是|达到?)\s?\d|"  # "干细胞组回院率为16.7%(5人)": a rate stated
+    r"高于|低于|优于|多于|少于|分别为\s?[(（]?\d|"  # arms compared: "空腹C肽为(0.24±0.12) nmol/L，高于对照组的…"  # "治疗前(15.75±3.97)与治疗后4周(13.85±2.56)…差异有统计学意义"
     r"(?i:\b(?:decreased|increased|improved|reduced|declined|rose|fell|achieved|remission|relapse|survival|response)\b)"
 )
 # where the methods end and the results begin, in a structured abstract or an article
