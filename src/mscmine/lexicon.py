@@ -24,7 +24,7 @@ LEXICON_FILES: dict[str, tuple[str, str]] = {
     "outcome": ("OUTCOME_MEASURE", "outcome"),
     "adverse_event": ("ADVERSE_EVENT_TERM", "adverse_event"),
 }
-KINDS = ("name", "abbr", "ambiguous", "listed", "stop")
+KINDS = ("name", "abbr", "ambiguous", "before_patients", "listed", "stop")
 #: the categories of lexicons/cues.tsv: word lists the extractors' patterns are built with
 CUE_CATEGORIES = (
     "ALL_OF_THEM", "ANIMAL", "CHANGE_VERB", "COMORBIDITY", "CONTROL_ARM", "DIRECTION_DOWN", "DIRECTION_UP", "IN_VITRO",

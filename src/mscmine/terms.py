@@ -147,6 +147,9 @@ def _listed_in_lists(text: str, kept: list[Mention]) -> list[Mention]:
     return [k for k in kept if not k.attrs.get("listed") or (k.start, k.end) in out_listed]
 
 
+_PATIENTS_AFTER = regex.compile(r"\s?(?:患者|病人|患儿|病患)")
+
+
 def find_terms(text: str, names: tuple[str, ...] = TERM_LEXICONS) -> list[Mention]:
     """All term mentions in `text` (normalised text), sorted by position."""
     found: list[Mention] = []
@@ -169,8 +172,10 @@ def find_terms(text: str, names: tuple[str, ...] = TERM_LEXICONS) -> list[Mentio
         for start, end, entry in matches:
             if label == "DISEASE" and entry.is_latin and _GLUED_TO_CELLS.match(text, end):
                 continue  # "UC-MSCs" in a paper on ulcerative colitis (UC): the cells' source
-            if entry.kind == "ambiguous":
+            if entry.kind in ("ambiguous", "before_patients"):
                 code = defined.get(entry.form)
+                if code is None and entry.kind == "before_patients" and _PATIENTS_AFTER.match(text, end):
+                    code = entry.code  # "82例AS患者": the patients' disease
                 if code is None and label == "CELL_SOURCE" and (_GLUED_TO_CELLS.match(text, end) or _COORDINATED.match(text, end)):
                     code = entry.code
                 if code is None:
