@@ -6,7 +6,7 @@ import pytest
 
 from mscmine.errors import LexiconError
 from mscmine.extractors.adverse_events import find_adverse_events
-from mscmine.extractors.cues import direction_of
+from mscmine.extractors.cues import COMPARED, ENGLISH, direction_between, direction_of
 from mscmine.extractors.negation import context_of
 from mscmine.lexicon import CUE_CATEGORIES, _read, alternation, load_cues, parse_cues
 
@@ -102,3 +102,25 @@ def test_every_direction_word_names_its_direction(category):
     """One list of each direction, for the outcome extractor and the outcome tables' columns."""
     for cue in load_cues()[category]:
         assert direction_of(f"{cue}例数") == category.removeprefix("DIRECTION_").lower()
+
+
+@pytest.mark.parametrize(
+    "cues, down, up",
+    [
+        (COMPARED, ("STATED_DOWN", "DIRECTION_DOWN"), ("STATED_UP", "DIRECTION_UP")),
+        (ENGLISH, ("DIRECTION_DOWN_EN",), ("DIRECTION_UP_EN",)),
+    ],
+    ids=["compared", "english"],
+)
+def test_the_other_direction_lists_name_their_directions(cues, down, up):
+    """A comparison (低于对照组, <2.6, 转阴) and an English verb read through the same helper."""
+    for categories, expected in ((down, "down"), (up, "up")):
+        for category in categories:
+            for cue in load_cues()[category]:
+                assert direction_of(f"{cue}ed", at_start=True, cues=cues) == expected, cue
+    assert direction_of("低于对照组") is None  # the verbs of change alone, by default
+    assert direction_of("improved", at_start=True, cues=ENGLISH) is None
+
+
+def test_the_direction_between_values():
+    assert [direction_between(5.8, 3.2), direction_between(1, 2), direction_between(2, 2)] == ["down", "up", None]

@@ -51,7 +51,7 @@ _OUTCOME_PIECES = ["The SLEDAI score", " fell from ", "12.6±3.8", " to ", "5.1"
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(_OUTCOME_PIECES), max_size=30))
 def test_outcome_patterns_near_their_words_are_those_a_full_scan_finds(pieces):
-    from mscmine.extractors import outcomes as o
+    from mscmine.extractors import outcome_rules_zh as o
 
     text = "".join(pieces)
     for pattern, anchor, before, after in [(o._RESPONDER_COUNT, o._RESPONDER_WORD, 24, 30)]:

@@ -27,8 +27,8 @@ LEXICON_FILES: dict[str, tuple[str, str]] = {
 KINDS = ("name", "abbr", "ambiguous", "before_patients", "listed", "stop")
 #: the categories of lexicons/cues.tsv: word lists the extractors' patterns are built with
 CUE_CATEGORIES = (
-    "ALL_OF_THEM", "ANIMAL", "CHANGE_VERB", "COMORBIDITY", "CONTROL_ARM", "DIRECTION_DOWN", "DIRECTION_UP", "IN_VITRO",
-    "NOT_SEEN", "OTHER_AGENT", "RESPONDED", "TREATED_ARM", "TREATMENT",
+    "ALL_OF_THEM", "ANIMAL", "CHANGE_VERB", "COMORBIDITY", "CONTROL_ARM", "DIRECTION_DOWN", "DIRECTION_DOWN_EN", "DIRECTION_UP",
+    "DIRECTION_UP_EN", "IN_VITRO", "NOT_SEEN", "OTHER_AGENT", "RESPONDED", "STATED_DOWN", "STATED_UP", "TREATED_ARM", "TREATMENT",
 )
 
 

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import regex
 
 from ..lexicon import alternation
@@ -20,15 +22,42 @@ ALL_OF_THEM = regex.compile(alternation("ALL_OF_THEM"))
 # (a pattern fragment: both extractors build their own patterns around it)
 RESPONDED = alternation("RESPONDED")
 
-_DOWN = regex.compile(alternation("DIRECTION_DOWN"))
-_UP = regex.compile(alternation("DIRECTION_UP"))
+@dataclass(frozen=True)
+class Directions:
+    """The cues of a fall and of a rise, a fall tried first."""
+
+    down: regex.Pattern
+    up: regex.Pattern
 
 
-def direction_of(words: str, at_start: bool = False) -> str | None:
+def _directions(down: tuple[str, ...], up: tuple[str, ...], flags: int = 0) -> Directions:
+    def cues(categories: tuple[str, ...]) -> regex.Pattern:
+        return regex.compile("|".join(alternation(c) for c in categories), flags)
+
+    return Directions(cues(down), cues(up))
+
+
+#: verbs of change (下降, 降至; 升高, 增至): what every extractor and the outcome tables' columns read
+CHANGES = _directions(("DIRECTION_DOWN",), ("DIRECTION_UP",))
+#: verbs of change, and a comparison or a test turned negative (低于对照组, <2.6, 转阴; 高于, 优于):
+#: for the outcome rules whose verbs include these
+COMPARED = _directions(("DIRECTION_DOWN", "STATED_DOWN"), ("DIRECTION_UP", "STATED_UP"))
+#: English verbs of change (decreased, reduction; increased, elevated), any case
+ENGLISH = _directions(("DIRECTION_DOWN_EN",), ("DIRECTION_UP_EN",), regex.IGNORECASE)
+
+
+def direction_of(words: str, at_start: bool = False, cues: Directions = CHANGES) -> str | None:
     """"down" where `words` hold a fall (下降, 降至), else "up" for a rise (升高, 增至), else None;
     with `at_start`, only a cue `words` begin with counts ("未见升高" states no rise). One list
-    of each for every extractor, and for the columns of outcome tables."""
-    for name, cue in (("down", _DOWN), ("up", _UP)):
+    of each for every extractor, and for the columns of outcome tables; `cues` names the lists
+    (`COMPARED`, `ENGLISH`) where a rule's words state a direction otherwise."""
+    for name, cue in (("down", cues.down), ("up", cues.up)):
         if (cue.match if at_start else cue.search)(words):
             return name
     return None
+
+
+def direction_between(before, after) -> str | None:
+    """The direction of a change told by its values (numbers, or lists compared in order) rather
+    than by its words: "由5.8分降至3.2分" and "from 10 to 4" are "down" however the verb reads."""
+    return "down" if after < before else "up" if after > before else None
