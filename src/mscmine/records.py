@@ -198,12 +198,7 @@ def _keep_cohort_diseases(document: StudyRecord, pooled_records: list[StudyRecor
 
 def _unique_evidence(evidence: list[CodedEvidence]) -> list[CodedEvidence]:
     """Each code once, in the order given."""
-    out, seen = [], set()
-    for ev in evidence:
-        if ev.code not in seen:
-            seen.add(ev.code)
-            out.append(ev)
-    return out
+    return _first_of_each(evidence, lambda ev: ev.code)
 
 
 def _follow_up(doc: Document, fus: list[Mention]) -> FollowUpEvidence | None:
@@ -265,12 +260,18 @@ def _dose_levels(doses: list[Mention]) -> list[Mention]:
 
 
 def _unique_by_value(mentions: list[Mention]) -> list[Mention]:
+    """Each value once, in the order given."""
+    return _first_of_each(mentions, lambda m: str(m.value))
+
+
+def _first_of_each(items: list, key) -> list:
+    """The first item of each `key`, in the order given."""
     out, seen = [], set()
-    for m in mentions:
-        key = str(m.value)
-        if key not in seen:
-            seen.add(key)
-            out.append(m)
+    for item in items:
+        k = key(item)
+        if k not in seen:
+            seen.add(k)
+            out.append(item)
     return out
 
 
