@@ -81,3 +81,17 @@ def test_not_results(text):
 ], ids=["prevalence-quoted", "projection"])
 def test_background_figures_are_no_results(text):
     assert results(text) == []
+
+
+def test_every_results_section_is_read():
+    # written: a Chinese abstract, its English abstract and the body each have their results
+    text = ("结果 治疗后SLEDAI评分降至6.1分。结论 有效。\n"
+            "Results The response rate was 72.0%. Conclusion Effective.\n"
+            "2 结果\n治疗后尿蛋白降至0.8 g/24h。\n3 讨论\n")
+    assert [r[1] for r in results(text)] == [6.1, 72.0, 0.8]
+
+
+def test_a_table_row_is_no_result_sentence():
+    # written: a case table's row of baseline/12-month values, after a result sentence
+    text = "结果 治疗后mRSS降至16分。\n1\t女/38\t28/18\t62/67\t好转\n"
+    assert [r[1] for r in results(text)] == [16.0]

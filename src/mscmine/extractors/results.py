@@ -106,13 +106,17 @@ class NumericResult:
         return out
 
 
-def results_region(text: str) -> tuple[int, int]:
-    """Where results stand: from a "结果"/"Results" marker to the conclusion; else the whole text."""
-    start = _RESULTS_START.search(text)
-    if not start:
-        return 0, len(text)
-    end = _CONCLUSION_START.search(text, start.end())
-    return start.start(), end.start() if end else len(text)
+def results_regions(text: str) -> list[tuple[int, int]]:
+    """Where results stand: from each "结果"/"Results" marker to the conclusion or discussion after
+    it (the Chinese abstract's, the English abstract's, the body's "2 结果"); the whole text when
+    it marks none."""
+    regions: list[tuple[int, int]] = []
+    for start in _RESULTS_START.finditer(text):
+        if regions and start.start() < regions[-1][1]:
+            continue  # inside the region before
+        end = _CONCLUSION_START.search(text, start.end())
+        regions.append((start.start(), end.start() if end else len(text)))
+    return regions or [(0, len(text))]
 
 
 def _no_result(text: str, q: Quantity, time_spans: list[tuple[int, int]]) -> bool:
@@ -131,15 +135,17 @@ def _no_result(text: str, q: Quantity, time_spans: list[tuple[int, int]]) -> boo
 
 def find_numeric_results(text: str) -> list[NumericResult]:
     """Numeric results of normalised `text` (see the module docstring)."""
-    lo, hi = results_region(text)
+    regions = results_regions(text)
     time_points = find_time_points(text)
     time_spans = [(t.start, t.end) for t in time_points]
     measures = find_measures(text)
     out: list[NumericResult] = []
-    for sm in _SENTENCE.finditer(text, lo, hi):
+    for sm in (sm for lo, hi in regions for sm in _SENTENCE.finditer(text, lo, hi)):
         sentence = sm.group()
         if not _DIGIT.search(sentence) or not RESULT_CUE.search(sentence) or _BACKGROUND.search(sentence):
             continue
+        if "\t" in sentence:
+            continue  # a table row ("女/38\t28/18\t62/67"): cells, which the table readers read
         qs = [q for q in find_quantities(text, sm.start(), sm.end()) if not _no_result(text, q, time_spans)]
         consumed: set[int] = set()
         for i, q in enumerate(qs):
