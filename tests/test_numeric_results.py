@@ -95,3 +95,14 @@ def test_a_table_row_is_no_result_sentence():
     # written: a case table's row of baseline/12-month values, after a result sentence
     text = "结果 治疗后mRSS降至16分。\n1\t女/38\t28/18\t62/67\t好转\n"
     assert [r[1] for r in results(text)] == [16.0]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("结果 中位起效时间为14 d(7~35 d)。", [("other", 14.0)]),
+    ("结果 中性粒细胞中位植入时间为11（8~20）d。", [("other", 11.0)]),
+    ("结果 15例复发，中位复发时间14个月(6~30个月)。", [("relapse", 15.0), ("relapse", 14.0)]),
+    ("结果 随访时间为12个月，SLEDAI下降。", []),
+], ids=["time-to-response", "time-to-engraftment-median-range", "time-to-relapse", "follow-up-is-no-result"])
+def test_a_time_measured_is_a_result(text, expected):
+    # written: times to an effect named as measures (a follow-up is no result)
+    assert [(r[0], r[1]) for r in results(text)] == expected

@@ -30,7 +30,8 @@ RESULT_CUE = regex.compile(
     r"有效率|缓解率|生存率|存活率|应答率|复发|死亡|脱离|停用|转阴|消失|愈合|显效|无效|稳定|维持|"
     r"差异(?:均)?(?:有|具有)(?:统计学)?(?:意义|显著性)|差异(?:均)?显著|"
     r"率(?:分别)?(?:为|是|达到?)\s?\d|"  # "干细胞组回院率为16.7%(5人)": a rate stated
-    r"高于|低于|优于|多于|少于|分别为\s?[(（]?\d|"  # arms compared: "空腹C肽为(0.24±0.12) nmol/L，高于对照组的…"  # "治疗前(15.75±3.97)与治疗后4周(13.85±2.56)…差异有统计学意义"
+    r"高于|低于|优于|多于|少于|分别为\s?[(（]?\d|"
+    r"(?:起效|缓解|复发|植入|恢复|重建|应答|维持|持续|愈合)(?:的)?时间|峰值|"  # a time or a peak measured  # arms compared: "空腹C肽为(0.24±0.12) nmol/L，高于对照组的…"  # "治疗前(15.75±3.97)与治疗后4周(13.85±2.56)…差异有统计学意义"
     r"(?i:\b(?:decreased|increased|improved|reduced|declined|rose|fell|achieved|remission|relapse|survival|response)\b)"
 )
 # where the methods end and the results begin, in a structured abstract or an article
@@ -43,8 +44,9 @@ _DIGIT = regex.compile(r"\d")
 _BEFORE_NO_RESULT = regex.compile(
     r"(?:(?:[PpTtFZzr]|χ\^?2)\s?[=<>≤≥]\s?|[<>≤≥]\s?|[A-Za-z\-]|(?:CI|OR|HR|RR)\s?[:：=为]?\s?|第\s?|×\s?|\^)$"
 )
-# ... and right after: an age, a date, a dose, a measure name with digits, a time point's unit read as such
-_AFTER_NO_RESULT = regex.compile(r"^(?:[A-Za-z]|\s?(?:岁|年[前后级]?\d|年龄|型|级|期|×\s?10|x\s?10|个?关节|项|篇|号|床|CI\b|可信区间|置信区间))")
+# ... and right after: an age, a date, a dose, a measure name with digits (a letter, but not the
+# units d, wk, h: "12（9~21）d"), a time point's unit read as such
+_AFTER_NO_RESULT = regex.compile(r"^(?:(?!(?:d|wk|h)(?![A-Za-z]))[A-Za-z]|\s?(?:岁|年[前后级]?\d|年龄|型|级|期|×\s?10|x\s?10|个?关节|项|篇|号|床|CI\b|可信区间|置信区间))")
 _YEAR = regex.compile(r"^(?:19|20)\d{2}$")
 _SCHEDULE_BEFORE = regex.compile(r"(?:每|周|天|日|月|年|输注|注射|给予|移植|回输|治疗|共)\s?$")
 # a bare number is a result only right after a verb of reaching: "降至8.8", "为63.6"
@@ -128,9 +130,16 @@ def _no_result(text: str, q: Quantity, time_spans: list[tuple[int, int]]) -> boo
         return True
     if q.unit == "次" and _SCHEDULE_BEFORE.search(before):
         return True  # a schedule ("每2周1次"), not a result
+    if _TIME_MEASURE_BEFORE.search(text, max(0, q.start - 16), q.start):
+        return False  # a time measured: "中位起效时间为14 d", "植入时间分别为12（9~21）d", "中位复发时间14个月"
     if q.unit in _DURATION_UNITS or any(a <= q.start < b for a, b in time_spans):
         return True  # a time point or duration ("治疗后6个月", "随访12个月"), not a value
     return q.form == "number" and not _VALUE_BEFORE.search(before)
+
+
+# what a time that is itself the result is named: the time to response, to engraftment, to relapse
+_TIME_MEASURE_BEFORE = regex.compile(
+    r"(?:起效|缓解|复发|植入|恢复|重建|应答|维持|持续|愈合)(?:的)?时间(?:的)?(?:中位数|中位值|平均值?)?\s?(?:为|分别为|是|约为?)?\s?$")
 
 
 def find_numeric_results(text: str) -> list[NumericResult]:
