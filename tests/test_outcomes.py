@@ -82,6 +82,7 @@ def _run(finder, text):
         ("2例神经精神狼疮患者移植后未再有癫痫发作，", "other", 2, "count", False),  # 000: 神经 is no 经 route
         ("治疗后12例患者蛋白尿消失", "proteinuria", 12, "count", False),
         ("8例患者满足ACR50标准", "ACR50", 8, "count", False),  # written: a response criterion met
+        ("The renal response rate was 76.0% at month 12", "remission_rate", 76.0, "%", False),  # written: lupus nephritis' renal response
         ("ACR50应答率为40%", "ACR50", 40, "%", False),
         ("28 个关节疾病活动度评分显著下降", "DAS28", None, None, False),
         ("7 (9%) of the 76 patients relapsed", "relapse", 9, "%", False),  # 000 (English abstract)

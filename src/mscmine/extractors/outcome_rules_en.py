@@ -80,7 +80,7 @@ def _count_pct(m, text: str, ctx: Context) -> OutcomeMatch:
 
 _RATE = regex.compile(
     r"""
-    (?P<m>(?:complete\s+|partial\s+|clinical\s+|overall\s+)?(?:remission|response|survival|relapse|mortality|effective|recurrence))
+    (?P<m>(?:complete\s+|partial\s+|clinical\s+|overall\s+)?(?P<renal>renal\s+)?(?:remission|response|survival|relapse|mortality|effective|recurrence))
     \s+(?:rates?\s+(?:was|were|of|reached|is|at)?|was|were|reached)
     \s*(?P<pct>\d+(?:\.\d+)?)\s?%
     """,
@@ -91,7 +91,9 @@ _RATE_MEASURES = {"remission": "remission_rate", "response": "response_rate", "e
 
 
 def _rate(m, text: str, ctx: Context) -> OutcomeMatch:
-    return OutcomeMatch(m.start(), m.end(), _RATE_MEASURES[m.group("m").split()[-1].lower()], float(m.group("pct")), "%")
+    # lupus nephritis' "renal response" is its remission (the corpus guidelines' remission_rate)
+    measure = "remission_rate" if m.group("renal") else _RATE_MEASURES[m.group("m").split()[-1].lower()]
+    return OutcomeMatch(m.start(), m.end(), measure, float(m.group("pct")), "%")
 
 
 # --- a measure that changed without a number: "SLEDAI scores decreased significantly"
