@@ -78,7 +78,9 @@ def test_not_results(text):
 @pytest.mark.parametrize("text", [
     "据世界卫生组织数据，全球成人类风湿关节炎患病率达0.5%~1%。",
     "预计2030年患者人数将升至1.2亿。",
-], ids=["prevalence-quoted", "projection"])
+    "部分城市的年发病率已达3/10万左右。",
+    "结果 各研究间无明显异质性(P=0.99，I²=0%)。",
+], ids=["prevalence-quoted", "projection", "annual-incidence", "heterogeneity-statistic"])
 def test_background_figures_are_no_results(text):
     assert results(text) == []
 

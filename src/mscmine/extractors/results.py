@@ -42,7 +42,7 @@ _DIGIT = regex.compile(r"\d")
 # what right before a number makes it no result: a statistic, a threshold, a dose's power,
 # a measure's own digits (DAS28, HbA1c, CD34), an ordinal
 _BEFORE_NO_RESULT = regex.compile(
-    r"(?:(?:[PpTtFZzr]|χ\^?2)\s?[=<>≤≥]\s?|[<>≤≥]\s?|[A-Za-z\-]|(?:CI|OR|HR|RR)\s?[:：=为]?\s?|第\s?|×\s?|\^)$"
+    r"(?:(?:[PpTtFZzr]|χ\^?2|I\^?2|I²)\s?[=<>≤≥]\s?|[<>≤≥]\s?|[A-Za-z\-]|(?:CI|OR|HR|RR)\s?[:：=为]?\s?|第\s?|×\s?|\^)$"
 )
 # ... and right after: an age, a date, a dose, a measure name with digits (a letter, but not the
 # units d, wk, h: "12（9~21）d"), a time point's unit read as such
@@ -57,7 +57,7 @@ _TO = regex.compile(r"^[^，。；;,]{0,16}?(?:降至|降到|下降至|下降到
 # a sentence of background figures, no study's result: a prevalence, a projection, a statistic
 # quoted from elsewhere ("全球成人糖尿病患病率达9.3%", "预计2030年将升至10.2%", "据统计…")
 _BACKGROUND = regex.compile(
-    r"患病率|流行率|患病人数|预计(?:到)?\s?(?:19|20)\d{2}\s?年|(?:据|根据)[^。;；,，]{0,12}(?:统计|数据|调查)"
+    r"患病率|流行率|患病人数|年发病率|每\s?10\s?万|/\s?10\s?万|预计(?:到)?\s?(?:19|20)\d{2}\s?年|(?:据|根据)[^。;；,，]{0,12}(?:统计|数据|调查)"
     r"|(?i:\bprevalence\b)"
 )
 # the arm a result is compared with: "低于非MSC组的30.6%", "高于对照组(45%)"; the second of a pair
