@@ -67,9 +67,10 @@ def test_a_review_whose_cited_studies_enrol_is_still_a_review():
     ("近3个月内未使用生物制剂", None, None),
     ("观察治疗后第3天、3个月、6个月的症状", [0.1, 3.0, 6.0], ["治疗后第3天", "3个月", "6个月"]),
     ("移植后540 d淋巴细胞计数接近正常", 17.74, "移植后540 d"),  # a day count abbreviated
+    ("医生说若是2个月内没有恢复，就很难恢复了", None, None),  # a condition, no time of a result
 ], ids=["after-treatment", "numbered-week", "after-named-cells", "visit", "units-later", "half-year-not-read",
         "english-after", "english-at-week", "disease-duration", "intervals", "before-treatment", "within-months",
-        "within-before-enrolment", "listed-visits", "days-abbreviated"])
+        "within-before-enrolment", "listed-visits", "days-abbreviated", "a-condition"])
 def test_time_points(text, months, span):
     got = find_time_points(text)
     if months is None:
@@ -216,3 +217,10 @@ def test_a_sentence_opening_with_a_cited_study_reports_that_study():
     [document] = [r for r in records if r["scope"] == "document"]
     assert [(u["field"], u["reason"]) for u in document["unassigned"] if u["field"] == "adverse_events"] == [
         ("adverse_events", "cited_without_patients")]
+
+
+def test_a_time_that_does_not_count_from_the_treatment_gives_no_follow_up():
+    # written: a news narrative dates the history with a bare "N天后"; no follow-up is stated
+    text = ("一名男童2年前移植脐带血，42天后出现排斥反应。医师为他移植脐带间充质干细胞，症状消失。")
+    [rec] = [r for r in mscmine.extract(text) if r["scope"] == "study"]
+    assert rec["follow_up_months"] is None

@@ -21,6 +21,7 @@ def _run(finder, text):
         ("对入组患者进行随访,最长随访达24个月", "24个月", None, 24),  # written: only the longest stated
         ("随访时间最长为3年", "3年", None, 36),
         ("于术后2、4、12及24 wk观察肝功能", "2、4、12及24 wk", 5.52, 5.52),  # written: an assessment schedule in weeks
+        ("6个月后随访，治疗总有效率为90.0%", "6个月", 6, 6),  # written: a follow-up visit after 6 months
         ("症状完全缓解，随访至今6年无复发", "6年", 72, 72),  # written: followed until now
         ("随访至注射后第52周，未见新发溃疡", "52周", 11.97, 11.97),
         ("随访至第3年无复发", "3年", 36, 36),

@@ -699,10 +699,17 @@ def _time_points(analysis: Analysis, start: int, end: int, outside: list[tuple[i
     norm = analysis.normalized
     out = []
     for tp in find_time_points(norm.masked):
+        if tp.rule in _NOT_COUNTED_FROM_TREATMENT:
+            continue
         a, b = norm.to_original(tp.start, tp.end)
         if start <= a < end and not any(x <= a < y for x, y in outside):
             out.append((tp.months, a, b))
     return out
+
+
+#: time points that do not say they count from the treatment ("42天后出现抗宿主反应", "直到半年后"):
+#: in a news narrative they as often date the history before it, so they give no follow-up
+_NOT_COUNTED_FROM_TREATMENT = frozenset({"units_later"})
 
 
 def one_patient(analysis: Analysis, start: int, end: int, outside: list[tuple[int, int]]) -> tuple[int, int, int] | None:

@@ -46,7 +46,7 @@ _PATTERNS = [
     # 在 1,6,12 个月进行随访
     regex.compile(rf"在\s?(?P<span>(?P<list>(?:\d+\s?[,，、]\s?)+)(?P<lo>\d+)\s?(?P<unit>{_UNIT}))(?:时)?(?:进行|时)?\s?随访"),
     # 6 年随访 / 长达6年的随访 / 经过 12 个月的随访 / 3个月随访
-    regex.compile(rf"(?P<span>{_RANGE})(?:的)?\s?(?:长期)?(?:随访|追踪)"),
+    regex.compile(rf"(?P<span>{_RANGE})(?:后)?(?:的)?\s?(?:长期)?(?:随访|追踪)"),  # also "6个月后随访"
 ]
 
 

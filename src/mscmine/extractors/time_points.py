@@ -42,7 +42,7 @@ RULES: tuple[tuple[str, regex.Pattern], ...] = (
 )
 
 # what stands right before a duration that is no time point: 病程, 持续, 间隔, 每, 病史, 治疗前
-_NOT_A_TIME_POINT = regex.compile(r"(?:病程|持续|间隔|每隔?|病史|疗程|服用|使用|治疗前|发病|确诊|诊断|平均|超过|长达|达|近|过去|最近|入组前)\s?$")
+_NOT_A_TIME_POINT = regex.compile(r"(?:病程|持续|间隔|每隔?|病史|疗程|服用|使用|治疗前|发病|确诊|诊断|平均|超过|长达|达|近|过去|最近|入组前|若是|若|如果|假如|一旦)\s?$")  # (a condition: "若是2个月内…")
 
 
 @dataclass(frozen=True)
