@@ -699,7 +699,7 @@ def _time_points(analysis: Analysis, start: int, end: int, outside: list[tuple[i
     norm = analysis.normalized
     out = []
     for tp in find_time_points(norm.masked):
-        if tp.rule in _NOT_COUNTED_FROM_TREATMENT:
+        if tp.rule in _NOT_COUNTED_FROM_TREATMENT and not _TREATMENT_JUST_BEFORE.search(norm.masked, max(0, tp.start - 5), tp.start):
             continue
         a, b = norm.to_original(tp.start, tp.end)
         if start <= a < end and not any(x <= a < y for x, y in outside):
@@ -709,7 +709,9 @@ def _time_points(analysis: Analysis, start: int, end: int, outside: list[tuple[i
 
 #: time points that do not say they count from the treatment ("42天后出现抗宿主反应", "直到半年后"):
 #: in a news narrative they as often date the history before it, so they give no follow-up
+#: unless a treatment stands right before them ("治疗 6 个月后")
 _NOT_COUNTED_FROM_TREATMENT = frozenset({"units_later"})
+_TREATMENT_JUST_BEFORE = regex.compile(r"(?:治疗|移植|输注|注射|回输|干预|术)\s?$")
 
 
 def one_patient(analysis: Analysis, start: int, end: int, outside: list[tuple[int, int]]) -> tuple[int, int, int] | None:
