@@ -43,6 +43,7 @@ from __future__ import annotations
 import atexit
 import gc
 import io
+import logging
 import math
 import multiprocessing
 import os
@@ -52,7 +53,9 @@ import statistics
 import sys
 import threading
 import time
+import warnings as _warnings
 from collections import Counter, defaultdict
+from contextlib import contextmanager
 from operator import attrgetter
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -135,11 +138,16 @@ def _prepare_parent() -> None:
 
 def _load(data: bytes, path: str, doc_id: str) -> Document:
     _check_bytes(data, path)
-    info = _inspect(data, path)
-    try:
-        return _parse(data, path, doc_id, info)
-    finally:
-        info.close()
+    heard: Counter = Counter()
+    with _quiet(heard):
+        info = _inspect(data, path)
+        try:
+            doc = _parse(data, path, doc_id, info)
+        finally:
+            info.close()
+    if heard:
+        doc.meta.setdefault("warnings", []).extend(_heard_warnings(heard))
+    return doc
 
 
 def _timeout_error(timeout: float, path: str) -> LoadTimeoutError:
@@ -517,6 +525,66 @@ def _with_alarm(func, args, timeout: float, path: str) -> Document:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+# =============================================================================================
+# Third-party warnings: kept for the document, never printed
+
+
+#: loggers of the libraries the parse calls; their records go to `doc.meta["warnings"]`
+THIRD_PARTY_LOGGERS = ("pdfminer", "pdfplumber", "pypdfium2")
+#: at most this many distinct third-party messages are kept per document
+MAX_HEARD = 8
+
+
+class _Heard(logging.Handler):
+    """Counts the WARNING-and-above records of the third-party loggers it is added to."""
+
+    def __init__(self, heard: Counter):
+        super().__init__(logging.WARNING)
+        self.heard = heard
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            message = record.getMessage()
+        except Exception:  # noqa: BLE001 - a malformed record must not stop the parse
+            message = str(record.msg)
+        self.heard[f"{record.name.split('.')[0]}: {message}"] += 1
+
+
+@contextmanager
+def _quiet(heard: Counter):
+    """Keep pdfminer's and pdfplumber's warnings ("Could not get FontBBox...") off stderr.
+
+    Without a handler of its own a library's logger falls through to logging's last-resort
+    handler, which prints to stderr: a batch of files prints them by the dozen. A handler is
+    added to each third-party logger for the call only (records still propagate to any handler
+    the application configured; global logging is not changed), and Python warnings raised in
+    the call are recorded instead of shown. What was heard is counted in `heard`.
+    """
+    handler = _Heard(heard)
+    loggers = [logging.getLogger(name) for name in THIRD_PARTY_LOGGERS]
+    for lg in loggers:
+        lg.addHandler(handler)
+    try:
+        with _warnings.catch_warnings(record=True) as caught:
+            _warnings.simplefilter("always")
+            try:
+                yield heard
+            finally:
+                for w in caught:
+                    heard[f"{w.category.__name__}: {w.message}"] += 1
+    finally:
+        for lg in loggers:
+            lg.removeHandler(handler)
+
+
+def _heard_warnings(heard: Counter) -> list[str]:
+    """The third-party messages, most frequent first, each with its count."""
+    out = [f"{msg} ({n}×)" if n > 1 else msg for msg, n in heard.most_common(MAX_HEARD)]
+    if len(heard) > MAX_HEARD:
+        out.append(f"... and {len(heard) - MAX_HEARD} other third-party messages")
+    return out
 
 
 # =============================================================================================
