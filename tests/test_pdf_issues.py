@@ -97,3 +97,111 @@ def test_pdfminer_warning_reaches_a_handler_the_application_configured(monkeypat
         logging.getLogger("pdfminer").removeHandler(keep)
     assert seen == ["Could not get FontBBox"]
     assert pdf_loader._heard_warnings(heard) == ["pdfminer: Could not get FontBBox"]
+
+
+# ---------------------------------------------------------------------------------------------
+# PDFium first: pages that used to leave the fast road for pdfminer's
+
+
+def _text_page(draw, size=(595, 842)) -> bytes:
+    buf, c = _canvas(size)
+    draw(c)
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def _load_bytes(tmp_path, name: str, data: bytes):
+    path = tmp_path / name
+    path.write_bytes(data)
+    return load(path)
+
+
+BODY = ["间充质干细胞移植治疗系统性红斑狼疮的临床观察", "患者单次静脉输注脐带间充质干细胞后随访十二个月", "结果显示疾病活动指数评分明显下降"]
+
+
+def _body(c, font, x=72, y=760, lead=24, size=12):
+    c.setFont(font, size)
+    for k, line in enumerate(BODY):
+        c.drawString(x, y - lead * k, line)
+
+
+def test_ruled_grid_table_read_by_pdfium_without_pdfminer(tmp_path):
+    """Vertical rules sent the whole page to pdfminer for its table finder (the slow road on
+    most real reports and forms); the finder now runs on the edges of PDFium's paths."""
+    font = _cjk_font()
+
+    def draw(c):
+        _body(c, font)
+        xs, ys = [72, 200, 330, 460], [600, 570, 540]
+        for x in xs:
+            c.line(x, ys[0], x, ys[-1])
+        for y in ys:
+            c.line(xs[0], y, xs[-1], y)
+        c.setFont(font, 10)
+        for r, row in enumerate([["组别", "例数", "有效率"], ["治疗组", "30", "90%"]]):
+            for k, cell in enumerate(row):
+                c.drawString(xs[k] + 4, ys[r] - 20, cell)
+
+    doc = _load_bytes(tmp_path, "grid.pdf", _text_page(draw))
+    assert doc.meta["pdfminer_pages"] == []
+    assert [t.rows for t in doc.tables] == [[["组别", "例数", "有效率"], ["治疗组", "30", "90%"]]]
+
+
+def test_form_xobject_read_by_pdfium_through_its_matrix(tmp_path):
+    """A figure or a stamp placed as a form XObject (LaTeX's included graphics) sent the page
+    to pdfminer; the objects inside are read through the form's matrix, text included."""
+    font = _cjk_font()
+
+    def draw(c):
+        _body(c, font)
+        c.beginForm("stamp")
+        c.setFont(font, 10)
+        c.drawString(0, 0, "图1 细胞形态")
+        c.rect(0, 20, 100, 60)
+        c.endForm()
+        c.saveState()
+        c.translate(150, 500)
+        c.scale(1.5, 1.5)
+        c.doForm("stamp")
+        c.restoreState()
+
+    doc = _load_bytes(tmp_path, "form.pdf", _text_page(draw))
+    assert doc.meta["pdfminer_pages"] == []
+    assert "图1 细胞形态" in doc.text
+    assert doc.text.index(BODY[-1]) < doc.text.index("图1")
+
+
+def test_text_matrix_scaled_font_read_at_its_drawn_size(tmp_path):
+    """A file that sets the font at 200 pt under a text matrix of 0.05 (a 10 pt line): PDFium's
+    font size is the 200, which made every line a heading and each Latin glyph 20 times too
+    wide (the words of a line strewn across the page)."""
+    def draw(c):
+        for k, line in enumerate(["Mesenchymal stem cells were infused once.", "Follow-up lasted twelve months."]):
+            t = c.beginText()
+            t.setTextTransform(0.05, 0, 0, 0.05, 72, 760 - 14 * k)
+            t.setFont("Helvetica", 200)
+            t.textOut(line)
+            c.drawText(t)
+
+    doc = _load_bytes(tmp_path, "scaled.pdf", _text_page(draw))
+    assert doc.meta["pdfminer_pages"] == []
+    assert doc.text.split() == "Mesenchymal stem cells were infused once. Follow-up lasted twelve months.".split()
+
+
+def test_empty_text_objects_keep_the_page_on_pdfium(tmp_path):
+    """Word and WPS write empty strings and lone spaces as text objects of zero width; PDFium's
+    text page skips them, and the check that revived objects read as text sent every such page
+    to pdfminer. Nothing is lost with them."""
+    font = _cjk_font()
+
+    def draw(c):
+        _body(c, font)
+        c.setFont(font, 12)
+        for k in range(3):
+            c.drawString(300, 700 - 20 * k, "")
+            c.drawString(320, 700 - 20 * k, " ")
+
+    doc = _load_bytes(tmp_path, "empty-objects.pdf", _text_page(draw))
+    assert doc.meta["pdfminer_pages"] == []
+    assert "".join(doc.text.split()) == "".join(BODY)

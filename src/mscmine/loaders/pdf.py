@@ -1029,14 +1029,15 @@ def _pdfium_pages(data: bytes, counts: Counter, info: _Info | None = None) -> li
     handled here: PDFium's loose boxes use the substitute font's widths for Latin glyphs, so their
     right edge comes from the PDF font's own width; PDFium marks a hyphen it takes for a line-end
     hyphen with U+0002 (0xFFFE in the text buffer); its generated spaces and line breaks are skipped.
-    Surrogate pairs (characters outside the BMP) are left to pdfplumber with the rest of the page.
+    Characters outside the BMP are read one by one (their surrogate pairs misalign the text buffer).
     Text objects the text page would skip for want of glyph boxes (one-character strings in a CJK
     font that is not embedded) are made visible to it first (`_revive`).
 
-    A page is left to pdfplumber (None) when PDFium's reading may be worse: a text object that
-    stays empty after `_revive`, characters with no Unicode mapping, a rotated page, vertical
-    rules or boxes (ruled tables need pdfplumber's table finder). An encrypted file is left to
-    pdfminer whole, so its `(cid:NNN)` accounting stays pdfminer's.
+    Ruled tables come from pdfplumber's table finder run on the edges of PDFium's paths, and
+    the objects inside form XObjects are read through the forms' matrices. A page is left to
+    pdfplumber (None) when PDFium's reading may be worse: a revived text object that reads as
+    unmapped text, characters with no Unicode mapping, a rotated page. An encrypted file is
+    left to pdfminer whole, so its `(cid:NNN)` accounting stays pdfminer's.
 
     `info` (from `_inspect`): its open document, and the page it found text on with that page's
     text page, are used (and closed) here instead of being opened again.
@@ -1111,9 +1112,109 @@ class _FastCalls:
         self.object_bounds = proto(pdfium_c.FPDFPageObj_GetBounds, c_int_, vp, vp, vp, vp, vp)
         self.object_matrix = proto(pdfium_c.FPDFPageObj_GetMatrix, c_int_, vp, vp)
         self.map_error = proto(pdfium_c.FPDFText_HasUnicodeMapError, c_int, vp, c_int)
+        # inside form XObjects, and the segments of paths (for ruled tables)
+        self.form_count = proto(pdfium_c.FPDFFormObj_CountObjects, c_int, vp)
+        self.form_object = proto(pdfium_c.FPDFFormObj_GetObject, vp, vp, c_uint)
+        self.segment_count = proto(pdfium_c.FPDFPath_CountSegments, c_int, vp)
+        self.segment = proto(pdfium_c.FPDFPath_GetPathSegment, vp, vp, c_int)
+        self.segment_point = proto(pdfium_c.FPDFPathSegment_GetPoint, c_int_, vp, vp, vp)
+        self.segment_type = proto(pdfium_c.FPDFPathSegment_GetType, c_int, vp)
+        self.segment_close = proto(pdfium_c.FPDFPathSegment_GetClose, c_int_, vp)
 
 
 _FAST: list[_FastCalls] = []
+
+_Matrix = tuple  # (a, b, c, d, e, f): x' = a·x + c·y + e, y' = b·x + d·y + f
+_IDENTITY: _Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+_MAX_FORM_DEPTH = 8
+
+
+def _compose(outer: _Matrix, inner: _Matrix) -> _Matrix:
+    """The matrix applying `inner` first, then `outer` (a form's matrix over its content's)."""
+    a, b, c, d, e, f = outer
+    a2, b2, c2, d2, e2, f2 = inner
+    return (a * a2 + c * b2, b * a2 + d * b2, a * c2 + c * d2, b * c2 + d * d2, a * e2 + c * f2 + e, b * e2 + d * f2 + f)
+
+
+def _apply(m: _Matrix, x: float, y: float) -> tuple[float, float]:
+    return m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]
+
+
+def _box_through(m: _Matrix, left: float, bottom: float, right: float, top: float) -> tuple[float, float, float, float]:
+    """A box in a form's space as (left, bottom, right, top) on the page."""
+    xs, ys = zip(*(_apply(m, x, y) for x, y in ((left, bottom), (left, top), (right, bottom), (right, top))))
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _edge(x0: float, top: float, x1: float, bottom: float, orientation: str) -> dict:
+    """An edge as pdfplumber's table finder takes it (its `page.edges` entries)."""
+    return {"object_type": "line", "x0": x0, "x1": x1, "top": top, "bottom": bottom, "doctop": top,
+            "width": x1 - x0, "height": bottom - top, "orientation": orientation}
+
+
+def segments_to_edges(subpaths: list[list[tuple[float, float]]], height: float) -> list[dict]:
+    """Horizontal and vertical edges of paths given as point lists in page space (PDF's y up),
+    in pdfplumber's top-down coordinates: each straight side of a rectangle or polyline that
+    runs along an axis (within 0.01 pt). Slanted sides and curves make no table rule.
+
+    >>> [(e["orientation"], e["x0"], e["top"], e["x1"], e["bottom"]) for e in segments_to_edges([[(0, 0), (10, 0), (10, 5)]], 100)]
+    [('h', 0, 100, 10, 100), ('v', 10, 95, 10, 100)]
+    """
+    out = []
+    for pts in subpaths:
+        for (xa, ya), (xb, yb) in zip(pts, pts[1:]):
+            if abs(ya - yb) <= 0.01 and abs(xa - xb) > 0.01:
+                out.append(_edge(min(xa, xb), height - ya, max(xa, xb), height - ya, "h"))
+            elif abs(xa - xb) <= 0.01 and abs(ya - yb) > 0.01:
+                out.append(_edge(xa, height - max(ya, yb), xa, height - min(ya, yb), "v"))
+    return out
+
+
+def _subpaths(obj: int, m: _Matrix, fast: "_FastCalls", ctypes) -> list[list[tuple[float, float]]]:
+    """A path object's straight-segment runs, each a list of points in page space (a closed
+    run ends at its start again). A Bézier segment ends the run it is in."""
+    x, y = ctypes.c_float(), ctypes.c_float()
+    xr, yr = ctypes.addressof(x), ctypes.addressof(y)
+    runs: list[list[tuple[float, float]]] = []
+    run: list[tuple[float, float]] = []
+    start = None
+    for k in range(fast.segment_count(obj)):
+        seg = fast.segment(obj, k)
+        if not seg or not fast.segment_point(seg, xr, yr):
+            continue
+        kind = fast.segment_type(seg)
+        pt = _apply(m, x.value, y.value)
+        if kind == 2 or kind == 1 or not run:  # FPDF_SEGMENT_MOVETO, _BEZIERTO, or a first point
+            if len(run) > 1:
+                runs.append(run)
+            run = [pt]
+            start = pt
+        else:
+            run.append(pt)
+        if fast.segment_close(seg) and start is not None and run and run[-1] != start:
+            run.append(start)
+    if len(run) > 1:
+        runs.append(run)
+    return runs
+
+
+def find_ruled_tables(edges: list[dict]) -> list[tuple[tuple[float, float, float, float], list[list[tuple | None]]]]:
+    """Ruled tables from edges with pdfplumber's table finder (its default "lines" strategy):
+    (bbox, rows of cell boxes or None), as `page.find_tables()` gives them, without pdfminer
+    parsing the page: the edges come from PDFium's paths."""
+    from pdfplumber.table import TableFinder
+
+    class _Edges:
+        bbox = (0.0, 0.0, 0.0, 0.0)
+
+        def __init__(self, edges):
+            self.edges = edges
+
+    out = []
+    for t in TableFinder(_Edges(edges)).tables:  # type: ignore[arg-type] - the finder reads .edges only
+        rows = [[tuple(cell) if cell else None for cell in row.cells] for row in t.rows]
+        out.append((tuple(t.bbox), rows))
+    return out
 
 
 def _fast_calls(ctypes, pdfium_c) -> _FastCalls:
@@ -1164,12 +1265,16 @@ def _revive_all(page, ctypes, pdfium_c) -> None:
 
 
 def _revived_text_ok(objs: list, textpage, ctypes, pdfium_c) -> bool:
-    """Every revived object now reads as text with a Unicode mapping."""
+    """No revived object reads as unmapped text (control characters, U+FFFD).
+
+    Most zero-width objects of Word and WPS output are a lone space, or an empty string that
+    stays empty: nothing is lost with them, and sending the page to pdfminer for them made
+    most pages of such files take the slow road."""
     buf = (ctypes.c_ushort * 64)()
     for obj in objs:
         n = pdfium_c.FPDFTextObj_GetText(obj, textpage, buf, ctypes.sizeof(buf))
         text = bytes(buf)[: max(0, n - 2)].decode("utf-16-le", "replace")
-        if not text or any(ord(ch) < 32 or ord(ch) >= 0xFFFD for ch in text if not ch.isspace()):
+        if any(ord(ch) < 32 or ord(ch) >= 0xFFFD for ch in text if not ch.isspace()):
             return False
     return True
 
@@ -1202,11 +1307,23 @@ def _pdfium_page_read(page, number: int, counts: Counter, widths: dict, ctypes, 
     addr = ctypes.addressof
     box_at = addr(l_), addr(b_), addr(r_), addr(t_)
     m_at = addr(m)
-    for k in range(pdfium_c.FPDFPage_CountObjects(page.raw)):
-        obj = get_obj(page_handle, k)
+    paths: list[tuple[int, _Matrix | None]] = []  # path objects, with the matrix of the forms they are in
+    # the page's objects, then those of its form XObjects (each with the forms' matrix)
+    todo: list[tuple[int, _Matrix | None, int]] = [(get_obj(page_handle, k), None, 0) for k in range(pdfium_c.FPDFPage_CountObjects(page.raw))]
+    todo.reverse()
+    pop, push = todo.pop, todo.append
+    while todo:
+        obj, chain, depth = pop()
         kind = get_type(obj)
         if kind == _FORM_OBJ:
-            return None  # objects inside form XObjects: pdfplumber
+            if depth >= _MAX_FORM_DEPTH:
+                return None
+            get_matrix(obj, m_at)
+            inner = (m.a, m.b, m.c, m.d, m.e, m.f)
+            inner = inner if chain is None else _compose(chain, inner)
+            for j in range(fast.form_count(obj) - 1, -1, -1):
+                push((fast.form_object(obj, j), inner, depth + 1))
+            continue
         if kind != _TEXT_OBJ and kind != _PATH_OBJ:
             continue
         get_bounds(obj, *box_at)
@@ -1215,9 +1332,13 @@ def _pdfium_page_read(page, number: int, counts: Counter, widths: dict, ctypes, 
             if right - left < _SIZE_EPSILON:
                 hidden.append(ctypes.cast(obj, pdfium_c.FPDF_PAGEOBJECT))  # PDFium's text page would skip it: see _revive
                 continue
-            if not rotated_text and get_matrix(obj, m_at) and (abs(m.b) > 1e-6 or abs(m.c) > 1e-6):
+            if not rotated_text and ((chain is not None and (abs(chain[1]) > 1e-6 or abs(chain[2]) > 1e-6))
+                                     or (get_matrix(obj, m_at) and (abs(m.b) > 1e-6 or abs(m.c) > 1e-6))):
                 rotated_text = True
         else:
+            if chain is not None:
+                left, bottom, right, top = _box_through(chain, left, bottom, right, top)
+            paths.append((obj, chain))
             w, h = right - left, top - bottom
             if h <= 2.5 and w >= 20:
                 rules.append(_Rule(float(left), float(right), float(height - (top + bottom) / 2)))
@@ -1225,8 +1346,18 @@ def _pdfium_page_read(page, number: int, counts: Counter, widths: dict, ctypes, 
                 vertical += 1
             elif w > 5 and h > 5:
                 boxes += 1
+    ruled: list = []
     if vertical >= 2 or boxes >= 2:
-        return None
+        # a ruled table may be here: pdfplumber's table finder, on the edges of PDFium's paths
+        try:
+            edges: list[dict] = []
+            for obj, chain in paths:
+                get_matrix(obj, m_at)
+                own = (m.a, m.b, m.c, m.d, m.e, m.f)
+                edges += segments_to_edges(_subpaths(obj, own if chain is None else _compose(chain, own), fast, ctypes), height)
+            ruled = find_ruled_tables(edges)
+        except Exception:  # noqa: BLE001 - a table finder failure must not lose the page's text
+            counts["table_errors"] += 1
     if hidden and not _revive(hidden, ctypes, pdfium_c, refs, l_, r_):
         return None
     # a text page made before `_revive` does not see the revived objects: made again then
@@ -1239,10 +1370,15 @@ def _pdfium_page_read(page, number: int, counts: Counter, widths: dict, ctypes, 
             counts["revived_objects"] += len(hidden)
         n = pdfium_c.FPDFText_CountChars(raw)
         if n <= 0:
-            return _PageData(number, width, height, [], rules, [], total=0, cid=0)
+            return _PageData(number, width, height, [], rules, ruled, total=0, cid=0)
         buf = (ctypes.c_ushort * (n + 1))()
         pdfium_c.FPDFText_GetText(raw, 0, n, buf)
         codes = buf[:n]
+        if max(codes) >= 0xD800 and any(0xD800 <= code <= 0xDFFF for code in codes):
+            # a character outside the BMP (CJK Extension B, say) is one index but two UTF-16
+            # units in the text: the indices no longer line up, so each is asked for
+            unicode_of = pdfium_c.FPDFText_GetUnicode
+            codes = [unicode_of(raw, i) for i in range(n)]
         rect = pdfium_c.FS_RECTF()
         rect_ref = ctypes.byref(rect)
         ox, oy = ctypes.c_double(), ctypes.c_double()
@@ -1256,8 +1392,11 @@ def _pdfium_page_read(page, number: int, counts: Counter, widths: dict, ctypes, 
         generated = pdfium_c.FPDFText_IsGenerated
         angle = pdfium_c.FPDFText_GetCharAngle
         map_error = fast.map_error
+        get_matrix_of = pdfium_c.FPDFText_GetMatrix
+        cm = pdfium_c.FS_MATRIX()
         # text object's address -> (size, font's address, font size, the font's glyph widths at
-        # that size: `widths[(font, font size)]`, code -> (advance width, box starts at origin))
+        # that size: `widths[(font, font size)]`, code -> (advance width, box starts at origin),
+        # the page width of one unit of advance)
         objects: dict[int, tuple] = {}
         glyphs: dict[int, tuple] = {}
         chars: list[_Char] = []
@@ -1270,11 +1409,9 @@ def _pdfium_page_read(page, number: int, counts: Counter, widths: dict, ctypes, 
         size = 1.0
         font = font_size = None
         for i, code in enumerate(codes):
-            if code <= 32 or code == 0xA0 or 0xD800 <= code <= 0xDFFF or code >= 0xFFFD:
+            if code <= 32 or code == 0xA0 or 0xD800 <= code <= 0xDFFF or 0xFFFD <= code <= 0xFFFF:
                 if code in (2, 0xFFFE):
                     code = 0x2D  # PDFium's mark (U+0002, 0xFFFE in FPDFText_GetText) for a hyphen it takes for a line end
-                elif 0xD800 <= code <= 0xDFFF:
-                    return None  # a character outside the BMP: one index, two UTF-16 units
                 elif code not in (32, 0xA0) or generated(raw, i):
                     continue
             if not i & 15 and map_error(handle, i):
@@ -1299,8 +1436,14 @@ def _pdfium_page_read(page, number: int, counts: Counter, widths: dict, ctypes, 
                     glyphs = widths.get((font, font_size))
                     if glyphs is None:
                         glyphs = widths[(font, font_size)] = {}
-                    known = objects[obj] = (get_size(handle, i) or 1.0, font, font_size, glyphs)
-                size, font, font_size, glyphs = known
+                    # the size as drawn: PDFium's is the Tf operand, which a file may set at 209
+                    # under a text matrix of 0.05 (pdfminer's, like the box, is Tf × the scale)
+                    get_matrix_of(raw, i, cm)
+                    hscale, vscale = math.hypot(cm.a, cm.b) or 1.0, math.hypot(cm.c, cm.d) or 1.0
+                    tf = get_size(handle, i) or 1.0
+                    advance = tf / font_size * hscale if font_size > 0 else 0.0
+                    known = objects[obj] = (tf * vscale, font, font_size, glyphs, advance)
+                size, font, font_size, glyphs, advance = known
                 last_obj = obj
                 mark(len(chars))
             get_box(handle, i, rect_ref)
@@ -1326,7 +1469,7 @@ def _pdfium_page_read(page, number: int, counts: Counter, widths: dict, ctypes, 
                     if not same:
                         get_origin(handle, i, ox_ref, oy_ref)
                         x0 = ox.value
-                    x1 = x0 + adv * size / font_size
+                    x1 = x0 + adv * advance
             top, bottom = height - rect.top, height - rect.bottom
             if x1 < 0 or x0 > width or bottom < 0 or top > height:
                 counts["outside"] += 1
@@ -1349,7 +1492,7 @@ def _pdfium_page_read(page, number: int, counts: Counter, widths: dict, ctypes, 
         kept = _dedupe(chars)
         counts["duplicates"] += len(chars) - len(kept)
         chars = kept
-    return _PageData(number, width, height, chars, rules, [], total=total, cid=0)
+    return _PageData(number, width, height, chars, rules, ruled, total=total, cid=0)
 
 
 def _pdfium_chars(data: bytes, numbers: list[int]) -> dict[int, list[_Char]]:
