@@ -54,6 +54,7 @@ import sys
 import threading
 import time
 import warnings as _warnings
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from contextlib import contextmanager
 from operator import attrgetter
@@ -1112,6 +1113,9 @@ class _FastCalls:
         self.object_bounds = proto(pdfium_c.FPDFPageObj_GetBounds, c_int_, vp, vp, vp, vp, vp)
         self.object_matrix = proto(pdfium_c.FPDFPageObj_GetMatrix, c_int_, vp, vp)
         self.map_error = proto(pdfium_c.FPDFText_HasUnicodeMapError, c_int, vp, c_int)
+        self.char_matrix = proto(pdfium_c.FPDFText_GetMatrix, c_int_, vp, c_int, vp)
+        self.is_generated = proto(pdfium_c.FPDFText_IsGenerated, c_int, vp, c_int)
+        self.char_angle = proto(pdfium_c.FPDFText_GetCharAngle, c_float, vp, c_int)
         # inside form XObjects, and the segments of paths (for ruled tables)
         self.form_count = proto(pdfium_c.FPDFFormObj_CountObjects, c_int, vp)
         self.form_object = proto(pdfium_c.FPDFFormObj_GetObject, vp, vp, c_uint)
@@ -1307,7 +1311,7 @@ def _pdfium_page_read(page, number: int, counts: Counter, widths: dict, ctypes, 
     addr = ctypes.addressof
     box_at = addr(l_), addr(b_), addr(r_), addr(t_)
     m_at = addr(m)
-    paths: list[tuple[int, _Matrix | None]] = []  # path objects, with the matrix of the forms they are in
+    paths: list[tuple] = []  # path objects: (object, matrix of the forms it is in, its box on the page)
     # the page's objects, then those of its form XObjects (each with the forms' matrix)
     todo: list[tuple[int, _Matrix | None, int]] = [(get_obj(page_handle, k), None, 0) for k in range(pdfium_c.FPDFPage_CountObjects(page.raw))]
     todo.reverse()
@@ -1338,7 +1342,7 @@ def _pdfium_page_read(page, number: int, counts: Counter, widths: dict, ctypes, 
         else:
             if chain is not None:
                 left, bottom, right, top = _box_through(chain, left, bottom, right, top)
-            paths.append((obj, chain))
+            paths.append((obj, chain, left, bottom, right, top))
             w, h = right - left, top - bottom
             if h <= 2.5 and w >= 20:
                 rules.append(_Rule(float(left), float(right), float(height - (top + bottom) / 2)))
@@ -1351,10 +1355,21 @@ def _pdfium_page_read(page, number: int, counts: Counter, widths: dict, ctypes, 
         # a ruled table may be here: pdfplumber's table finder, on the edges of PDFium's paths
         try:
             edges: list[dict] = []
-            for obj, chain in paths:
-                get_matrix(obj, m_at)
-                own = (m.a, m.b, m.c, m.d, m.e, m.f)
-                edges += segments_to_edges(_subpaths(obj, own if chain is None else _compose(chain, own), fast, ctypes), height)
+            for obj, chain, left, bottom, right, top in paths:
+                w, h = right - left, top - bottom
+                if h <= 2.5 and w >= 1:
+                    # a rule (a stroked line or a thin filled rectangle): its box is its edge,
+                    # where pdfplumber snaps the rectangle's two long sides together
+                    y = height - (top + bottom) / 2
+                    edges.append(_edge(left, y, right, y, "h"))
+                elif w <= 2.5 and h >= 1:
+                    x = (left + right) / 2
+                    edges.append(_edge(x, height - top, x, height - bottom, "v"))
+                elif w > 2.5 and h > 2.5:
+                    # a rectangle or a grid drawn as one path: its straight sides
+                    get_matrix(obj, m_at)
+                    own = (m.a, m.b, m.c, m.d, m.e, m.f)
+                    edges += segments_to_edges(_subpaths(obj, own if chain is None else _compose(chain, own), fast, ctypes), height)
             ruled = find_ruled_tables(edges)
         except Exception:  # noqa: BLE001 - a table finder failure must not lose the page's text
             counts["table_errors"] += 1
@@ -1380,7 +1395,7 @@ def _pdfium_page_read(page, number: int, counts: Counter, widths: dict, ctypes, 
             unicode_of = pdfium_c.FPDFText_GetUnicode
             codes = [unicode_of(raw, i) for i in range(n)]
         rect = pdfium_c.FS_RECTF()
-        rect_ref = ctypes.byref(rect)
+        rect_ref = ctypes.addressof(rect)
         ox, oy = ctypes.c_double(), ctypes.c_double()
         fw, fsz = ctypes.c_float(), ctypes.c_float()
         ox_ref, oy_ref, fw_ref, fsz_ref = ctypes.byref(ox), ctypes.byref(oy), ctypes.byref(fw), ctypes.byref(fsz)
@@ -1389,14 +1404,16 @@ def _pdfium_page_read(page, number: int, counts: Counter, widths: dict, ctypes, 
         get_size = fast.font_size
         get_origin = fast.char_origin
         get_object = fast.text_object  # the object's address, as an int
-        generated = pdfium_c.FPDFText_IsGenerated
-        angle = pdfium_c.FPDFText_GetCharAngle
+        generated = fast.is_generated
+        angle = fast.char_angle
         map_error = fast.map_error
-        get_matrix_of = pdfium_c.FPDFText_GetMatrix
+        get_matrix_of = fast.char_matrix
+        hypot = math.hypot
         cm = pdfium_c.FS_MATRIX()
-        # text object's address -> (size, font's address, font size, the font's glyph widths at
-        # that size: `widths[(font, font size)]`, code -> (advance width, box starts at origin),
-        # the page width of one unit of advance)
+        cm_at = ctypes.addressof(cm)
+        # text object's address -> [size, horizontal size, font's address, font size, the font's
+        # glyph widths at that size: `widths[(font, font size)]`, code -> (advance width, box
+        # starts at origin)]; the font's three are None until a Latin glyph needs them
         objects: dict[int, tuple] = {}
         glyphs: dict[int, tuple] = {}
         chars: list[_Char] = []
@@ -1412,7 +1429,7 @@ def _pdfium_page_read(page, number: int, counts: Counter, widths: dict, ctypes, 
             if code <= 32 or code == 0xA0 or 0xD800 <= code <= 0xDFFF or 0xFFFD <= code <= 0xFFFF:
                 if code in (2, 0xFFFE):
                     code = 0x2D  # PDFium's mark (U+0002, 0xFFFE in FPDFText_GetText) for a hyphen it takes for a line end
-                elif code not in (32, 0xA0) or generated(raw, i):
+                elif code not in (32, 0xA0) or generated(handle, i):
                     continue
             if not i & 15 and map_error(handle, i):
                 # no Unicode mapping (a font's worth of characters, so a sample finds it):
@@ -1420,7 +1437,7 @@ def _pdfium_page_read(page, number: int, counts: Counter, widths: dict, ctypes, 
                 return None
             total += 1
             if rotated_text:
-                a = angle(raw, i)
+                a = angle(handle, i)
                 if 0.01 < a < 6.27:
                     counts["rotated"] += 1
                     continue
@@ -1430,20 +1447,14 @@ def _pdfium_page_read(page, number: int, counts: Counter, widths: dict, ctypes, 
                 # font size is the object's): looked up once per object, not per character
                 known = objects.get(obj)
                 if known is None:
-                    font = fast.text_font(obj)
-                    fast.obj_font_size(obj, fsz_ref)
-                    font_size = fsz.value
-                    glyphs = widths.get((font, font_size))
-                    if glyphs is None:
-                        glyphs = widths[(font, font_size)] = {}
                     # the size as drawn: PDFium's is the Tf operand, which a file may set at 209
-                    # under a text matrix of 0.05 (pdfminer's, like the box, is Tf × the scale)
-                    get_matrix_of(raw, i, cm)
-                    hscale, vscale = math.hypot(cm.a, cm.b) or 1.0, math.hypot(cm.c, cm.d) or 1.0
+                    # under a text matrix of 0.05 (pdfminer's, like the box, is Tf × the scale);
+                    # the font is looked up at the object's first Latin glyph (most objects of
+                    # a Chinese page have none)
+                    get_matrix_of(handle, i, cm_at)
                     tf = get_size(handle, i) or 1.0
-                    advance = tf / font_size * hscale if font_size > 0 else 0.0
-                    known = objects[obj] = (tf * vscale, font, font_size, glyphs, advance)
-                size, font, font_size, glyphs, advance = known
+                    known = objects[obj] = [tf * (hypot(cm.c, cm.d) or 1.0), tf * (hypot(cm.a, cm.b) or 1.0), None, 0.0, None]
+                size = known[0]
                 last_obj = obj
                 mark(len(chars))
             get_box(handle, i, rect_ref)
@@ -1451,6 +1462,16 @@ def _pdfium_page_read(page, number: int, counts: Counter, widths: dict, ctypes, 
             if code < 128 and code != 32:
                 # Latin glyph: the PDF font's advance width from the origin (PDFium's loose box
                 # uses the substitute font's), as pdfminer measures it
+                glyphs = known[4]
+                if glyphs is None:
+                    font = known[2] = fast.text_font(obj)
+                    fast.obj_font_size(obj, fsz_ref)
+                    font_size = known[3] = fsz.value
+                    glyphs = widths.get((font, font_size))
+                    if glyphs is None:
+                        glyphs = widths[(font, font_size)] = {}
+                    known[4] = glyphs
+                font, font_size = known[2], known[3]
                 glyph = glyphs.get(code)
                 if glyph is None:
                     adv = fw.value if fast.glyph_width(font, code, font_size, fw_ref) else -1.0
@@ -1469,7 +1490,7 @@ def _pdfium_page_read(page, number: int, counts: Counter, widths: dict, ctypes, 
                     if not same:
                         get_origin(handle, i, ox_ref, oy_ref)
                         x0 = ox.value
-                    x1 = x0 + adv * advance
+                    x1 = x0 + adv * known[1] / font_size
             top, bottom = height - rect.top, height - rect.bottom
             if x1 < 0 or x0 > width or bottom < 0 or top > height:
                 counts["outside"] += 1
@@ -1594,6 +1615,10 @@ def _may_repeat(chars: list[_Char], runs: list[int]) -> bool:
     skipped; otherwise it runs on the whole page."""
     if not chars:
         return False
+    if 4 * len(runs) > len(chars):
+        # an object or two per character (CNKI, ReaderEx): comparing the objects pairwise
+        # would cost more than `_dedupe`, which is linear
+        return True
     bounds = runs + [len(chars)]
     spans = []
     for a, b in zip(bounds, bounds[1:]):
@@ -1758,6 +1783,7 @@ def _ruled_tables(pd: _PageData, chars: list[_Char], stats: _SupStats) -> list[_
     blocks = []
     for bbox, rows in pd.ruled:
         x0, top, x1, bottom = bbox
+        inside = _within(chars, x0, top, x1, bottom)  # each cell's are among these (a cell lies in its table)
         out_rows = []
         for row in rows:
             cells = []
@@ -1766,7 +1792,7 @@ def _ruled_tables(pd: _PageData, chars: list[_Char], stats: _SupStats) -> list[_
                     cells.append("")
                     continue
                 cx0, ctop, cx1, cbottom = cell
-                cells.append(_cell_text(_within(chars, cx0, ctop, cx1, cbottom), stats))
+                cells.append(_cell_text(_within(inside, cx0, ctop, cx1, cbottom), stats))
             if any(cells):
                 out_rows.append(cells)
         if len(out_rows) >= 1 and max(len(r) for r in out_rows) >= 2:
@@ -1808,6 +1834,10 @@ def _rule_tables(pd: _PageData, chars: list[_Char], taken: list[_TableBlock], st
         else:
             groups.append([r])
     blocks: list[_TableBlock] = []
+    # the characters by vertical centre: the band between two rules is a slice of them (a page
+    # of ruled forms has hundreds of rule pairs)
+    by_cy = sorted(chars, key=_CY)
+    cys = [c.cy for c in by_cy]
     for g in groups:
         if len(g) < 2:
             continue
@@ -1822,7 +1852,8 @@ def _rule_tables(pd: _PageData, chars: list[_Char], taken: list[_TableBlock], st
         x1 = max(r.x1 for r in ys)
         runs: list[list[_Rule]] = [[ys[0]]]
         for a, b in zip(ys, ys[1:]):
-            between = _within(chars, x0, a.y, x1, b.y)
+            band = by_cy[bisect_left(cys, a.y - 1) : bisect_right(cys, b.y + 1)]
+            between = _within(band, x0, a.y, x1, b.y)
             if between and _tabular(_cluster(between), x1 - x0):
                 runs[-1].append(b)
             else:
