@@ -1615,7 +1615,7 @@ def _may_repeat(chars: list[_Char], runs: list[int]) -> bool:
     skipped; otherwise it runs on the whole page."""
     if not chars:
         return False
-    if 4 * len(runs) > len(chars):
+    if len(runs) > 200 and 4 * len(runs) > len(chars):
         # an object or two per character (CNKI, ReaderEx): comparing the objects pairwise
         # would cost more than `_dedupe`, which is linear
         return True
