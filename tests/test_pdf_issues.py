@@ -205,3 +205,28 @@ def test_empty_text_objects_keep_the_page_on_pdfium(tmp_path):
     doc = _load_bytes(tmp_path, "empty-objects.pdf", _text_page(draw))
     assert doc.meta["pdfminer_pages"] == []
     assert "".join(doc.text.split()) == "".join(BODY)
+
+
+# ---------------------------------------------------------------------------------------------
+# no text lost or garbled
+
+
+def test_paragraphs_outside_a_small_crop_box_kept(tmp_path):
+    """A classical book set each page's crop box around one paragraph: the translation under
+    it lay outside, and every character there was dropped as off the page (a tenth to a third
+    of the text, silently). The media box is the page; the crop box is noted."""
+    font = _cjk_font()
+    translation = ["所谓礼教在于分辨贵贱排比亲疏裁决万物", "没有一定的名位就不能显扬没有器物就不能表现"]
+
+    def draw(c):
+        _body(c, font)
+        c.setFont(font, 11)
+        for k, line in enumerate(translation):
+            c.drawString(72, 600 - 20 * k, line)
+        c.setCropBox((40, 700, 560, 800))  # around the first paragraph only
+
+    doc = _load_bytes(tmp_path, "cropped.pdf", _text_page(draw))
+    flat = "".join(doc.text.split())
+    assert flat == "".join(BODY + translation)
+    assert doc.meta["outside_crop_box_chars"] == sum(map(len, translation))
+    assert any("crop box" in w for w in doc.meta["warnings"])

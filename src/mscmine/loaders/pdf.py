@@ -1296,7 +1296,7 @@ def _pdfium_page(page, number: int, counts: Counter, widths: dict, ctypes, pdfiu
 def _pdfium_page_read(page, number: int, counts: Counter, widths: dict, ctypes, pdfium_c, ready) -> _PageData | None:
     if page.get_rotation() % 360:
         return None
-    width, height = float(page.get_width()), float(page.get_height())
+    width, height, crop = _page_frame(page)
     rules: list[_Rule] = []
     vertical = boxes = 0
     l_, b_, r_, t_ = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
@@ -1513,7 +1513,33 @@ def _pdfium_page_read(page, number: int, counts: Counter, widths: dict, ctypes, 
         kept = _dedupe(chars)
         counts["duplicates"] += len(chars) - len(kept)
         chars = kept
+    if crop is not None:
+        counts["outside_crop"] += _outside_crop(chars, crop)
     return _PageData(number, width, height, chars, rules, ruled, total=total, cid=0)
+
+
+def _page_frame(page) -> tuple[float, float, tuple[float, float, float, float] | None]:
+    """(width, height, crop box as (x0, top, x1, bottom) or None) of the page's media box.
+
+    Characters are placed in the media box, the page as the file draws it. A crop box (the
+    part a viewer shows) smaller than it is kept track of, not cut to: a classical text set
+    with a crop box one paragraph high on each page had three tenths of its text outside it,
+    text PDFium's own extraction and a reader's copy-and-paste both give.
+    """
+    x0, y0, x1, y1 = page.get_mediabox()
+    cx0, cy0, cx1, cy1 = page.get_cropbox()
+    crop = None
+    if cx0 > x0 + 1 or cy0 > y0 + 1 or cx1 < x1 - 1 or cy1 < y1 - 1:
+        crop = (cx0, y1 - cy1, cx1, y1 - cy0)
+    # x is kept as PDFium gives it and y turned top-down from the media box's top (a media
+    # box almost always starts at 0, 0: its width and height are then these)
+    return float(x1), float(y1), crop
+
+
+def _outside_crop(chars: list[_Char], crop: tuple[float, float, float, float]) -> int:
+    """How many inked characters lie outside the crop box (x0, top, x1, bottom)."""
+    x0, top, x1, bottom = crop
+    return sum(1 for c in chars if not c.space and not (x0 - 1 <= (c.x0 + c.x1) / 2 <= x1 + 1 and top - 1 <= c.cy <= bottom + 1))
 
 
 def _pdfium_chars(data: bytes, numbers: list[int]) -> dict[int, list[_Char]]:
@@ -1538,7 +1564,7 @@ def _pdfium_chars(data: bytes, numbers: list[int]) -> dict[int, list[_Char]]:
             _revive_all(page, ctypes, pdfium_c)
             textpage = page.get_textpage()
             try:
-                height = page.get_height()
+                height = _page_frame(page)[1]
                 raw = []
                 x, y = ctypes.c_double(), ctypes.c_double()
                 for i in range(textpage.count_chars()):
@@ -2363,6 +2389,9 @@ def _parse(data: bytes, path: str, doc_id: str, info: _Info) -> Document:
     if counts["rotated"]:
         meta["rotated_chars"] = counts["rotated"]
         warnings.append(f"{counts['rotated']} rotated characters (watermarks, vertical text) were left out")
+    if counts["outside_crop"]:
+        meta["outside_crop_box_chars"] = counts["outside_crop"]
+        warnings.append(f"{counts['outside_crop']} characters lie outside their page's crop box (the part a viewer shows) and were kept")
     if counts["table_errors"]:
         warnings.append(f"table detection failed on {counts['table_errors']} page(s); their tables are read as text")
     if warnings:
