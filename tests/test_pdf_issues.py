@@ -230,3 +230,35 @@ def test_paragraphs_outside_a_small_crop_box_kept(tmp_path):
     assert flat == "".join(BODY + translation)
     assert doc.meta["outside_crop_box_chars"] == sum(map(len, translation))
     assert any("crop box" in w for w in doc.meta["warnings"])
+
+
+def test_vertical_columns_read_right_to_left_once(tmp_path):
+    """Vertical Traditional text between a classical page's column rules: clustered by height,
+    each row ran across all the columns, and the rules made tables whose cells repeated the
+    characters (the text twice, in no reading order). Columns are read top to bottom in the
+    order the file sets them; an interlinear note's two half-width lines right, then left."""
+    font = _cjk_font()
+    columns = ["黄帝者少典之子姓公孫名曰軒轅", "生而神靈弱而能言幼而徇齊長而敦敏", "成而聰明軒轅之時神農氏世衰"]
+    note_right, note_left = "集解徐廣曰", "號有熊氏"
+    size, pitch = 18, 40
+
+    def draw(c):
+        x = 480
+        c.setLineWidth(0.5)
+        for k in range(len(columns) + 2):
+            c.line(x + pitch / 2 - k * pitch, 780, x + pitch / 2 - k * pitch, 180)  # the column rules
+        for k, text in enumerate(columns):
+            c.setFont(font, size)
+            for j, ch in enumerate(text):
+                c.drawCentredString(x - k * pitch, 750 - j * (size + 4), ch)
+            if k == 0:  # a note under the first column's text, in two half-width lines
+                c.setFont(font, size / 2)
+                y0 = 750 - len(text) * (size + 4)
+                for sub, dx in ((note_right, size / 4), (note_left, -size / 4)):
+                    for j, ch in enumerate(sub):
+                        c.drawCentredString(x + dx, y0 - j * (size / 2 + 2), ch)
+
+    doc = _load_bytes(tmp_path, "vertical.pdf", _text_page(draw))
+    assert doc.meta["vertical_pages"] == [1]
+    assert doc.tables == []
+    assert "".join(doc.text.split()) == columns[0] + note_right + note_left + columns[1] + columns[2]

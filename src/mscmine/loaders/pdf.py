@@ -655,6 +655,12 @@ def _inspect(data: bytes, path: str) -> _Info:
                 # bound), which reads this page through the same page and text page
                 info.page_index = i
                 return info
+            if any(True for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_TEXT], max_depth=2)):
+                # text objects the text page skipped: one-character strings in a CJK font the
+                # file names but does not embed (see `_revive`), a vertical page set a character
+                # at a time; the parse makes them visible
+                info.page_index = i
+                return info
             info.textpage = None
             textpage.close()
             if any(True for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2)):
@@ -2111,6 +2117,82 @@ def _order_page(pd: _PageData, lines: list[_Line], tables: list[_TableBlock], st
 
 
 # =============================================================================================
+# Vertical writing (right-to-left columns)
+
+VERTICAL_MIN_STEPS = 20  # a page needs this many character-below-character steps ...
+VERTICAL_SHARE = 3.0  # ... and this many times more of them than side-by-side steps
+
+
+def _steps(chars: list[_Char]) -> tuple[int, int]:
+    """(down, across): neighbouring inked characters, in the file's order, set one below the
+    other in a column, or side by side on a line."""
+    down = across = 0
+    prev = None
+    for c in chars:
+        if c.space:
+            continue
+        if prev is not None:
+            size = prev.size if prev.size > c.size else c.size
+            dx, dy = (c.x0 + c.x1 - prev.x0 - prev.x1) / 2, c.cy - prev.cy
+            if -0.3 * size < dx < 0.3 * size and 0.3 * size < dy < 2 * size:
+                down += 1
+            elif -0.3 * size < dy < 0.3 * size and 0.3 * size < c.x0 - prev.x0 < 2 * size:
+                across += 1
+        prev = c
+    return down, across
+
+
+def is_vertical(chars: list[_Char]) -> bool:
+    """Is the page written in columns (vertical Chinese)? Clustering its characters by height
+    would read each row across all the columns, and the frame rules of a classical page as
+    tables: every character in a wrong place, some twice."""
+    down, across = _steps(chars)
+    return down >= VERTICAL_MIN_STEPS and down > VERTICAL_SHARE * across
+
+
+def vertical_columns(chars: list[_Char]) -> list[list[_Char]]:
+    """Runs of characters, in the file's order, that share one column (their centres within a
+    third of an em across), each read top to bottom. The two half-width lines of an
+    interlinear note are two runs, right then left, as they are set."""
+    runs: list[list[_Char]] = []
+    prev = None
+    for c in chars:
+        if c.space:
+            continue
+        if prev is not None and abs((c.x0 + c.x1 - prev.x0 - prev.x1) / 2) < 0.35 * max(c.size, prev.size):
+            runs[-1].append(c)
+        else:
+            runs.append([c])
+        prev = c
+    return [sorted(run, key=_CY) for run in runs]
+
+
+def _vertical_items(pd: _PageData) -> list[_Item]:
+    """A vertical page's paragraphs: its columns in turn, a paragraph ending where a column of
+    full-size characters stops short of the page's usual column foot."""
+    runs = vertical_columns(pd.chars)
+    if not runs:
+        return []
+    main = max(_median([c.size for c in run]) for run in runs)
+    foot = max(run[-1].bottom for run in runs)
+    items: list[_Item] = []
+    parts: list[str] = []
+    for run in runs:
+        parts.append("".join(c.text for c in run))
+        size = _median([c.size for c in run])
+        if size >= SUP_SIZE_RATIO * main and run[-1].bottom < foot - 1.5 * size:
+            items.append(_vertical_item(pd.number, parts))
+            parts = []
+    if parts:
+        items.append(_vertical_item(pd.number, parts))
+    return items
+
+
+def _vertical_item(page: int, parts: list[str]) -> _Item:
+    return _Item("vpara", page, "full", 0.0, 0.0, 0.0, 0.0, 0.0, text="".join(parts))
+
+
+# =============================================================================================
 # Paragraphs and the final text (pass 4)
 
 
@@ -2191,6 +2273,10 @@ def _blocks(items: list[_Item]) -> list[_Block]:
             t = it.table
             lines = ([t.caption] if t.caption else []) + ["  ".join(cell.replace("\n", " ") for cell in row) for row in t.rows]
             blocks.append(_Block("table", [("\n".join(lines), it.page)], table=t, page=it.page))
+            prev = None
+            continue
+        if it.kind == "vpara":  # a paragraph of vertical columns, made whole by `_vertical_items`
+            blocks.append(_Block("para", [(it.text, it.page)], page=it.page))
             prev = None
             continue
         if not it.text:
@@ -2318,11 +2404,18 @@ def _parse(data: bytes, path: str, doc_id: str, info: _Info) -> Document:
         raise NoTextLayerError("the PDF has no readable text; run OCR on it (e.g. ocrmypdf) first", path)
 
     furniture: list[str] = []
-    dropped = _drop_furniture(pages, furniture)
+    vertical = {pd.number for pd in pages if is_vertical(pd.chars)}
+    dropped = _drop_furniture([pd for pd in pages if pd.number not in vertical], furniture)
     stats = _SupStats()
     items: list[_Item] = []
     two_column: list[int] = []
     for pd in pages:
+        if pd.number in vertical:
+            # columns top to bottom, in the order the file sets them: no table, header or
+            # two-column reading (a book's frame rules are no table, its rows no lines)
+            items += _vertical_items(pd)
+            pd.chars = []
+            continue
         chars = pd.chars
         tables = _ruled_tables(pd, chars, stats)
         tables += _rule_tables(pd, chars, tables, stats)
@@ -2376,6 +2469,8 @@ def _parse(data: bytes, path: str, doc_id: str, info: _Info) -> Document:
     meta["tables"] = len(tables_out)
     meta["pdfminer_pages"] = [i + 1 for i in slow]  # read with pdfplumber; the others with PDFium
     meta["two_column_pages"] = two_column
+    if vertical:
+        meta["vertical_pages"] = sorted(vertical)
     meta["dropped_header_footer_lines"] = dropped
     warnings = []
     if counts["cid"]:
