@@ -262,3 +262,23 @@ def test_vertical_columns_read_right_to_left_once(tmp_path):
     assert doc.meta["vertical_pages"] == [1]
     assert doc.tables == []
     assert "".join(doc.text.split()) == columns[0] + note_right + note_left + columns[1] + columns[2]
+
+
+def test_kangxi_radicals_normalised_and_doubled_glyphs_collapsed(tmp_path):
+    """A font whose ToUnicode map gives the Kangxi radical for the ideograph, or both for one
+    glyph (电⼦子科技⼤大学, pdf.js #11066): all tools agree on the wrong text, which looks right
+    and matches no lexicon. Radicals and compatibility forms are read as their ideographs,
+    and two characters in one glyph's box as one."""
+    font = _cjk_font()
+
+    def draw(c):
+        c.setFont(font, 14)
+        c.drawString(72, 760, "电")
+        for ch in "⼦子":  # one glyph read as radical + ideograph: two characters, one box
+            c.drawString(86, 760, ch)
+        c.drawString(100, 760, "科技⼤学")  # U+2F24 for 大
+        c.drawString(72, 730, "︵干细胞︶")  # vertical presentation forms
+
+    doc = _load_bytes(tmp_path, "kangxi.pdf", _text_page(draw))
+    assert "".join(doc.text.split()) == "电子科技大学（干细胞）"
+    assert doc.meta["compat_forms_normalised"] == 4  # ⼦ ⼤ ︵ ︶

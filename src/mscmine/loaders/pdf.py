@@ -695,6 +695,43 @@ class _Char:
         self.space = text.isspace()
 
 
+def _compat_table() -> dict[str, str]:
+    """Kangxi radicals, CJK compatibility ideographs and vertical presentation forms, each to
+    the character NFKC makes of it (⼦ U+2F26 → 子; ︵ → （, fullwidth): fonts whose ToUnicode map names
+    the radical for the ideograph give text that looks right and matches nothing. Only
+    one-character results; other characters (fullwidth forms, ligatures) are left alone."""
+    import unicodedata
+
+    out = {}
+    for lo, hi in ((0x2E80, 0x2FDF), (0xF900, 0xFAFF), (0xFE10, 0xFE1F), (0xFE30, 0xFE4F), (0x2F800, 0x2FA1F)):
+        for code in range(lo, hi + 1):
+            ch = chr(code)
+            norm = unicodedata.normalize("NFKC", ch)
+            if lo >= 0xFE10 and lo < 0xFE50 and len(norm) == 1 and "!" <= norm <= "~":
+                norm = chr(ord(norm) + 0xFEE0)  # a vertical form of Chinese punctuation: the fullwidth mark
+            if norm != ch and len(norm) == 1:
+                out[ch] = norm
+    return out
+
+
+_COMPAT = _compat_table()
+
+
+def normalize_compat(chars: list[_Char]) -> int:
+    """Replace compatibility forms in place (see `_compat_table`); how many were replaced.
+
+    Done before `_dedupe`, so a glyph a broken ToUnicode map reads as two characters, radical
+    and ideograph in one box (电⼦子), collapses into one."""
+    n = 0
+    table = _COMPAT
+    for c in chars:
+        norm = table.get(c.text)
+        if norm is not None:
+            c.text = norm
+            n += 1
+    return n
+
+
 _X0 = attrgetter("x0")
 _CY = attrgetter("cy")
 
@@ -1002,6 +1039,7 @@ def _read_page(page, number: int, counts: Counter) -> _PageData:
             continue
         size = float(c.get("size") or (c["bottom"] - c["top"]) or 1.0)
         chars.append(_Char(text, float(c["x0"]), float(c["x1"]), float(c["top"]), float(c["bottom"]), size))
+    counts["compat_forms"] += normalize_compat(chars)
     kept = _dedupe(chars)
     counts["duplicates"] += len(chars) - len(kept)
     chars = kept
@@ -1515,7 +1553,9 @@ def _pdfium_page_read(page, number: int, counts: Counter, widths: dict, ctypes, 
     finally:
         if textpage is not ready:
             textpage.close()
-    if _may_repeat(chars, runs):
+    compat = normalize_compat(chars)
+    counts["compat_forms"] += compat
+    if compat or _may_repeat(chars, runs):  # normalised text may repeat anywhere: `_dedupe` decides
         kept = _dedupe(chars)
         counts["duplicates"] += len(chars) - len(kept)
         chars = kept
@@ -2484,6 +2524,12 @@ def _parse(data: bytes, path: str, doc_id: str, info: _Info) -> Document:
     if counts["rotated"]:
         meta["rotated_chars"] = counts["rotated"]
         warnings.append(f"{counts['rotated']} rotated characters (watermarks, vertical text) were left out")
+    if counts["compat_forms"]:
+        meta["compat_forms_normalised"] = counts["compat_forms"]
+        warnings.append(
+            f"{counts['compat_forms']} characters came as Kangxi radicals or CJK compatibility forms (a font's ToUnicode map) "
+            f"and were read as the ideographs they stand for; {counts['duplicates']} characters drawn twice in one place were read once"
+        )
     if counts["outside_crop"]:
         meta["outside_crop_box_chars"] = counts["outside_crop"]
         warnings.append(f"{counts['outside_crop']} characters lie outside their page's crop box (the part a viewer shows) and were kept")
