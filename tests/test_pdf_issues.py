@@ -282,3 +282,58 @@ def test_kangxi_radicals_normalised_and_doubled_glyphs_collapsed(tmp_path):
     doc = _load_bytes(tmp_path, "kangxi.pdf", _text_page(draw))
     assert "".join(doc.text.split()) == "电子科技大学（干细胞）"
     assert doc.meta["compat_forms_normalised"] == 4  # ⼦ ⼤ ︵ ︶
+
+
+def _gb2312_simple_font_pdf(lines: list[str], rules: bool = False) -> bytes:
+    """A page whose TrueType font is named 宋体 in GBK bytes, not embedded, under
+    WinAnsiEncoding, with GB2312 byte pairs in its strings (as old Chinese converters wrote).
+    Written by hand: reportlab embeds every TrueType font it writes. `rules`: a box of ruled
+    lines (vertical rules sent such a page to pdfminer)."""
+    content = ["BT /F1 14 Tf"]
+    y = 760
+    for text in lines:
+        content.append(f"1 0 0 1 72 {y} Tm <{text.encode('gb2312').hex().upper()}> Tj")
+        y -= 24
+    content.append("ET")
+    if rules:
+        content += ["0.5 w", "72 500 m 72 400 l S", "300 500 m 300 400 l S", "520 500 m 520 400 l S", "72 500 m 520 500 l S", "72 400 m 520 400 l S"]
+    stream = "\n".join(content).encode("latin-1")
+    widths = " ".join(["500"] * 256)
+    objs = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /TrueType /BaseFont /#CB#CE#CC#E5 /Encoding /WinAnsiEncoding /FirstChar 0 /LastChar 255 /Widths [" + widths.encode() + b"] /FontDescriptor 6 0 R >>",
+        b"<< /Type /FontDescriptor /FontName /#CB#CE#CC#E5 /Flags 4 /FontBBox [0 -200 1000 1000] /ItalicAngle 0 /Ascent 1000 /Descent -200 /CapHeight 1000 /StemV 100 /MissingWidth 1000 >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for k, body in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % k + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    return bytes(out)
+
+
+GB_LINES = ["关于红军作战的原则", "间充质干细胞移植治疗"]
+
+
+def test_gb2312_bytes_in_a_winansi_font_read_as_pdfium_decodes_them(tmp_path):
+    """The page went to pdfminer for its ruled box, and pdfminer reads the GB2312 byte pairs
+    as Latin-1 (0 Chinese characters); PDFium decodes them by the font's charset."""
+    doc = _load_bytes(tmp_path, "gb2312.pdf", _gb2312_simple_font_pdf(GB_LINES, rules=True))
+    assert "".join(doc.text.split()) == "".join(GB_LINES)
+
+
+def test_gb2312_bytes_read_by_pdfminer_replaced_by_pdfium_reading(tmp_path, monkeypatch):
+    """Where a page still goes to pdfminer, Latin-1 letters making up most of it are taken
+    for GB2312 bytes: the page is read with PDFium instead, and the document says so."""
+    monkeypatch.setattr(pdf_loader, "_pdfium_pages", _no_pdfium)
+    doc = _load_bytes(tmp_path, "gb2312-pdfminer.pdf", _gb2312_simple_font_pdf(GB_LINES))
+    assert "".join(doc.text.split()) == "".join(GB_LINES)
+    assert doc.meta["charset_decoded_pages"] == [1]
+    assert any("GB2312" in w for w in doc.meta["warnings"])

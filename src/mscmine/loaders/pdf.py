@@ -1019,6 +1019,7 @@ class _PageData:
     lines: list[_Line] = field(default_factory=list)
     total: int = 0  # characters pdfminer reported, (cid:NNN) included
     cid: int = 0  # characters without a Unicode mapping
+    latin1: int = 0  # characters in U+00A1–U+00FF (GB2312 bytes read as WinAnsi come out so)
 
 
 def _read_page(page, number: int, counts: Counter) -> _PageData:
@@ -1063,7 +1064,8 @@ def _read_page(page, number: int, counts: Counter) -> _PageData:
                 ruled.append((tuple(t.bbox), rows))
         except Exception:  # noqa: BLE001 - a table finder failure must not lose the page's text
             counts["table_errors"] += 1
-    return _PageData(number, width, height, chars, rules, ruled, total=total, cid=cid)
+    latin1 = sum(1 for c in chars if "\xa1" <= c.text <= "\xff")
+    return _PageData(number, width, height, chars, rules, ruled, total=total, cid=cid, latin1=latin1)
 
 
 def _pdfium_pages(data: bytes, counts: Counter, info: _Info | None = None) -> list[_PageData | None]:
@@ -1586,6 +1588,13 @@ def _outside_crop(chars: list[_Char], crop: tuple[float, float, float, float]) -
     """How many inked characters lie outside the crop box (x0, top, x1, bottom)."""
     x0, top, x1, bottom = crop
     return sum(1 for c in chars if not c.space and not (x0 - 1 <= (c.x0 + c.x1) / 2 <= x1 + 1 and top - 1 <= c.cy <= bottom + 1))
+
+
+def _looks_latin1_garbled(pd: _PageData) -> bool:
+    """Most of a pdfminer page is Latin-1 letters (¹ØÓÚºì¾ü…): the byte pairs of GB2312 or
+    GBK text in a simple font the file declares WinAnsi (a non-embedded 宋体 or 仿宋_GB2312).
+    PDFium decodes such fonts by the charset their name implies; pdfminer cannot."""
+    return pd.latin1 >= 10 and pd.latin1 >= 0.3 * len(pd.chars)
 
 
 def _pdfium_chars(data: bytes, numbers: list[int]) -> dict[int, list[_Char]]:
@@ -2421,17 +2430,24 @@ def _parse(data: bytes, path: str, doc_id: str, info: _Info) -> Document:
     # pages where pdfminer could not map most characters: try PDFium's reading of them
     measured_cid = sum(pd.cid for pd in pages)
     unmapped = [pd.number for pd in pages if pd.total >= 5 and pd.cid >= 0.3 * pd.total]
+    garbled = [pd.number for pd in pages if _looks_latin1_garbled(pd)]
     pdfium_pages: list[int] = []
-    if unmapped:
+    decoded_pages: list[int] = []
+    if unmapped or garbled:
         try:
-            fallback = _pdfium_chars(data, unmapped)
+            fallback = _pdfium_chars(data, sorted(set(unmapped + garbled)))
         except Exception:  # noqa: BLE001 - the fallback is best effort
             fallback = {}
         for pd in pages:
             chars = fallback.get(pd.number)
-            if chars and len(chars) >= 0.5 * pd.total:
+            if not chars:
+                continue
+            if pd.number in unmapped and len(chars) >= 0.5 * pd.total:
                 pd.chars, pd.cid = chars, 0
                 pdfium_pages.append(pd.number)
+            elif pd.number in garbled and sum(1 for c in chars if _is_cjk(c.text)) >= 0.3 * pd.latin1:
+                pd.chars = chars
+                decoded_pages.append(pd.number)
     total = sum(pd.total for pd in pages)
     counts["cid"] = sum(pd.cid for pd in pages)
     cid_share = counts["cid"] / total if total else 0.0
@@ -2524,6 +2540,12 @@ def _parse(data: bytes, path: str, doc_id: str, info: _Info) -> Document:
     if counts["rotated"]:
         meta["rotated_chars"] = counts["rotated"]
         warnings.append(f"{counts['rotated']} rotated characters (watermarks, vertical text) were left out")
+    if decoded_pages:
+        meta["charset_decoded_pages"] = decoded_pages
+        warnings.append(
+            f"page(s) {decoded_pages}: a Chinese font's GB2312/GBK bytes under a Latin encoding came out of pdfminer as Latin-1 letters; "
+            "read with pypdfium2, which decodes them by the font's charset"
+        )
     if counts["compat_forms"]:
         meta["compat_forms_normalised"] = counts["compat_forms"]
         warnings.append(
