@@ -337,3 +337,23 @@ def test_gb2312_bytes_read_by_pdfminer_replaced_by_pdfium_reading(tmp_path, monk
     assert "".join(doc.text.split()) == "".join(GB_LINES)
     assert doc.meta["charset_decoded_pages"] == [1]
     assert any("GB2312" in w for w in doc.meta["warnings"])
+
+
+def test_rotated_watermark_left_out_on_the_pdfium_road(tmp_path):
+    """A watermark set at 45° is left out and counted, the body kept (rotation is read from
+    each text object's matrix)."""
+    font = _cjk_font()
+
+    def draw(c):
+        _body(c, font)
+        c.saveState()
+        c.translate(300, 400)
+        c.rotate(45)
+        c.setFont(font, 40)
+        c.drawString(0, 0, "内部资料")
+        c.restoreState()
+
+    doc = _load_bytes(tmp_path, "watermark.pdf", _text_page(draw))
+    assert doc.meta["pdfminer_pages"] == []
+    assert "".join(doc.text.split()) == "".join(BODY)
+    assert doc.meta["rotated_chars"] == 4

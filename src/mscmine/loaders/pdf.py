@@ -715,6 +715,7 @@ def _compat_table() -> dict[str, str]:
 
 
 _COMPAT = _compat_table()
+_COMPAT_RE = re.compile("[" + "".join(sorted(ch for ch in _COMPAT if len(ch.encode("utf-16-le")) == 2)) + "]")
 
 
 def normalize_compat(chars: list[_Char]) -> int:
@@ -1348,7 +1349,6 @@ def _pdfium_page_read(page, number: int, counts: Counter, widths: dict, ctypes, 
     l_, b_, r_, t_ = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
     refs = ctypes.byref(l_), ctypes.byref(b_), ctypes.byref(r_), ctypes.byref(t_)
     m = pdfium_c.FS_MATRIX()
-    rotated_text = False
     hidden: list = []
     # the object scan through `_FastCalls`, with plain addresses (objects are ints here)
     fast = _fast_calls(ctypes, pdfium_c)
@@ -1358,37 +1358,51 @@ def _pdfium_page_read(page, number: int, counts: Counter, widths: dict, ctypes, 
     box_at = addr(l_), addr(b_), addr(r_), addr(t_)
     m_at = addr(m)
     paths: list[tuple] = []  # path objects: (object, matrix of the forms it is in, its box on the page)
-    # the page's objects, then those of its form XObjects (each with the forms' matrix)
-    todo: list[tuple[int, _Matrix | None, int]] = [(get_obj(page_handle, k), None, 0) for k in range(pdfium_c.FPDFPage_CountObjects(page.raw))]
-    todo.reverse()
-    pop, push = todo.pop, todo.append
-    while todo:
-        obj, chain, depth = pop()
+    forms: list[tuple[int, _Matrix | None, int]] = []  # form XObjects met, read after the page's own objects
+    for k in range(pdfium_c.FPDFPage_CountObjects(page.raw)):
+        obj = get_obj(page_handle, k)
         kind = get_type(obj)
-        if kind == _FORM_OBJ:
-            if depth >= _MAX_FORM_DEPTH:
-                return None
-            get_matrix(obj, m_at)
-            inner = (m.a, m.b, m.c, m.d, m.e, m.f)
-            inner = inner if chain is None else _compose(chain, inner)
-            for j in range(fast.form_count(obj) - 1, -1, -1):
-                push((fast.form_object(obj, j), inner, depth + 1))
-            continue
-        if kind != _TEXT_OBJ and kind != _PATH_OBJ:
-            continue
-        get_bounds(obj, *box_at)
-        left, bottom, right, top = l_.value, b_.value, r_.value, t_.value
         if kind == _TEXT_OBJ:
-            if right - left < _SIZE_EPSILON:
+            get_bounds(obj, *box_at)
+            if r_.value - l_.value < _SIZE_EPSILON:
                 hidden.append(ctypes.cast(obj, pdfium_c.FPDF_PAGEOBJECT))  # PDFium's text page would skip it: see _revive
+        elif kind == _PATH_OBJ:
+            get_bounds(obj, *box_at)
+            left, bottom, right, top = l_.value, b_.value, r_.value, t_.value
+            paths.append((obj, None, left, bottom, right, top))
+            w, h = right - left, top - bottom
+            if h <= 2.5 and w >= 20:
+                rules.append(_Rule(float(left), float(right), float(height - (top + bottom) / 2)))
+            elif w <= 2.5 and h >= 5:
+                vertical += 1
+            elif w > 5 and h > 5:
+                boxes += 1
+        elif kind == _FORM_OBJ:
+            forms.append((obj, None, 0))
+    # the objects inside form XObjects (figures, stamps), through the forms' matrices
+    while forms:
+        form, chain, depth = forms.pop()
+        if depth >= _MAX_FORM_DEPTH:
+            return None
+        get_matrix(form, m_at)
+        inner = (m.a, m.b, m.c, m.d, m.e, m.f)
+        inner = inner if chain is None else _compose(chain, inner)
+        for j in range(fast.form_count(form)):
+            obj = fast.form_object(form, j)
+            kind = get_type(obj)
+            if kind == _FORM_OBJ:
+                forms.append((obj, inner, depth + 1))
                 continue
-            if not rotated_text and ((chain is not None and (abs(chain[1]) > 1e-6 or abs(chain[2]) > 1e-6))
-                                     or (get_matrix(obj, m_at) and (abs(m.b) > 1e-6 or abs(m.c) > 1e-6))):
-                rotated_text = True
-        else:
-            if chain is not None:
-                left, bottom, right, top = _box_through(chain, left, bottom, right, top)
-            paths.append((obj, chain, left, bottom, right, top))
+            if kind != _TEXT_OBJ and kind != _PATH_OBJ:
+                continue
+            get_bounds(obj, *box_at)
+            left, bottom, right, top = l_.value, b_.value, r_.value, t_.value
+            if kind == _TEXT_OBJ:
+                if right - left < _SIZE_EPSILON:
+                    hidden.append(ctypes.cast(obj, pdfium_c.FPDF_PAGEOBJECT))
+                continue
+            left, bottom, right, top = _box_through(inner, left, bottom, right, top)
+            paths.append((obj, inner, left, bottom, right, top))
             w, h = right - left, top - bottom
             if h <= 2.5 and w >= 20:
                 rules.append(_Rule(float(left), float(right), float(height - (top + bottom) / 2)))
@@ -1440,6 +1454,7 @@ def _pdfium_page_read(page, number: int, counts: Counter, widths: dict, ctypes, 
             # units in the text: the indices no longer line up, so each is asked for
             unicode_of = pdfium_c.FPDFText_GetUnicode
             codes = [unicode_of(raw, i) for i in range(n)]
+            buf = None
         rect = pdfium_c.FS_RECTF()
         rect_ref = ctypes.addressof(rect)
         ox, oy = ctypes.c_double(), ctypes.c_double()
@@ -1471,6 +1486,7 @@ def _pdfium_page_read(page, number: int, counts: Counter, widths: dict, ctypes, 
         last_obj = None
         size = 1.0
         font = font_size = None
+        turned = False
         for i, code in enumerate(codes):
             if code <= 32 or code == 0xA0 or 0xD800 <= code <= 0xDFFF or 0xFFFD <= code <= 0xFFFF:
                 if code in (2, 0xFFFE):
@@ -1482,11 +1498,6 @@ def _pdfium_page_read(page, number: int, counts: Counter, widths: dict, ctypes, 
                 # pdfminer's reading and its (cid:NNN) accounting
                 return None
             total += 1
-            if rotated_text:
-                a = angle(handle, i)
-                if 0.01 < a < 6.27:
-                    counts["rotated"] += 1
-                    continue
             obj = get_object(handle, i)
             if obj != last_obj:
                 # a text object's characters share one font and size (PDFium's per-character
@@ -1499,10 +1510,19 @@ def _pdfium_page_read(page, number: int, counts: Counter, widths: dict, ctypes, 
                     # a Chinese page have none)
                     get_matrix_of(handle, i, cm_at)
                     tf = get_size(handle, i) or 1.0
-                    known = objects[obj] = [tf * (hypot(cm.c, cm.d) or 1.0), tf * (hypot(cm.a, cm.b) or 1.0), None, 0.0, None]
+                    turned = cm.b > 1e-6 or cm.b < -1e-6 or cm.c > 1e-6 or cm.c < -1e-6
+                    known = objects[obj] = [tf * (hypot(cm.c, cm.d) or 1.0), tf * (hypot(cm.a, cm.b) or 1.0), None, 0.0, None, turned]
                 size = known[0]
+                turned = known[5]
                 last_obj = obj
                 mark(len(chars))
+            if turned:
+                # a rotated or skewed object: its characters at an angle are left out (watermarks,
+                # rotated labels), as pdfminer's non-upright ones
+                a = angle(handle, i)
+                if 0.01 < a < 6.27:
+                    counts["rotated"] += 1
+                    continue
             get_box(handle, i, rect_ref)
             x0, x1 = rect.left, rect.right
             if code < 128 and code != 32:
@@ -1555,7 +1575,9 @@ def _pdfium_page_read(page, number: int, counts: Counter, widths: dict, ctypes, 
     finally:
         if textpage is not ready:
             textpage.close()
-    compat = normalize_compat(chars)
+    compat = 0
+    if buf is None or _COMPAT_RE.search(bytes(buf).decode("utf-16-le", "replace")):  # in C: the usual page has none
+        compat = normalize_compat(chars)
     counts["compat_forms"] += compat
     if compat or _may_repeat(chars, runs):  # normalised text may repeat anywhere: `_dedupe` decides
         kept = _dedupe(chars)
@@ -1868,12 +1890,14 @@ def _ruled_tables(pd: _PageData, chars: list[_Char], stats: _SupStats) -> list[_
         out_rows = []
         for row in rows:
             cells = []
+            boxes = [cell for cell in row if cell is not None]
+            band = _within(inside, x0, min(b[1] for b in boxes), x1, max(b[3] for b in boxes)) if boxes else []
             for cell in row:
                 if cell is None:
                     cells.append("")
                     continue
                 cx0, ctop, cx1, cbottom = cell
-                cells.append(_cell_text(_within(inside, cx0, ctop, cx1, cbottom), stats))
+                cells.append(_cell_text(_within(band, cx0, ctop, cx1, cbottom), stats))
             if any(cells):
                 out_rows.append(cells)
         if len(out_rows) >= 1 and max(len(r) for r in out_rows) >= 2:
@@ -2174,12 +2198,14 @@ VERTICAL_SHARE = 3.0  # ... and this many times more of them than side-by-side s
 
 def _steps(chars: list[_Char]) -> tuple[int, int]:
     """(down, across): neighbouring inked characters, in the file's order, set one below the
-    other in a column, or side by side on a line."""
+    other in a column, or side by side on a line (counted until the page is clearly of lines)."""
     down = across = 0
     prev = None
     for c in chars:
         if c.space:
             continue
+        if across > 50 and across * VERTICAL_SHARE > down:
+            break  # a page of lines: the rest will not make it one of columns
         if prev is not None:
             size = prev.size if prev.size > c.size else c.size
             dx, dy = (c.x0 + c.x1 - prev.x0 - prev.x1) / 2, c.cy - prev.cy
