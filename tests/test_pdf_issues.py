@@ -357,3 +357,58 @@ def test_rotated_watermark_left_out_on_the_pdfium_road(tmp_path):
     assert doc.meta["pdfminer_pages"] == []
     assert "".join(doc.text.split()) == "".join(BODY)
     assert doc.meta["rotated_chars"] == 4
+
+
+def test_table_boxed_inside_a_page_frame_read_once(tmp_path):
+    """A report boxes its sidebar and main column in one frame and the main column's table in
+    its own box: the table finder returns the frame and the inner table, and the characters
+    of the inner one were read twice (a third more text). The inner table keeps its rows; the
+    frame keeps what is left."""
+    font = _cjk_font()
+    side = ["证券分析师", "所属行业机械设备"]
+    rows = [["公司拟扩产金刚线产能", "第1项"], ["顺应下游需求扩张", "第2项"], ["切割工艺持续进步", "第3项"]]
+
+    def draw(c):
+        c.setLineWidth(0.5)
+        c.rect(50, 142, 500, 600)  # the frame
+        c.line(200, 142, 200, 742)  # sidebar | main column
+        c.rect(210, 392, 330, 300)  # the table's own box
+        c.line(210, 592, 540, 592)
+        c.line(210, 492, 540, 492)
+        c.line(380, 392, 380, 692)
+        c.setFont(font, 11)
+        for k, t in enumerate(side):
+            c.drawString(60, 720 - 20 * k, t)
+        for k, (a, b) in enumerate(rows):
+            c.drawString(220, 670 - 100 * k, a)
+            c.drawString(390, 670 - 100 * k, b)
+
+    doc = _load_bytes(tmp_path, "framed.pdf", _text_page(draw))
+    flat = "".join(doc.text.split())
+    for text in side + [cell for row in rows for cell in row]:
+        assert flat.count(text) == 1, text
+    assert rows in [t.rows for t in doc.tables]
+
+
+def test_text_in_a_ruled_table_box_outside_its_cells_kept(tmp_path):
+    """Text inside a ruled table's box but in none of its cells (a region whose left rule
+    stops short, as beside a report's sidebar) was dropped with the table's box; it is read
+    as lines."""
+    font = _cjk_font()
+
+    def draw(c):
+        c.setLineWidth(0.5)
+        for y in (700, 650, 600):
+            c.line(100, y, 550, y)
+        c.line(100, 700, 100, 650)  # the left rule stops after the first row
+        for x in (250, 400, 550):
+            c.line(x, 700, x, 600)
+        c.setFont(font, 11)
+        for k, cell in enumerate(["年份", "营业收入", "净利润"]):
+            c.drawString(110 + 150 * k, 670, cell)
+        c.drawString(110, 620, "资料来源")  # in the box, in no cell
+        c.drawString(260, 620, "七四六")
+        c.drawString(410, 620, "五十九")
+
+    doc = _load_bytes(tmp_path, "outside-cells.pdf", _text_page(draw))
+    assert "资料来源" in "".join(doc.text.split())

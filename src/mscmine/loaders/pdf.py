@@ -1835,6 +1835,9 @@ class _TableBlock:
     x1: float
     top: float
     bottom: float
+    #: ids of the characters read into its cells (a ruled table; None: all within its box, a
+    #: three-line table): the others in its box are read as lines, not lost
+    used: set[int] | None = None
 
 
 def _inside(c: _Char, x0: float, top: float, x1: float, bottom: float) -> bool:
@@ -1882,12 +1885,46 @@ def _join_lines(parts: list[str]) -> str:
     return out
 
 
+def cells_overlap(cells: list[tuple[float, float, float, float]]) -> bool:
+    """Do two cells (x0, top, x1, bottom) share more than a 1 pt border? pdfplumber's finder
+    makes a cell for a box whose inner rules stop short (a merged cell, a boxed sidebar) and
+    cells for the rows those rules divide: the same characters lie in both."""
+    ordered = sorted(cells, key=lambda b: b[1])
+    for i, a in enumerate(ordered):
+        for b in ordered[i + 1 :]:
+            if b[1] >= a[3] - 1:
+                break  # this and the later cells start below the end of `a`
+            if b[0] < a[2] - 1 and a[0] < b[2] - 1:
+                return True
+    return False
+
+
+def _cell_owners(chars: list[_Char], cells: list[tuple]) -> dict[int, tuple] | None:
+    """Where cells overlap (`cells_overlap`), each character's cell: the smallest holding it,
+    so that each is read once (a report's boxed sidebar came out twice). None: no overlap."""
+    if not cells_overlap(cells):
+        return None
+    by_cy = sorted(chars, key=_CY)
+    cys = [c.cy for c in by_cy]
+    owner: dict[int, tuple] = {}
+    for cell in sorted(cells, key=lambda b: -(b[2] - b[0]) * (b[3] - b[1])):  # the largest first: smaller ones take over
+        x0, top, x1, bottom = cell
+        band = by_cy[bisect_left(cys, top - 1) : bisect_right(cys, bottom + 1)]
+        for c in _within(band, x0, top, x1, bottom):
+            owner[id(c)] = cell
+    return owner
+
+
 def _ruled_tables(pd: _PageData, chars: list[_Char], stats: _SupStats) -> list[_TableBlock]:
     blocks = []
-    for bbox, rows in pd.ruled:
+    taken: set[int] = set()  # read into a table already (a table the finder found inside another)
+    # the smallest first: a table boxed inside a frame keeps its rows, the frame what is left
+    for bbox, rows in sorted(pd.ruled, key=lambda t: (t[0][2] - t[0][0]) * (t[0][3] - t[0][1])):
         x0, top, x1, bottom = bbox
-        inside = _within(chars, x0, top, x1, bottom)  # each cell's are among these (a cell lies in its table)
+        inside = [c for c in _within(chars, x0, top, x1, bottom) if id(c) not in taken]  # each cell's are among these
+        owned = _cell_owners(inside, [cell for row in rows for cell in row if cell is not None])
         out_rows = []
+        used: set[int] = set()
         for row in rows:
             cells = []
             boxes = [cell for cell in row if cell is not None]
@@ -1897,11 +1934,16 @@ def _ruled_tables(pd: _PageData, chars: list[_Char], stats: _SupStats) -> list[_
                     cells.append("")
                     continue
                 cx0, ctop, cx1, cbottom = cell
-                cells.append(_cell_text(_within(band, cx0, ctop, cx1, cbottom), stats))
+                held = _within(band, cx0, ctop, cx1, cbottom)
+                if owned is not None:
+                    held = [c for c in held if owned[id(c)] == cell]
+                used.update(id(c) for c in held)
+                cells.append(_cell_text(held, stats))
             if any(cells):
                 out_rows.append(cells)
         if len(out_rows) >= 1 and max(len(r) for r in out_rows) >= 2:
-            blocks.append(_TableBlock(out_rows, None, x0, x1, top, bottom))
+            blocks.append(_TableBlock(out_rows, None, x0, x1, top, bottom, used=used))
+            taken |= used
     return blocks
 
 
@@ -2028,6 +2070,8 @@ def _attach_caption(block: _TableBlock, chars: list[_Char]) -> None:
     if not chosen or not _CAPTION.match(_line_text(chosen[0])):
         return
     block.caption = _join_lines([_line_text(ln) for ln in chosen])
+    if block.used is not None:
+        block.used.update(id(c) for ln in chosen for c in ln.chars)
     block.top = min(ln.top for ln in chosen)
     block.x0 = min(block.x0, min(ln.x0 for ln in chosen))
     block.x1 = max(block.x1, max(ln.x1 for ln in chosen))
@@ -2507,7 +2551,10 @@ def _parse(data: bytes, path: str, doc_id: str, info: _Info) -> Document:
         for t in tables:
             _attach_caption(t, _outside(chars, [(t.x0, t.top, t.x1, t.bottom)]))
         if tables:
-            chars = _outside(chars, [(t.x0, t.top, t.x1, t.bottom) for t in tables])
+            # a three-line table takes everything in its box; a ruled one what its cells hold
+            # (text of a boxed page beside the cells the finder made is read as lines)
+            used = set().union(*(t.used for t in tables if t.used is not None))
+            chars = [c for c in _outside(chars, [(t.x0, t.top, t.x1, t.bottom) for t in tables if t.used is None]) if id(c) not in used]
         if tables or cut:
             lines = _cluster(chars)
         else:
