@@ -6,9 +6,15 @@ interleaves two columns and puts spaces between Chinese characters of justified 
 
 1. checks with pypdfium2 (fast): header and end-of-file marker, password, page count, whether
    any page has a text layer, the document information dictionary;
-2. per page with pdfplumber: characters (fake-bold duplicates removed, ``(cid:NNN)`` counted and
-   left out), horizontal rules, and ruled tables when the page has vertical rules; pages where
-   pdfminer cannot map most characters to Unicode but PDFium can are read with pypdfium2;
+2. per page with pypdfium2 (the main road): characters placed in the media box (sizes and
+   Latin widths through each text object's matrix; Kangxi radicals and compatibility forms
+   read as their ideographs; fake-bold duplicates removed), horizontal rules, the objects of
+   form XObjects, and ruled tables from pdfplumber's table finder run on the edges of PDFium's
+   paths. pdfplumber reads only the pages PDFium cannot serve (characters without a Unicode
+   mapping, a rotated page, an encrypted file); of those, pages where pdfminer cannot map most
+   characters, or reads a Chinese font's GB2312 bytes as Latin-1, are read with pypdfium2
+   after all. Third-party warnings go to ``meta["warnings"]``, never to stderr. A page written
+   in vertical columns is read column by column (`is_vertical`);
 3. lines: characters clustered by vertical centre; a small character whose bottom sits clearly
    above the line's is raised: after "10" it is an exponent (``10^7``), a number or a
    bracketed number list is a citation (``[12]``). Spaces: the PDF's own space glyphs, or a
