@@ -1182,7 +1182,6 @@ class _FastCalls:
 _FAST: list[_FastCalls] = []
 
 _Matrix = tuple  # (a, b, c, d, e, f): x' = a·x + c·y + e, y' = b·x + d·y + f
-_IDENTITY: _Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 _MAX_FORM_DEPTH = 8
 
 
