@@ -6,9 +6,15 @@ interleaves two columns and puts spaces between Chinese characters of justified 
 
 1. checks with pypdfium2 (fast): header and end-of-file marker, password, page count, whether
    any page has a text layer, the document information dictionary;
-2. per page with pdfplumber: characters (fake-bold duplicates removed, ``(cid:NNN)`` counted and
-   left out), horizontal rules, and ruled tables when the page has vertical rules; pages where
-   pdfminer cannot map most characters to Unicode but PDFium can are read with pypdfium2;
+2. per page with pypdfium2 (the main road): characters placed in the media box (sizes and
+   Latin widths through each text object's matrix; Kangxi radicals and compatibility forms
+   read as their ideographs; fake-bold duplicates removed), horizontal rules, the objects of
+   form XObjects, and ruled tables from pdfplumber's table finder run on the edges of PDFium's
+   paths. pdfplumber reads only the pages PDFium cannot serve (characters without a Unicode
+   mapping, a rotated page, an encrypted file); of those, pages where pdfminer cannot map most
+   characters, or reads a Chinese font's GB2312 bytes as Latin-1, are read with pypdfium2
+   after all. Third-party warnings go to ``meta["warnings"]``, never to stderr. A page written
+   in vertical columns is read column by column (`is_vertical`);
 3. lines: characters clustered by vertical centre; a small character whose bottom sits clearly
    above the line's is raised: after "10" it is an exponent (``10^7``), a number or a
    bracketed number list is a citation (``[12]``). Spaces: the PDF's own space glyphs, or a
@@ -43,6 +49,7 @@ from __future__ import annotations
 import atexit
 import gc
 import io
+import logging
 import math
 import multiprocessing
 import os
@@ -52,7 +59,10 @@ import statistics
 import sys
 import threading
 import time
+import warnings as _warnings
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
+from contextlib import contextmanager
 from operator import attrgetter
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -135,11 +145,16 @@ def _prepare_parent() -> None:
 
 def _load(data: bytes, path: str, doc_id: str) -> Document:
     _check_bytes(data, path)
-    info = _inspect(data, path)
-    try:
-        return _parse(data, path, doc_id, info)
-    finally:
-        info.close()
+    heard: Counter = Counter()
+    with _quiet(heard):
+        info = _inspect(data, path)
+        try:
+            doc = _parse(data, path, doc_id, info)
+        finally:
+            info.close()
+    if heard:
+        doc.meta.setdefault("warnings", []).extend(_heard_warnings(heard))
+    return doc
 
 
 def _timeout_error(timeout: float, path: str) -> LoadTimeoutError:
@@ -520,6 +535,66 @@ def _with_alarm(func, args, timeout: float, path: str) -> Document:
 
 
 # =============================================================================================
+# Third-party warnings: kept for the document, never printed
+
+
+#: loggers of the libraries the parse calls; their records go to `doc.meta["warnings"]`
+THIRD_PARTY_LOGGERS = ("pdfminer", "pdfplumber", "pypdfium2")
+#: at most this many distinct third-party messages are kept per document
+MAX_HEARD = 8
+
+
+class _Heard(logging.Handler):
+    """Counts the WARNING-and-above records of the third-party loggers it is added to."""
+
+    def __init__(self, heard: Counter):
+        super().__init__(logging.WARNING)
+        self.heard = heard
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            message = record.getMessage()
+        except Exception:  # noqa: BLE001 - a malformed record must not stop the parse
+            message = str(record.msg)
+        self.heard[f"{record.name.split('.')[0]}: {message}"] += 1
+
+
+@contextmanager
+def _quiet(heard: Counter):
+    """Keep pdfminer's and pdfplumber's warnings ("Could not get FontBBox...") off stderr.
+
+    Without a handler of its own a library's logger falls through to logging's last-resort
+    handler, which prints to stderr: a batch of files prints them by the dozen. A handler is
+    added to each third-party logger for the call only (records still propagate to any handler
+    the application configured; global logging is not changed), and Python warnings raised in
+    the call are recorded instead of shown. What was heard is counted in `heard`.
+    """
+    handler = _Heard(heard)
+    loggers = [logging.getLogger(name) for name in THIRD_PARTY_LOGGERS]
+    for lg in loggers:
+        lg.addHandler(handler)
+    try:
+        with _warnings.catch_warnings(record=True) as caught:
+            _warnings.simplefilter("always")
+            try:
+                yield heard
+            finally:
+                for w in caught:
+                    heard[f"{w.category.__name__}: {w.message}"] += 1
+    finally:
+        for lg in loggers:
+            lg.removeHandler(handler)
+
+
+def _heard_warnings(heard: Counter) -> list[str]:
+    """The third-party messages, most frequent first, each with its count."""
+    out = [f"{msg} ({n}×)" if n > 1 else msg for msg, n in heard.most_common(MAX_HEARD)]
+    if len(heard) > MAX_HEARD:
+        out.append(f"... and {len(heard) - MAX_HEARD} other third-party messages")
+    return out
+
+
+# =============================================================================================
 # Checks before parsing
 
 
@@ -586,6 +661,12 @@ def _inspect(data: bytes, path: str) -> _Info:
                 # bound), which reads this page through the same page and text page
                 info.page_index = i
                 return info
+            if any(True for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_TEXT], max_depth=2)):
+                # text objects the text page skipped: one-character strings in a CJK font the
+                # file names but does not embed (see `_revive`), a vertical page set a character
+                # at a time; the parse makes them visible
+                info.page_index = i
+                return info
             info.textpage = None
             textpage.close()
             if any(True for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2)):
@@ -618,6 +699,44 @@ class _Char:
         self.size = size
         self.cy = (top + bottom) / 2
         self.space = text.isspace()
+
+
+def _compat_table() -> dict[str, str]:
+    """Kangxi radicals, CJK compatibility ideographs and vertical presentation forms, each to
+    the character NFKC makes of it (⼦ U+2F26 → 子; ︵ → （, fullwidth): fonts whose ToUnicode map names
+    the radical for the ideograph give text that looks right and matches nothing. Only
+    one-character results; other characters (fullwidth forms, ligatures) are left alone."""
+    import unicodedata
+
+    out = {}
+    for lo, hi in ((0x2E80, 0x2FDF), (0xF900, 0xFAFF), (0xFE10, 0xFE1F), (0xFE30, 0xFE4F), (0x2F800, 0x2FA1F)):
+        for code in range(lo, hi + 1):
+            ch = chr(code)
+            norm = unicodedata.normalize("NFKC", ch)
+            if lo >= 0xFE10 and lo < 0xFE50 and len(norm) == 1 and "!" <= norm <= "~":
+                norm = chr(ord(norm) + 0xFEE0)  # a vertical form of Chinese punctuation: the fullwidth mark
+            if norm != ch and len(norm) == 1:
+                out[ch] = norm
+    return out
+
+
+_COMPAT = _compat_table()
+_COMPAT_RE = re.compile("[" + "".join(sorted(ch for ch in _COMPAT if len(ch.encode("utf-16-le")) == 2)) + "]")
+
+
+def normalize_compat(chars: list[_Char]) -> int:
+    """Replace compatibility forms in place (see `_compat_table`); how many were replaced.
+
+    Done before `_dedupe`, so a glyph a broken ToUnicode map reads as two characters, radical
+    and ideograph in one box (电⼦子), collapses into one."""
+    n = 0
+    table = _COMPAT
+    for c in chars:
+        norm = table.get(c.text)
+        if norm is not None:
+            c.text = norm
+            n += 1
+    return n
 
 
 _X0 = attrgetter("x0")
@@ -907,6 +1026,7 @@ class _PageData:
     lines: list[_Line] = field(default_factory=list)
     total: int = 0  # characters pdfminer reported, (cid:NNN) included
     cid: int = 0  # characters without a Unicode mapping
+    latin1: int = 0  # characters in U+00A1–U+00FF (GB2312 bytes read as WinAnsi come out so)
 
 
 def _read_page(page, number: int, counts: Counter) -> _PageData:
@@ -927,6 +1047,7 @@ def _read_page(page, number: int, counts: Counter) -> _PageData:
             continue
         size = float(c.get("size") or (c["bottom"] - c["top"]) or 1.0)
         chars.append(_Char(text, float(c["x0"]), float(c["x1"]), float(c["top"]), float(c["bottom"]), size))
+    counts["compat_forms"] += normalize_compat(chars)
     kept = _dedupe(chars)
     counts["duplicates"] += len(chars) - len(kept)
     chars = kept
@@ -950,7 +1071,8 @@ def _read_page(page, number: int, counts: Counter) -> _PageData:
                 ruled.append((tuple(t.bbox), rows))
         except Exception:  # noqa: BLE001 - a table finder failure must not lose the page's text
             counts["table_errors"] += 1
-    return _PageData(number, width, height, chars, rules, ruled, total=total, cid=cid)
+    latin1 = sum(1 for c in chars if "\xa1" <= c.text <= "\xff")
+    return _PageData(number, width, height, chars, rules, ruled, total=total, cid=cid, latin1=latin1)
 
 
 def _pdfium_pages(data: bytes, counts: Counter, info: _Info | None = None) -> list[_PageData | None]:
@@ -961,14 +1083,15 @@ def _pdfium_pages(data: bytes, counts: Counter, info: _Info | None = None) -> li
     handled here: PDFium's loose boxes use the substitute font's widths for Latin glyphs, so their
     right edge comes from the PDF font's own width; PDFium marks a hyphen it takes for a line-end
     hyphen with U+0002 (0xFFFE in the text buffer); its generated spaces and line breaks are skipped.
-    Surrogate pairs (characters outside the BMP) are left to pdfplumber with the rest of the page.
+    Characters outside the BMP are read one by one (their surrogate pairs misalign the text buffer).
     Text objects the text page would skip for want of glyph boxes (one-character strings in a CJK
     font that is not embedded) are made visible to it first (`_revive`).
 
-    A page is left to pdfplumber (None) when PDFium's reading may be worse: a text object that
-    stays empty after `_revive`, characters with no Unicode mapping, a rotated page, vertical
-    rules or boxes (ruled tables need pdfplumber's table finder). An encrypted file is left to
-    pdfminer whole, so its `(cid:NNN)` accounting stays pdfminer's.
+    Ruled tables come from pdfplumber's table finder run on the edges of PDFium's paths, and
+    the objects inside form XObjects are read through the forms' matrices. A page is left to
+    pdfplumber (None) when PDFium's reading may be worse: a revived text object that reads as
+    unmapped text, characters with no Unicode mapping, a rotated page. An encrypted file is
+    left to pdfminer whole, so its `(cid:NNN)` accounting stays pdfminer's.
 
     `info` (from `_inspect`): its open document, and the page it found text on with that page's
     text page, are used (and closed) here instead of being opened again.
@@ -1043,9 +1166,111 @@ class _FastCalls:
         self.object_bounds = proto(pdfium_c.FPDFPageObj_GetBounds, c_int_, vp, vp, vp, vp, vp)
         self.object_matrix = proto(pdfium_c.FPDFPageObj_GetMatrix, c_int_, vp, vp)
         self.map_error = proto(pdfium_c.FPDFText_HasUnicodeMapError, c_int, vp, c_int)
+        self.char_matrix = proto(pdfium_c.FPDFText_GetMatrix, c_int_, vp, c_int, vp)
+        self.is_generated = proto(pdfium_c.FPDFText_IsGenerated, c_int, vp, c_int)
+        self.char_angle = proto(pdfium_c.FPDFText_GetCharAngle, c_float, vp, c_int)
+        # inside form XObjects, and the segments of paths (for ruled tables)
+        self.form_count = proto(pdfium_c.FPDFFormObj_CountObjects, c_int, vp)
+        self.form_object = proto(pdfium_c.FPDFFormObj_GetObject, vp, vp, c_uint)
+        self.segment_count = proto(pdfium_c.FPDFPath_CountSegments, c_int, vp)
+        self.segment = proto(pdfium_c.FPDFPath_GetPathSegment, vp, vp, c_int)
+        self.segment_point = proto(pdfium_c.FPDFPathSegment_GetPoint, c_int_, vp, vp, vp)
+        self.segment_type = proto(pdfium_c.FPDFPathSegment_GetType, c_int, vp)
+        self.segment_close = proto(pdfium_c.FPDFPathSegment_GetClose, c_int_, vp)
 
 
 _FAST: list[_FastCalls] = []
+
+_Matrix = tuple  # (a, b, c, d, e, f): x' = a·x + c·y + e, y' = b·x + d·y + f
+_MAX_FORM_DEPTH = 8
+
+
+def _compose(outer: _Matrix, inner: _Matrix) -> _Matrix:
+    """The matrix applying `inner` first, then `outer` (a form's matrix over its content's)."""
+    a, b, c, d, e, f = outer
+    a2, b2, c2, d2, e2, f2 = inner
+    return (a * a2 + c * b2, b * a2 + d * b2, a * c2 + c * d2, b * c2 + d * d2, a * e2 + c * f2 + e, b * e2 + d * f2 + f)
+
+
+def _apply(m: _Matrix, x: float, y: float) -> tuple[float, float]:
+    return m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]
+
+
+def _box_through(m: _Matrix, left: float, bottom: float, right: float, top: float) -> tuple[float, float, float, float]:
+    """A box in a form's space as (left, bottom, right, top) on the page."""
+    xs, ys = zip(*(_apply(m, x, y) for x, y in ((left, bottom), (left, top), (right, bottom), (right, top))))
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _edge(x0: float, top: float, x1: float, bottom: float, orientation: str) -> dict:
+    """An edge as pdfplumber's table finder takes it (its `page.edges` entries)."""
+    return {"object_type": "line", "x0": x0, "x1": x1, "top": top, "bottom": bottom, "doctop": top,
+            "width": x1 - x0, "height": bottom - top, "orientation": orientation}
+
+
+def segments_to_edges(subpaths: list[list[tuple[float, float]]], height: float) -> list[dict]:
+    """Horizontal and vertical edges of paths given as point lists in page space (PDF's y up),
+    in pdfplumber's top-down coordinates: each straight side of a rectangle or polyline that
+    runs along an axis (within 0.01 pt). Slanted sides and curves make no table rule.
+
+    >>> [(e["orientation"], e["x0"], e["top"], e["x1"], e["bottom"]) for e in segments_to_edges([[(0, 0), (10, 0), (10, 5)]], 100)]
+    [('h', 0, 100, 10, 100), ('v', 10, 95, 10, 100)]
+    """
+    out = []
+    for pts in subpaths:
+        for (xa, ya), (xb, yb) in zip(pts, pts[1:]):
+            if abs(ya - yb) <= 0.01 and abs(xa - xb) > 0.01:
+                out.append(_edge(min(xa, xb), height - ya, max(xa, xb), height - ya, "h"))
+            elif abs(xa - xb) <= 0.01 and abs(ya - yb) > 0.01:
+                out.append(_edge(xa, height - max(ya, yb), xa, height - min(ya, yb), "v"))
+    return out
+
+
+def _subpaths(obj: int, m: _Matrix, fast: "_FastCalls", ctypes) -> list[list[tuple[float, float]]]:
+    """A path object's straight-segment runs, each a list of points in page space (a closed
+    run ends at its start again). A Bézier segment ends the run it is in."""
+    x, y = ctypes.c_float(), ctypes.c_float()
+    xr, yr = ctypes.addressof(x), ctypes.addressof(y)
+    runs: list[list[tuple[float, float]]] = []
+    run: list[tuple[float, float]] = []
+    start = None
+    for k in range(fast.segment_count(obj)):
+        seg = fast.segment(obj, k)
+        if not seg or not fast.segment_point(seg, xr, yr):
+            continue
+        kind = fast.segment_type(seg)
+        pt = _apply(m, x.value, y.value)
+        if kind == 2 or kind == 1 or not run:  # FPDF_SEGMENT_MOVETO, _BEZIERTO, or a first point
+            if len(run) > 1:
+                runs.append(run)
+            run = [pt]
+            start = pt
+        else:
+            run.append(pt)
+        if fast.segment_close(seg) and start is not None and run and run[-1] != start:
+            run.append(start)
+    if len(run) > 1:
+        runs.append(run)
+    return runs
+
+
+def find_ruled_tables(edges: list[dict]) -> list[tuple[tuple[float, float, float, float], list[list[tuple | None]]]]:
+    """Ruled tables from edges with pdfplumber's table finder (its default "lines" strategy):
+    (bbox, rows of cell boxes or None), as `page.find_tables()` gives them, without pdfminer
+    parsing the page: the edges come from PDFium's paths."""
+    from pdfplumber.table import TableFinder
+
+    class _Edges:
+        bbox = (0.0, 0.0, 0.0, 0.0)
+
+        def __init__(self, edges):
+            self.edges = edges
+
+    out = []
+    for t in TableFinder(_Edges(edges)).tables:  # type: ignore[arg-type] - the finder reads .edges only
+        rows = [[tuple(cell) if cell else None for cell in row.cells] for row in t.rows]
+        out.append((tuple(t.bbox), rows))
+    return out
 
 
 def _fast_calls(ctypes, pdfium_c) -> _FastCalls:
@@ -1096,12 +1321,16 @@ def _revive_all(page, ctypes, pdfium_c) -> None:
 
 
 def _revived_text_ok(objs: list, textpage, ctypes, pdfium_c) -> bool:
-    """Every revived object now reads as text with a Unicode mapping."""
+    """No revived object reads as unmapped text (control characters, U+FFFD).
+
+    Most zero-width objects of Word and WPS output are a lone space, or an empty string that
+    stays empty: nothing is lost with them, and sending the page to pdfminer for them made
+    most pages of such files take the slow road."""
     buf = (ctypes.c_ushort * 64)()
     for obj in objs:
         n = pdfium_c.FPDFTextObj_GetText(obj, textpage, buf, ctypes.sizeof(buf))
         text = bytes(buf)[: max(0, n - 2)].decode("utf-16-le", "replace")
-        if not text or any(ord(ch) < 32 or ord(ch) >= 0xFFFD for ch in text if not ch.isspace()):
+        if any(ord(ch) < 32 or ord(ch) >= 0xFFFD for ch in text if not ch.isspace()):
             return False
     return True
 
@@ -1119,13 +1348,12 @@ def _pdfium_page(page, number: int, counts: Counter, widths: dict, ctypes, pdfiu
 def _pdfium_page_read(page, number: int, counts: Counter, widths: dict, ctypes, pdfium_c, ready) -> _PageData | None:
     if page.get_rotation() % 360:
         return None
-    width, height = float(page.get_width()), float(page.get_height())
+    width, height, crop = _page_frame(page)
     rules: list[_Rule] = []
     vertical = boxes = 0
     l_, b_, r_, t_ = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
     refs = ctypes.byref(l_), ctypes.byref(b_), ctypes.byref(r_), ctypes.byref(t_)
     m = pdfium_c.FS_MATRIX()
-    rotated_text = False
     hidden: list = []
     # the object scan through `_FastCalls`, with plain addresses (objects are ints here)
     fast = _fast_calls(ctypes, pdfium_c)
@@ -1134,22 +1362,19 @@ def _pdfium_page_read(page, number: int, counts: Counter, widths: dict, ctypes, 
     addr = ctypes.addressof
     box_at = addr(l_), addr(b_), addr(r_), addr(t_)
     m_at = addr(m)
+    paths: list[tuple] = []  # path objects: (object, matrix of the forms it is in, its box on the page)
+    forms: list[tuple[int, _Matrix | None, int]] = []  # form XObjects met, read after the page's own objects
     for k in range(pdfium_c.FPDFPage_CountObjects(page.raw)):
         obj = get_obj(page_handle, k)
         kind = get_type(obj)
-        if kind == _FORM_OBJ:
-            return None  # objects inside form XObjects: pdfplumber
-        if kind != _TEXT_OBJ and kind != _PATH_OBJ:
-            continue
-        get_bounds(obj, *box_at)
-        left, bottom, right, top = l_.value, b_.value, r_.value, t_.value
         if kind == _TEXT_OBJ:
-            if right - left < _SIZE_EPSILON:
+            get_bounds(obj, *box_at)
+            if r_.value - l_.value < _SIZE_EPSILON:
                 hidden.append(ctypes.cast(obj, pdfium_c.FPDF_PAGEOBJECT))  # PDFium's text page would skip it: see _revive
-                continue
-            if not rotated_text and get_matrix(obj, m_at) and (abs(m.b) > 1e-6 or abs(m.c) > 1e-6):
-                rotated_text = True
-        else:
+        elif kind == _PATH_OBJ:
+            get_bounds(obj, *box_at)
+            left, bottom, right, top = l_.value, b_.value, r_.value, t_.value
+            paths.append((obj, None, left, bottom, right, top))
             w, h = right - left, top - bottom
             if h <= 2.5 and w >= 20:
                 rules.append(_Rule(float(left), float(right), float(height - (top + bottom) / 2)))
@@ -1157,8 +1382,62 @@ def _pdfium_page_read(page, number: int, counts: Counter, widths: dict, ctypes, 
                 vertical += 1
             elif w > 5 and h > 5:
                 boxes += 1
+        elif kind == _FORM_OBJ:
+            forms.append((obj, None, 0))
+    # the objects inside form XObjects (figures, stamps), through the forms' matrices
+    while forms:
+        form, chain, depth = forms.pop()
+        if depth >= _MAX_FORM_DEPTH:
+            return None
+        get_matrix(form, m_at)
+        inner = (m.a, m.b, m.c, m.d, m.e, m.f)
+        inner = inner if chain is None else _compose(chain, inner)
+        for j in range(fast.form_count(form)):
+            obj = fast.form_object(form, j)
+            kind = get_type(obj)
+            if kind == _FORM_OBJ:
+                forms.append((obj, inner, depth + 1))
+                continue
+            if kind != _TEXT_OBJ and kind != _PATH_OBJ:
+                continue
+            get_bounds(obj, *box_at)
+            left, bottom, right, top = l_.value, b_.value, r_.value, t_.value
+            if kind == _TEXT_OBJ:
+                if right - left < _SIZE_EPSILON:
+                    hidden.append(ctypes.cast(obj, pdfium_c.FPDF_PAGEOBJECT))
+                continue
+            left, bottom, right, top = _box_through(inner, left, bottom, right, top)
+            paths.append((obj, inner, left, bottom, right, top))
+            w, h = right - left, top - bottom
+            if h <= 2.5 and w >= 20:
+                rules.append(_Rule(float(left), float(right), float(height - (top + bottom) / 2)))
+            elif w <= 2.5 and h >= 5:
+                vertical += 1
+            elif w > 5 and h > 5:
+                boxes += 1
+    ruled: list = []
     if vertical >= 2 or boxes >= 2:
-        return None
+        # a ruled table may be here: pdfplumber's table finder, on the edges of PDFium's paths
+        try:
+            edges: list[dict] = []
+            for obj, chain, left, bottom, right, top in paths:
+                w, h = right - left, top - bottom
+                if h <= 2.5 and w >= 1:
+                    # a rule (a stroked line or a thin filled rectangle): its box is its edge,
+                    # where pdfplumber snaps the rectangle's two long sides together
+                    y = height - (top + bottom) / 2
+                    edges.append(_edge(left, y, right, y, "h"))
+                elif w <= 2.5 and h >= 1:
+                    x = (left + right) / 2
+                    edges.append(_edge(x, height - top, x, height - bottom, "v"))
+                elif w > 2.5 and h > 2.5:
+                    # a rectangle or a grid drawn as one path: its straight sides
+                    get_matrix(obj, m_at)
+                    own = (m.a, m.b, m.c, m.d, m.e, m.f)
+                    edges += segments_to_edges(_subpaths(obj, own if chain is None else _compose(chain, own), fast, ctypes), height)
+            ruled = find_ruled_tables(edges)
+        except Exception:  # noqa: BLE001 - a table finder failure must not lose the page's text
+            counts["table_errors"] += 1
     if hidden and not _revive(hidden, ctypes, pdfium_c, refs, l_, r_):
         return None
     # a text page made before `_revive` does not see the revived objects: made again then
@@ -1171,12 +1450,18 @@ def _pdfium_page_read(page, number: int, counts: Counter, widths: dict, ctypes, 
             counts["revived_objects"] += len(hidden)
         n = pdfium_c.FPDFText_CountChars(raw)
         if n <= 0:
-            return _PageData(number, width, height, [], rules, [], total=0, cid=0)
+            return _PageData(number, width, height, [], rules, ruled, total=0, cid=0)
         buf = (ctypes.c_ushort * (n + 1))()
         pdfium_c.FPDFText_GetText(raw, 0, n, buf)
         codes = buf[:n]
+        if max(codes) >= 0xD800 and any(0xD800 <= code <= 0xDFFF for code in codes):
+            # a character outside the BMP (CJK Extension B, say) is one index but two UTF-16
+            # units in the text: the indices no longer line up, so each is asked for
+            unicode_of = pdfium_c.FPDFText_GetUnicode
+            codes = [unicode_of(raw, i) for i in range(n)]
+            buf = None
         rect = pdfium_c.FS_RECTF()
-        rect_ref = ctypes.byref(rect)
+        rect_ref = ctypes.addressof(rect)
         ox, oy = ctypes.c_double(), ctypes.c_double()
         fw, fsz = ctypes.c_float(), ctypes.c_float()
         ox_ref, oy_ref, fw_ref, fsz_ref = ctypes.byref(ox), ctypes.byref(oy), ctypes.byref(fw), ctypes.byref(fsz)
@@ -1185,11 +1470,16 @@ def _pdfium_page_read(page, number: int, counts: Counter, widths: dict, ctypes, 
         get_size = fast.font_size
         get_origin = fast.char_origin
         get_object = fast.text_object  # the object's address, as an int
-        generated = pdfium_c.FPDFText_IsGenerated
-        angle = pdfium_c.FPDFText_GetCharAngle
+        generated = fast.is_generated
+        angle = fast.char_angle
         map_error = fast.map_error
-        # text object's address -> (size, font's address, font size, the font's glyph widths at
-        # that size: `widths[(font, font size)]`, code -> (advance width, box starts at origin))
+        get_matrix_of = fast.char_matrix
+        hypot = math.hypot
+        cm = pdfium_c.FS_MATRIX()
+        cm_at = ctypes.addressof(cm)
+        # text object's address -> [size, horizontal size, font's address, font size, the font's
+        # glyph widths at that size: `widths[(font, font size)]`, code -> (advance width, box
+        # starts at origin)]; the font's three are None until a Latin glyph needs them
         objects: dict[int, tuple] = {}
         glyphs: dict[int, tuple] = {}
         chars: list[_Char] = []
@@ -1201,45 +1491,58 @@ def _pdfium_page_read(page, number: int, counts: Counter, widths: dict, ctypes, 
         last_obj = None
         size = 1.0
         font = font_size = None
+        turned = False
         for i, code in enumerate(codes):
-            if code <= 32 or code == 0xA0 or 0xD800 <= code <= 0xDFFF or code >= 0xFFFD:
+            if code <= 32 or code == 0xA0 or 0xD800 <= code <= 0xDFFF or 0xFFFD <= code <= 0xFFFF:
                 if code in (2, 0xFFFE):
                     code = 0x2D  # PDFium's mark (U+0002, 0xFFFE in FPDFText_GetText) for a hyphen it takes for a line end
-                elif 0xD800 <= code <= 0xDFFF:
-                    return None  # a character outside the BMP: one index, two UTF-16 units
-                elif code not in (32, 0xA0) or generated(raw, i):
+                elif code not in (32, 0xA0) or generated(handle, i):
                     continue
             if not i & 15 and map_error(handle, i):
                 # no Unicode mapping (a font's worth of characters, so a sample finds it):
                 # pdfminer's reading and its (cid:NNN) accounting
                 return None
             total += 1
-            if rotated_text:
-                a = angle(raw, i)
-                if 0.01 < a < 6.27:
-                    counts["rotated"] += 1
-                    continue
             obj = get_object(handle, i)
             if obj != last_obj:
                 # a text object's characters share one font and size (PDFium's per-character
                 # font size is the object's): looked up once per object, not per character
                 known = objects.get(obj)
                 if known is None:
-                    font = fast.text_font(obj)
-                    fast.obj_font_size(obj, fsz_ref)
-                    font_size = fsz.value
-                    glyphs = widths.get((font, font_size))
-                    if glyphs is None:
-                        glyphs = widths[(font, font_size)] = {}
-                    known = objects[obj] = (get_size(handle, i) or 1.0, font, font_size, glyphs)
-                size, font, font_size, glyphs = known
+                    # the size as drawn: PDFium's is the Tf operand, which a file may set at 209
+                    # under a text matrix of 0.05 (pdfminer's, like the box, is Tf × the scale);
+                    # the font is looked up at the object's first Latin glyph (most objects of
+                    # a Chinese page have none)
+                    get_matrix_of(handle, i, cm_at)
+                    tf = get_size(handle, i) or 1.0
+                    turned = cm.b > 1e-6 or cm.b < -1e-6 or cm.c > 1e-6 or cm.c < -1e-6
+                    known = objects[obj] = [tf * (hypot(cm.c, cm.d) or 1.0), tf * (hypot(cm.a, cm.b) or 1.0), None, 0.0, None, turned]
+                size = known[0]
+                turned = known[5]
                 last_obj = obj
                 mark(len(chars))
+            if turned:
+                # a rotated or skewed object: its characters at an angle are left out (watermarks,
+                # rotated labels), as pdfminer's non-upright ones
+                a = angle(handle, i)
+                if 0.01 < a < 6.27:
+                    counts["rotated"] += 1
+                    continue
             get_box(handle, i, rect_ref)
             x0, x1 = rect.left, rect.right
             if code < 128 and code != 32:
                 # Latin glyph: the PDF font's advance width from the origin (PDFium's loose box
                 # uses the substitute font's), as pdfminer measures it
+                glyphs = known[4]
+                if glyphs is None:
+                    font = known[2] = fast.text_font(obj)
+                    fast.obj_font_size(obj, fsz_ref)
+                    font_size = known[3] = fsz.value
+                    glyphs = widths.get((font, font_size))
+                    if glyphs is None:
+                        glyphs = widths[(font, font_size)] = {}
+                    known[4] = glyphs
+                font, font_size = known[2], known[3]
                 glyph = glyphs.get(code)
                 if glyph is None:
                     adv = fw.value if fast.glyph_width(font, code, font_size, fw_ref) else -1.0
@@ -1258,7 +1561,7 @@ def _pdfium_page_read(page, number: int, counts: Counter, widths: dict, ctypes, 
                     if not same:
                         get_origin(handle, i, ox_ref, oy_ref)
                         x0 = ox.value
-                    x1 = x0 + adv * size / font_size
+                    x1 = x0 + adv * known[1] / font_size
             top, bottom = height - rect.top, height - rect.bottom
             if x1 < 0 or x0 > width or bottom < 0 or top > height:
                 counts["outside"] += 1
@@ -1277,11 +1580,48 @@ def _pdfium_page_read(page, number: int, counts: Counter, widths: dict, ctypes, 
     finally:
         if textpage is not ready:
             textpage.close()
-    if _may_repeat(chars, runs):
+    compat = 0
+    if buf is None or _COMPAT_RE.search(bytes(buf).decode("utf-16-le", "replace")):  # in C: the usual page has none
+        compat = normalize_compat(chars)
+    counts["compat_forms"] += compat
+    if compat or _may_repeat(chars, runs):  # normalised text may repeat anywhere: `_dedupe` decides
         kept = _dedupe(chars)
         counts["duplicates"] += len(chars) - len(kept)
         chars = kept
-    return _PageData(number, width, height, chars, rules, [], total=total, cid=0)
+    if crop is not None:
+        counts["outside_crop"] += _outside_crop(chars, crop)
+    return _PageData(number, width, height, chars, rules, ruled, total=total, cid=0)
+
+
+def _page_frame(page) -> tuple[float, float, tuple[float, float, float, float] | None]:
+    """(width, height, crop box as (x0, top, x1, bottom) or None) of the page's media box.
+
+    Characters are placed in the media box, the page as the file draws it. A crop box (the
+    part a viewer shows) smaller than it is kept track of, not cut to: a classical text set
+    with a crop box one paragraph high on each page had three tenths of its text outside it,
+    text PDFium's own extraction and a reader's copy-and-paste both give.
+    """
+    x0, y0, x1, y1 = page.get_mediabox()
+    cx0, cy0, cx1, cy1 = page.get_cropbox()
+    crop = None
+    if cx0 > x0 + 1 or cy0 > y0 + 1 or cx1 < x1 - 1 or cy1 < y1 - 1:
+        crop = (cx0, y1 - cy1, cx1, y1 - cy0)
+    # x is kept as PDFium gives it and y turned top-down from the media box's top (a media
+    # box almost always starts at 0, 0: its width and height are then these)
+    return float(x1), float(y1), crop
+
+
+def _outside_crop(chars: list[_Char], crop: tuple[float, float, float, float]) -> int:
+    """How many inked characters lie outside the crop box (x0, top, x1, bottom)."""
+    x0, top, x1, bottom = crop
+    return sum(1 for c in chars if not c.space and not (x0 - 1 <= (c.x0 + c.x1) / 2 <= x1 + 1 and top - 1 <= c.cy <= bottom + 1))
+
+
+def _looks_latin1_garbled(pd: _PageData) -> bool:
+    """Most of a pdfminer page is Latin-1 letters (¹ØÓÚºì¾ü…): the byte pairs of GB2312 or
+    GBK text in a simple font the file declares WinAnsi (a non-embedded 宋体 or 仿宋_GB2312).
+    PDFium decodes such fonts by the charset their name implies; pdfminer cannot."""
+    return pd.latin1 >= 10 and pd.latin1 >= 0.3 * len(pd.chars)
 
 
 def _pdfium_chars(data: bytes, numbers: list[int]) -> dict[int, list[_Char]]:
@@ -1306,7 +1646,7 @@ def _pdfium_chars(data: bytes, numbers: list[int]) -> dict[int, list[_Char]]:
             _revive_all(page, ctypes, pdfium_c)
             textpage = page.get_textpage()
             try:
-                height = page.get_height()
+                height = _page_frame(page)[1]
                 raw = []
                 x, y = ctypes.c_double(), ctypes.c_double()
                 for i in range(textpage.count_chars()):
@@ -1383,6 +1723,10 @@ def _may_repeat(chars: list[_Char], runs: list[int]) -> bool:
     skipped; otherwise it runs on the whole page."""
     if not chars:
         return False
+    if len(runs) > 200 and 4 * len(runs) > len(chars):
+        # an object or two per character (CNKI, ReaderEx): comparing the objects pairwise
+        # would cost more than `_dedupe`, which is linear
+        return True
     bounds = runs + [len(chars)]
     spans = []
     for a, b in zip(bounds, bounds[1:]):
@@ -1496,6 +1840,9 @@ class _TableBlock:
     x1: float
     top: float
     bottom: float
+    #: ids of the characters read into its cells (a ruled table; None: all within its box, a
+    #: three-line table): the others in its box are read as lines, not lost
+    used: set[int] | None = None
 
 
 def _inside(c: _Char, x0: float, top: float, x1: float, bottom: float) -> bool:
@@ -1543,23 +1890,65 @@ def _join_lines(parts: list[str]) -> str:
     return out
 
 
+def cells_overlap(cells: list[tuple[float, float, float, float]]) -> bool:
+    """Do two cells (x0, top, x1, bottom) share more than a 1 pt border? pdfplumber's finder
+    makes a cell for a box whose inner rules stop short (a merged cell, a boxed sidebar) and
+    cells for the rows those rules divide: the same characters lie in both."""
+    ordered = sorted(cells, key=lambda b: b[1])
+    for i, a in enumerate(ordered):
+        for b in ordered[i + 1 :]:
+            if b[1] >= a[3] - 1:
+                break  # this and the later cells start below the end of `a`
+            if b[0] < a[2] - 1 and a[0] < b[2] - 1:
+                return True
+    return False
+
+
+def _cell_owners(chars: list[_Char], cells: list[tuple]) -> dict[int, tuple] | None:
+    """Where cells overlap (`cells_overlap`), each character's cell: the smallest holding it,
+    so that each is read once (a report's boxed sidebar came out twice). None: no overlap."""
+    if not cells_overlap(cells):
+        return None
+    by_cy = sorted(chars, key=_CY)
+    cys = [c.cy for c in by_cy]
+    owner: dict[int, tuple] = {}
+    for cell in sorted(cells, key=lambda b: -(b[2] - b[0]) * (b[3] - b[1])):  # the largest first: smaller ones take over
+        x0, top, x1, bottom = cell
+        band = by_cy[bisect_left(cys, top - 1) : bisect_right(cys, bottom + 1)]
+        for c in _within(band, x0, top, x1, bottom):
+            owner[id(c)] = cell
+    return owner
+
+
 def _ruled_tables(pd: _PageData, chars: list[_Char], stats: _SupStats) -> list[_TableBlock]:
     blocks = []
-    for bbox, rows in pd.ruled:
+    taken: set[int] = set()  # read into a table already (a table the finder found inside another)
+    # the smallest first: a table boxed inside a frame keeps its rows, the frame what is left
+    for bbox, rows in sorted(pd.ruled, key=lambda t: (t[0][2] - t[0][0]) * (t[0][3] - t[0][1])):
         x0, top, x1, bottom = bbox
+        inside = [c for c in _within(chars, x0, top, x1, bottom) if id(c) not in taken]  # each cell's are among these
+        owned = _cell_owners(inside, [cell for row in rows for cell in row if cell is not None])
         out_rows = []
+        used: set[int] = set()
         for row in rows:
             cells = []
+            boxes = [cell for cell in row if cell is not None]
+            band = _within(inside, x0, min(b[1] for b in boxes), x1, max(b[3] for b in boxes)) if boxes else []
             for cell in row:
                 if cell is None:
                     cells.append("")
                     continue
                 cx0, ctop, cx1, cbottom = cell
-                cells.append(_cell_text(_within(chars, cx0, ctop, cx1, cbottom), stats))
+                held = _within(band, cx0, ctop, cx1, cbottom)
+                if owned is not None:
+                    held = [c for c in held if owned[id(c)] == cell]
+                used.update(id(c) for c in held)
+                cells.append(_cell_text(held, stats))
             if any(cells):
                 out_rows.append(cells)
         if len(out_rows) >= 1 and max(len(r) for r in out_rows) >= 2:
-            blocks.append(_TableBlock(out_rows, None, x0, x1, top, bottom))
+            blocks.append(_TableBlock(out_rows, None, x0, x1, top, bottom, used=used))
+            taken |= used
     return blocks
 
 
@@ -1597,6 +1986,10 @@ def _rule_tables(pd: _PageData, chars: list[_Char], taken: list[_TableBlock], st
         else:
             groups.append([r])
     blocks: list[_TableBlock] = []
+    # the characters by vertical centre: the band between two rules is a slice of them (a page
+    # of ruled forms has hundreds of rule pairs)
+    by_cy = sorted(chars, key=_CY)
+    cys = [c.cy for c in by_cy]
     for g in groups:
         if len(g) < 2:
             continue
@@ -1611,7 +2004,8 @@ def _rule_tables(pd: _PageData, chars: list[_Char], taken: list[_TableBlock], st
         x1 = max(r.x1 for r in ys)
         runs: list[list[_Rule]] = [[ys[0]]]
         for a, b in zip(ys, ys[1:]):
-            between = _within(chars, x0, a.y, x1, b.y)
+            band = by_cy[bisect_left(cys, a.y - 1) : bisect_right(cys, b.y + 1)]
+            between = _within(band, x0, a.y, x1, b.y)
             if between and _tabular(_cluster(between), x1 - x0):
                 runs[-1].append(b)
             else:
@@ -1681,6 +2075,8 @@ def _attach_caption(block: _TableBlock, chars: list[_Char]) -> None:
     if not chosen or not _CAPTION.match(_line_text(chosen[0])):
         return
     block.caption = _join_lines([_line_text(ln) for ln in chosen])
+    if block.used is not None:
+        block.used.update(id(c) for ln in chosen for c in ln.chars)
     block.top = min(ln.top for ln in chosen)
     block.x0 = min(block.x0, min(ln.x0 for ln in chosen))
     block.x1 = max(block.x1, max(ln.x1 for ln in chosen))
@@ -1843,6 +2239,84 @@ def _order_page(pd: _PageData, lines: list[_Line], tables: list[_TableBlock], st
 
 
 # =============================================================================================
+# Vertical writing (right-to-left columns)
+
+VERTICAL_MIN_STEPS = 20  # a page needs this many character-below-character steps ...
+VERTICAL_SHARE = 3.0  # ... and this many times more of them than side-by-side steps
+
+
+def _steps(chars: list[_Char]) -> tuple[int, int]:
+    """(down, across): neighbouring inked characters, in the file's order, set one below the
+    other in a column, or side by side on a line (counted until the page is clearly of lines)."""
+    down = across = 0
+    prev = None
+    for c in chars:
+        if c.space:
+            continue
+        if across > 50 and across * VERTICAL_SHARE > down:
+            break  # a page of lines: the rest will not make it one of columns
+        if prev is not None:
+            size = prev.size if prev.size > c.size else c.size
+            dx, dy = (c.x0 + c.x1 - prev.x0 - prev.x1) / 2, c.cy - prev.cy
+            if -0.3 * size < dx < 0.3 * size and 0.3 * size < dy < 2 * size:
+                down += 1
+            elif -0.3 * size < dy < 0.3 * size and 0.3 * size < c.x0 - prev.x0 < 2 * size:
+                across += 1
+        prev = c
+    return down, across
+
+
+def is_vertical(chars: list[_Char]) -> bool:
+    """Is the page written in columns (vertical Chinese)? Clustering its characters by height
+    would read each row across all the columns, and the frame rules of a classical page as
+    tables: every character in a wrong place, some twice."""
+    down, across = _steps(chars)
+    return down >= VERTICAL_MIN_STEPS and down > VERTICAL_SHARE * across
+
+
+def vertical_columns(chars: list[_Char]) -> list[list[_Char]]:
+    """Runs of characters, in the file's order, that share one column (their centres within a
+    third of an em across), each read top to bottom. The two half-width lines of an
+    interlinear note are two runs, right then left, as they are set."""
+    runs: list[list[_Char]] = []
+    prev = None
+    for c in chars:
+        if c.space:
+            continue
+        if prev is not None and abs((c.x0 + c.x1 - prev.x0 - prev.x1) / 2) < 0.35 * max(c.size, prev.size):
+            runs[-1].append(c)
+        else:
+            runs.append([c])
+        prev = c
+    return [sorted(run, key=_CY) for run in runs]
+
+
+def _vertical_items(pd: _PageData) -> list[_Item]:
+    """A vertical page's paragraphs: its columns in turn, a paragraph ending where a column of
+    full-size characters stops short of the page's usual column foot."""
+    runs = vertical_columns(pd.chars)
+    if not runs:
+        return []
+    main = max(_median([c.size for c in run]) for run in runs)
+    foot = max(run[-1].bottom for run in runs)
+    items: list[_Item] = []
+    parts: list[str] = []
+    for run in runs:
+        parts.append("".join(c.text for c in run))
+        size = _median([c.size for c in run])
+        if size >= SUP_SIZE_RATIO * main and run[-1].bottom < foot - 1.5 * size:
+            items.append(_vertical_item(pd.number, parts))
+            parts = []
+    if parts:
+        items.append(_vertical_item(pd.number, parts))
+    return items
+
+
+def _vertical_item(page: int, parts: list[str]) -> _Item:
+    return _Item("vpara", page, "full", 0.0, 0.0, 0.0, 0.0, 0.0, text="".join(parts))
+
+
+# =============================================================================================
 # Paragraphs and the final text (pass 4)
 
 
@@ -1923,6 +2397,10 @@ def _blocks(items: list[_Item]) -> list[_Block]:
             t = it.table
             lines = ([t.caption] if t.caption else []) + ["  ".join(cell.replace("\n", " ") for cell in row) for row in t.rows]
             blocks.append(_Block("table", [("\n".join(lines), it.page)], table=t, page=it.page))
+            prev = None
+            continue
+        if it.kind == "vpara":  # a paragraph of vertical columns, made whole by `_vertical_items`
+            blocks.append(_Block("para", [(it.text, it.page)], page=it.page))
             prev = None
             continue
         if not it.text:
@@ -2027,17 +2505,24 @@ def _parse(data: bytes, path: str, doc_id: str, info: _Info) -> Document:
     # pages where pdfminer could not map most characters: try PDFium's reading of them
     measured_cid = sum(pd.cid for pd in pages)
     unmapped = [pd.number for pd in pages if pd.total >= 5 and pd.cid >= 0.3 * pd.total]
+    garbled = [pd.number for pd in pages if _looks_latin1_garbled(pd)]
     pdfium_pages: list[int] = []
-    if unmapped:
+    decoded_pages: list[int] = []
+    if unmapped or garbled:
         try:
-            fallback = _pdfium_chars(data, unmapped)
+            fallback = _pdfium_chars(data, sorted(set(unmapped + garbled)))
         except Exception:  # noqa: BLE001 - the fallback is best effort
             fallback = {}
         for pd in pages:
             chars = fallback.get(pd.number)
-            if chars and len(chars) >= 0.5 * pd.total:
+            if not chars:
+                continue
+            if pd.number in unmapped and len(chars) >= 0.5 * pd.total:
                 pd.chars, pd.cid = chars, 0
                 pdfium_pages.append(pd.number)
+            elif pd.number in garbled and sum(1 for c in chars if _is_cjk(c.text)) >= 0.3 * pd.latin1:
+                pd.chars = chars
+                decoded_pages.append(pd.number)
     total = sum(pd.total for pd in pages)
     counts["cid"] = sum(pd.cid for pd in pages)
     cid_share = counts["cid"] / total if total else 0.0
@@ -2050,11 +2535,18 @@ def _parse(data: bytes, path: str, doc_id: str, info: _Info) -> Document:
         raise NoTextLayerError("the PDF has no readable text; run OCR on it (e.g. ocrmypdf) first", path)
 
     furniture: list[str] = []
-    dropped = _drop_furniture(pages, furniture)
+    vertical = {pd.number for pd in pages if is_vertical(pd.chars)}
+    dropped = _drop_furniture([pd for pd in pages if pd.number not in vertical], furniture)
     stats = _SupStats()
     items: list[_Item] = []
     two_column: list[int] = []
     for pd in pages:
+        if pd.number in vertical:
+            # columns top to bottom, in the order the file sets them: no table, header or
+            # two-column reading (a book's frame rules are no table, its rows no lines)
+            items += _vertical_items(pd)
+            pd.chars = []
+            continue
         chars = pd.chars
         tables = _ruled_tables(pd, chars, stats)
         tables += _rule_tables(pd, chars, tables, stats)
@@ -2064,7 +2556,10 @@ def _parse(data: bytes, path: str, doc_id: str, info: _Info) -> Document:
         for t in tables:
             _attach_caption(t, _outside(chars, [(t.x0, t.top, t.x1, t.bottom)]))
         if tables:
-            chars = _outside(chars, [(t.x0, t.top, t.x1, t.bottom) for t in tables])
+            # a three-line table takes everything in its box; a ruled one what its cells hold
+            # (text of a boxed page beside the cells the finder made is read as lines)
+            used = set().union(*(t.used for t in tables if t.used is not None))
+            chars = [c for c in _outside(chars, [(t.x0, t.top, t.x1, t.bottom) for t in tables if t.used is None]) if id(c) not in used]
         if tables or cut:
             lines = _cluster(chars)
         else:
@@ -2108,6 +2603,8 @@ def _parse(data: bytes, path: str, doc_id: str, info: _Info) -> Document:
     meta["tables"] = len(tables_out)
     meta["pdfminer_pages"] = [i + 1 for i in slow]  # read with pdfplumber; the others with PDFium
     meta["two_column_pages"] = two_column
+    if vertical:
+        meta["vertical_pages"] = sorted(vertical)
     meta["dropped_header_footer_lines"] = dropped
     warnings = []
     if counts["cid"]:
@@ -2121,6 +2618,21 @@ def _parse(data: bytes, path: str, doc_id: str, info: _Info) -> Document:
     if counts["rotated"]:
         meta["rotated_chars"] = counts["rotated"]
         warnings.append(f"{counts['rotated']} rotated characters (watermarks, vertical text) were left out")
+    if decoded_pages:
+        meta["charset_decoded_pages"] = decoded_pages
+        warnings.append(
+            f"page(s) {decoded_pages}: a Chinese font's GB2312/GBK bytes under a Latin encoding came out of pdfminer as Latin-1 letters; "
+            "read with pypdfium2, which decodes them by the font's charset"
+        )
+    if counts["compat_forms"]:
+        meta["compat_forms_normalised"] = counts["compat_forms"]
+        warnings.append(
+            f"{counts['compat_forms']} characters came as Kangxi radicals or CJK compatibility forms (a font's ToUnicode map) "
+            f"and were read as the ideographs they stand for; {counts['duplicates']} characters drawn twice in one place were read once"
+        )
+    if counts["outside_crop"]:
+        meta["outside_crop_box_chars"] = counts["outside_crop"]
+        warnings.append(f"{counts['outside_crop']} characters lie outside their page's crop box (the part a viewer shows) and were kept")
     if counts["table_errors"]:
         warnings.append(f"table detection failed on {counts['table_errors']} page(s); their tables are read as text")
     if warnings:
