@@ -56,10 +56,12 @@ def results(text: str):
      [("relapse", 12.5, "%", None, None, "treatment", None), ("relapse", 28.0, "%", None, None, "control", None)]),
     ("结果 MSC组空腹C肽为(0.31±0.10) nmol/L，高于对照组的(0.15±0.06) nmol/L(P=0.002)。",
      [("C_peptide", 0.31, "nmol/L", None, None, "treatment", None), ("C_peptide", 0.15, "nmol/L", None, None, "control", None)]),
+    ("Results At week 12, 18 of 32 patients (56.3%) responded.",
+     [("response_rate", 56.3, "%", None, "At week 12", None, None)]),
     ("Results The estimated survival at 5 years was 91.5% (95% CI 80-100%).",
      [("other", 91.5, "%", None, "at 5 years", None, None)]),  # (the English "survival" has no measure code yet)
 ], ids=["before-after-with-time", "two-arms-with-counts", "survival", "english-from-to", "change-and-control",
-        "relapses-per-year", "visits-compared", "compared-with-a-non-cell-arm", "higher-than-control", "confidence-level-no-result"])
+        "relapses-per-year", "visits-compared", "compared-with-a-non-cell-arm", "higher-than-control", "english-responded", "confidence-level-no-result"])
 def test_numeric_results(text, expected):
     assert results(text) == expected
 

@@ -32,7 +32,7 @@ RESULT_CUE = regex.compile(
     r"率(?:分别)?(?:为|是|达到?)\s?\d|"  # "干细胞组回院率为16.7%(5人)": a rate stated
     r"高于|低于|优于|多于|少于|分别为\s?[(（]?\d|"
     r"(?:起效|缓解|复发|植入|恢复|重建|应答|维持|持续|愈合)(?:的)?时间|峰值|"  # a time or a peak measured  # arms compared: "空腹C肽为(0.24±0.12) nmol/L，高于对照组的…"  # "治疗前(15.75±3.97)与治疗后4周(13.85±2.56)…差异有统计学意义"
-    r"(?i:\b(?:decreased|increased|improved|reduced|declined|rose|fell|achieved|remission|relapse|survival|response)\b)"
+    r"(?i:\b(?:decreased|increased|improved|reduced|declined|rose|fell|achieved|remission|relapse|relapsed|survival|response|responded|responders)\b)"
 )
 # where the methods end and the results begin, in a structured abstract or an article
 _RESULTS_START = regex.compile(r"(?:^|[\s。】\]])(?:结果|Results?)\s?[】\]]?\s?[:：]?", regex.MULTILINE)
