@@ -54,6 +54,8 @@ def _run(finder, text):
         ("输注后 2 h 内出现一过性低热", "出现一过性低热", False, None, None),
         # written: a count of 名 far from its event, complications listed or few, organs unharmed
         ("有4名患者在静脉输注细胞后1-3小时内出现轻微发热", "4名患者在静脉输注细胞后1-3小时内出现轻微发热", False, None, 4),
+        ("Adverse events were mild (fever in 3 patients)", "fever in 3", False, None, 3),  # written: English, the count after in
+        ("no thrombotic event occurred", "no thrombotic event", True, None, None),
         ("最常见的并发症为发热及皮疹", "最常见的并发症为发热及皮疹", False, None, None),
         ("移植后并发症较少", "并发症较少", False, None, None),
         ("接受移植后继发血细胞减少", "继发血细胞减少", False, None, None),

@@ -56,6 +56,10 @@ def _event_patterns() -> tuple[dict[str, str], dict[str, regex.Pattern]]:
         "english_count": regex.compile(
             r"(?i:(?:transient\s+|mild\s+)?(?P<list>fever|headache|rash|chills|nausea|fatigue|infection)s?\s+(?:occurred|developed|was\s+reported)\s+in\s+(?P<n>\d{1,5}))"
         ),
+        # English, the count after "in": "(fever in 2, headache in 1 and rash in 1 patient)"
+        "english_in": regex.compile(
+            r"(?i:(?<![A-Za-z])(?P<list>fever|headache|rash|chills|nausea|fatigue|infection|dizziness|vomiting)s?\s+in\s+(?P<n>\d{1,5})(?![\d.%]))"
+        ),
         # the count after the events: "发生输注相关反应6人次", "出现皮疹2例"
         "counted_after": regex.compile(rf"(?:出现|发生)了?\s?(?P<list>{listed})\s?(?P<n>\d{{1,5}})\s?(?:例|人次)"),
         # "最常见的不良事件为发烧、呼吸道感染…和不适", "不良反应包括发热和头痛"
@@ -121,7 +125,7 @@ _FEW = regex.compile(rf"(?P<ae>{_AE_WORD})(?:的)?(?:发生率)?(?:较少|很少
 _ORGANS_UNHARMED = regex.compile(r"(?:肝|肾|心|肺|脏器|器官)[^。;；,，]{0,8}?(?:功能)?(?:均)?(?:无|未见|未出现|没有)(?:明显)?(?:的)?(?:损害|损伤|毒性)")
 _MILD = regex.compile(r"(?:其中)?\s?(?P<n>\d{1,5})\s?例为\s?(?:轻度或中度|轻至中度|轻中度|轻度|中度)")
 # English abstracts: "no adverse reactions or complications occurred", "without serious adverse events"
-_ENGLISH_AE = r"(?:adverse (?:events?|reactions?|effects?)|side[ -]effects?|complications?|toxicit(?:y|ies))"
+_ENGLISH_AE = r"(?:adverse (?:events?|reactions?|effects?)|side[ -]effects?|complications?|toxicit(?:y|ies)|thrombo\w*\s(?:events?|complications?))"
 _ENGLISH_NEGATED = regex.compile(
     rf"\b(?:no|without|free of|did not (?:observe|find|report))\s(?P<sev>(?:serious|severe|major|obvious|significant)\s)?(?:[\w-]+\s){{0,2}}?"
     rf"{_ENGLISH_AE}(?:\s(?:or|and)\s(?:(?:serious|severe)\s)?{_ENGLISH_AE})?",
@@ -178,6 +182,7 @@ _LISTED_COUNT = regex.compile(r"(\d+)\s?例")
 _NEAR = {
     "event_count": (re.compile(r"\d\s?例"), 24, 40),  # "发热3例、头痛2例"
     "english_count": (re.compile(r"occurred|developed|reported", re.IGNORECASE), 40, 16),  # "fever occurred in 3"
+    "english_in": (re.compile(r"\sin\s\d"), 16, 8),  # "fever in 2"
 }
 
 
@@ -218,16 +223,17 @@ def find_adverse_events(text: str) -> list[AdverseEventMatch]:
     for m in _ENGLISH_NEGATED.finditer(text):
         add(AdverseEventMatch(m.start(), m.end(), True, True if m.group("sev") else None, None))
     _, named = _event_patterns()
-    for kind in ("counted", "counted_after", "listing", "negated", "plain", "after_treatment", "event_count", "english_count"):
+    for kind in ("counted", "counted_after", "listing", "negated", "plain", "after_treatment", "event_count", "english_count",
+                 "english_in"):
         near = _NEAR.get(kind)  # patterns slow to try everywhere are searched near their literal
         for m in (finditer_near(named[kind], text, near[0], near[1], near[2]) if near else named[kind].finditer(text)):
-            events = tuple(_events_in(m.group("list"))) if kind != "english_count" else (m.group("list").lower().rstrip("s"),)
+            events = tuple(_events_in(m.group("list"))) if not kind.startswith("english") else (m.group("list").lower().rstrip("s"),)
             if kind in ("counted", "counted_after", "event_count") and events[:1] == ("death",):
                 continue  # "14例患者死亡" is a mortality outcome
             if _DISEASE_COURSE_AFTER.match(text, m.end()):
                 continue  # "2例因癌症复发死亡": the disease's course, an outcome, no adverse event
             serious = True if SERIOUS_EVENTS & set(events) or "严重" in m.group() else None
-            count = int(m.group("n")) if kind in ("counted", "counted_after", "event_count", "english_count") else None
+            count = int(m.group("n")) if kind in ("counted", "counted_after", "event_count", "english_count", "english_in") else None
             if kind in ("listing", "after_treatment", "plain") and count is None:  # "…潮红2例、头晕1例": the counts add up
                 counts = [int(x) for x in _LISTED_COUNT.findall(m.group("list"))]
                 count = sum(counts) if counts else None
