@@ -12,7 +12,8 @@ Every stage is timed in this process on the same inputs as its baseline (``jieba
 pdfplumber ``page.extract_text()``, pypdfium2 ``get_text_range()``, trafilatura), stage and
 baseline alternating for ``--rounds`` rounds, best round kept; the report gives each stage as a
 ratio to its baseline, which holds on a noisy machine where the absolute figures do not.
-Start-up, memory and scaling run in fresh subprocesses.
+Start-up, memory and scaling run in fresh subprocesses. Time against input size (``--sizes``,
+million characters of seed-like text, and the short forms #17 found slow) runs in this process.
 
 The report (``benchmarks/RESULTS.md``) is written above the line ``<!-- notes -->``; what
 follows that line in an existing report (profiling findings, written by hand) is kept.
@@ -464,6 +465,59 @@ def scaling_figures(paths: list[Path], workers: tuple[int, ...] = (1, 2), chunks
 
 
 # =============================================================================================
+# Time against input size (in this process: one text per size, made from the seeds)
+
+REPEATED_FORMS = {  # short forms repeated (#17): each once took seconds per 10k characters
+    "1×10^6/kg，": 4000,
+    "SLEDAI评分由": 4000,
+    "\n": 16000,
+}
+
+
+def seed_like_text(n_chars: int) -> str:
+    """Seed variants one after another (their id lines and counts differ) up to `n_chars`."""
+    seeds = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "corpus" / "seeds").glob("*.txt"))]
+    parts, size, k = [], 0, 0
+    while size < n_chars:
+        parts.append(text_variant(seeds[k % len(seeds)], k, "size"))
+        size += len(parts[-1])
+        k += 1
+    return "".join(parts)[:n_chars]
+
+
+def size_figures(sizes_mb: list[float]) -> list[dict]:
+    """Seconds of `mscmine.extract(text)` for seed-like texts of `sizes_mb` million characters and
+    for the repeated forms at 1× and 2× their length (linear time: twice the text, twice the time)."""
+    import mscmine
+
+    mscmine.extract("脐带间充质干细胞治疗16例系统性红斑狼疮患者。")
+    out = []
+    for mb in sizes_mb:
+        text = seed_like_text(int(mb * 1_000_000))
+        t = time.perf_counter()
+        mscmine.extract(text)
+        out.append({"input": f"seed-like text, {mb:g} M characters", "chars": len(text), "seconds": time.perf_counter() - t})
+    for unit, n in REPEATED_FORMS.items():
+        for times in (1, 2):
+            text = unit * (n * times)
+            t = time.perf_counter()
+            mscmine.extract(text)
+            out.append({"input": f"`{unit!r} * {n * times}`", "chars": len(text), "seconds": time.perf_counter() - t})
+    return out
+
+
+def size_section(rows: list[dict]) -> list[str]:
+    L = ["## Time against input size", "",
+         "`mscmine.extract(text)` on one text in this process; seed-like text is the seeds' variants one after another.",
+         "Linear time: the rate (characters/s) holds as the text grows.", "",
+         "| input | characters | seconds | characters/s |", "|---|---:|---:|---:|"]
+    for r in rows:
+        L.append(f"| {r['input']} | {r['chars']:,} | {r['seconds']:.2f} | {_fmt(r['chars'] / r['seconds'])} |")
+    L.append("")
+    return L
+
+
+# =============================================================================================
 # Report
 
 
@@ -501,7 +555,8 @@ def _fmt(x: float) -> str:
     return f"{x:.2f}"
 
 
-def report(args, figs: list[Figure], info: dict, startup: dict, memory: dict, scaling: dict, elapsed: float) -> tuple[str, dict]:
+def report(args, figs: list[Figure], info: dict, startup: dict, memory: dict, scaling: dict, elapsed: float,
+           sizes: list[dict] = ()) -> tuple[str, dict]:
     by = {f.name: f for f in figs}
     jieba = by["baseline: jieba.lcut (text)"]
     plumber = by["baseline: pdfplumber page.extract_text()"]
@@ -615,6 +670,8 @@ def report(args, figs: list[Figure], info: dict, startup: dict, memory: dict, sc
         if n in scaling:
             L.append(f"| {n} | {scaling[n]['seconds']:.2f} | {_fmt(scaling[n]['docs_s'])} | {scaling[n]['docs_s'] / scaling[1]['docs_s']:.2f}× |")
     L.append("")
+    if sizes:
+        L += size_section(sizes)
     return "\n".join(L), verdict
 
 
@@ -647,9 +704,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--out", type=Path, default=HERE / "RESULTS.md", help="the report (default benchmarks/RESULTS.md)")
     p.add_argument("--work", type=Path, default=None, help="folder for the generated corpus (default: a temporary one)")
     p.add_argument("--json", type=Path, default=None, help="also write the figures as JSON")
+    p.add_argument("--sizes", type=lambda v: [float(x) for x in v.split(",")], default=[0.1, 1.0, 10.0],
+                   help="seed-like text sizes timed, in million characters (comma-separated)")
     args = p.parse_args(argv)
     if args.smoke:
-        args.docs, args.stage_docs, args.rounds, args.startup_runs = 10, 5, 1, 1
+        args.docs, args.stage_docs, args.rounds, args.startup_runs, args.sizes = 10, 5, 1, 1, [0.01]
     args.stage_docs = min(args.stage_docs, args.docs)
     return args
 
@@ -675,13 +734,15 @@ def main(argv: list[str] | None = None) -> int:
         say("memory done")
         scaling = scaling_figures(corpus.txt)
         say("scaling done")
-        text, verdict = report(args, figs, info, startup, memory, scaling, time.perf_counter() - started)
+        sizes = size_figures(args.sizes)
+        say("sizes done")
+        text, verdict = report(args, figs, info, startup, memory, scaling, time.perf_counter() - started, sizes)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     write_report(args.out, text)
     if args.json:
         args.json.write_text(json.dumps({
             "stages": [{"name": f.name, "seconds": f.seconds, "docs": f.docs, "chars": f.chars, "pages": f.pages, "baseline": f.baseline} for f in figs],
-            "startup": startup, "memory": memory, "scaling": {str(k): v for k, v in scaling.items()},
+            "startup": startup, "memory": memory, "sizes": sizes, "scaling": {str(k): v for k, v in scaling.items()},
             "targets": {k: {"value": v, "met": ok} for k, (v, ok) in verdict.items()},
         }, ensure_ascii=False, indent=1), encoding="utf-8")
     if not args.smoke:

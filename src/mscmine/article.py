@@ -51,7 +51,7 @@ class Signals:
 
 # a methods heading on a line of its own or run in ("资料与方法：…"), in Simplified or English
 _METHODS_HEADING = regex.compile(
-    r"(?m)^\s*(?:[【\[]?\s*)?(?:\d(?:\.\d)?\s*)?(?:资料与方法|对象与方法|材料与方法|研究对象与方法|病例与方法|临床资料与方法|"
+    r"(?m)^[^\S\n]*(?:[【\[]\s*)?(?:\d(?:\.\d)?\s*)?(?:资料与方法|对象与方法|材料与方法|研究对象与方法|病例与方法|临床资料与方法|"
     r"临床资料|一般资料|病例资料|病例报告|病例介绍|病例摘要|Patients and methods|Materials and methods)\s*(?:[】\]]\s*)?(?:[:：]|$)"
 )
 # a structured abstract: 目的 … 方法 … 结果, each within a few hundred characters of the one
@@ -84,7 +84,7 @@ _ENROLMENT = regex.compile(
 # a patient described by sex and age: "患者，女，35岁", "患者男性，42岁"
 _SEX_AND_AGE = r"患者[,，:：\s]?(?:[男女]性?|[男女]童)[,，\s]?\d{1,3}\s?岁"
 # a case described: the above, or a case heading "例1", "病例1"
-_CASE = regex.compile(rf"{_SEX_AND_AGE}|(?:^|\n)\s*(?:例|病例)\s?[1-9一二三]\s?[,，:：\s]")
+_CASE = regex.compile(rf"{_SEX_AND_AGE}|(?:^|\n)[^\S\n]*(?:例|病例)\s?[1-9一二三]\s?[,，:：\s]")
 _PATIENT = regex.compile(r"患者|病人|病患|患儿|病友|个案|受试者|(?i:\bpatients?\b)")
 # one patient described: "患者，女，35岁", "1例…患者", "王先生", "a 45-year-old woman"
 ONE_PATIENT = regex.compile(

@@ -22,6 +22,7 @@ from .extractors.results import find_numeric_results
 from .extractors.patients import find_counts
 from .lexicon import alternation, mesh_of
 from .mention import Mention
+from .scan import SpanIndex
 from .normalize import NormalizedText, normalize
 from .tables import follow_up_cell_months, read_outcome_tables, read_tables
 from .terms import find_terms
@@ -85,10 +86,6 @@ def excluded_ranges(text: str) -> list[tuple[int, int]]:
         if heading is None or m.start() < heading:
             ranges.append((m.start(), m.end()))
     return sorted(ranges)
-
-
-def _inside(ranges: list[tuple[int, int]], start: int, end: int) -> bool:
-    return any(a <= start and end <= b for a, b in ranges)
 
 
 @dataclass
@@ -261,13 +258,15 @@ STAGES: dict[str, Callable[[Context], list[Found]]] = {
 def run_stage(ctx: Context, name: str) -> list[Mention]:
     """Run one stage, keep what the context allows, map it to original offsets, add it to ctx."""
     out = []
+    publications, animal, headings = SpanIndex(ctx.publications), SpanIndex(ctx.animal), SpanIndex(ctx.headings)
+    excluded = SpanIndex(ctx.excluded)
     for label, start, end, value, attrs in STAGES[name](ctx):
-        if any(a <= start < b for a, b in ctx.publications):
+        if publications.covers(start):
             continue  # "发表于《骨髓移植》": a journal's name, not a fact or a term of the article
-        if label in FACT_LABELS and (any(a <= start < b for a, b in ctx.animal) or any(a <= start < b for a, b in ctx.headings)):
+        if label in FACT_LABELS and (animal.covers(start) or headings.covers(start)):
             continue
         a, b = ctx.norm.to_original(start, end)
-        if _inside(ctx.excluded, a, b):
+        if excluded.holds(a, b):
             continue
         out.append(Mention(label, a, b, ctx.doc.text[a:b], value, attrs))
     ctx.mentions.extend(out)

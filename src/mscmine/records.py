@@ -312,7 +312,7 @@ def _donor_of_the_cells(donors: list[Mention], mentions: list[Mention], simple: 
 def _cell_sources(mentions: list[Mention], text: str) -> list[Mention]:
     """The study's cell sources: tissues named as where cells came from (`names_cell_origin`),
     not tissues the cells reach or the text examines."""
-    simple = to_simplified_chars(text)
+    simple = simplified(text)  # cached: asked once per study of the same text
     return [m for m in mentions if m.label == "CELL_SOURCE" and names_cell_origin(simple, m.start, m.end)]
 
 

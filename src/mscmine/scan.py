@@ -14,7 +14,9 @@ characters).
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from bisect import bisect_right
+from itertools import accumulate
+from typing import Iterable, Iterator
 
 import regex
 
@@ -39,3 +41,29 @@ def finditer_near(pattern: regex.Pattern, text: str, anchors: re.Pattern, before
                 break
             yield m
             pos = m.end() if m.end() > m.start() else m.end() + 1
+
+
+class SpanIndex:
+    """Spans (start, end), asked whether one of them covers a position or holds a span: sorted
+    once, each question a bisection, so a check of every mention against every excluded span
+    (quadratic in a long text) costs a logarithm. Spans may overlap and nest."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
+        ordered = sorted(spans)
+        self._starts = [a for a, _ in ordered]
+        self._reach = list(accumulate((b for _, b in ordered), max))  # furthest end of the spans so far
+
+    def _furthest_end(self, pos: int) -> int | None:
+        """The furthest end of the spans that start at or before `pos`."""
+        k = bisect_right(self._starts, pos)
+        return self._reach[k - 1] if k else None
+
+    def covers(self, pos: int) -> bool:
+        """``any(a <= pos < b for a, b in spans)``."""
+        reach = self._furthest_end(pos)
+        return reach is not None and pos < reach
+
+    def holds(self, start: int, end: int) -> bool:
+        """``any(a <= start and end <= b for a, b in spans)``."""
+        reach = self._furthest_end(start)
+        return reach is not None and end <= reach

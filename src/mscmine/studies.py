@@ -49,7 +49,7 @@ from .mentions import ANIMAL, FACT_LABELS, Analysis
 from .normalize import parse_citation_numbers, to_simplified_chars
 from .references import parse_references
 from .scan import finditer_near
-from .sentences import cited_clauses, sentence_bounds
+from .sentences import cited_clauses, last_stop, next_stop, sentence_bounds
 from .tables import OutcomeRow, OutcomeTable, read_outcome_tables, read_tables
 
 # a name of at most 30 letters a word (so a match lies within `finditer_near`'s 64-character window)
@@ -88,7 +88,7 @@ _IN_VITRO = regex.compile(alternation("IN_VITRO"))
 _SIMILAR_RESULTS = regex.compile(r"(?:亦|也)(?:有|得到|获得|显示出?|观察到)?(?:相似|类似|一致)的?(?:结果|结论|疗效)")
 _YEAR = regex.compile(r"(?:在\s?)?(?P<year>(?:19|20)\d{2})\s?年")
 _ANIMAL = ANIMAL  # animal and in-vitro cues, shared with mentions.py
-_HEADING = regex.compile(r"^\s*(?:\d+(?:\.\d+)*\s+|[一二三四五六七八九十]+[、.]\s?)(?P<title>[^\n。]{1,40}?)(?:\s{2,}|$)", regex.MULTILINE)
+_HEADING = regex.compile(r"^[^\S\n]*(?:\d+(?:\.\d+)*\s+|[一二三四五六七八九十]+[、.]\s?)(?P<title>[^\n。]{1,40}?)(?:\s{2,}|$)", regex.MULTILINE)
 #: what stands before a pooled total ("12篇文献共报道", "实验共纳入", "总体"): the 30 characters before the count
 POOLED_BEFORE = regex.compile(r"(?:篇|文献|项研究|项试验)[^。]{0,20}?(?:共|总计|合计|累计)|总体|实验共纳入|共纳入|累计纳入")
 _POOLED_STUDIES_BEFORE = regex.compile(r"(?:篇|文献|项研究|项试验|项RCT)[^。]{0,20}?(?:共|总计|合计|累计)|总体")
@@ -662,7 +662,7 @@ def _planned_spans(text: str) -> tuple[tuple[int, int], ...]:
             continue
         out += [(sm.start() + c.start(), sm.start() + c.end()) for c in _CLAUSE.finditer(sm.group()) if _PLANNED_CUE.search(c.group())]
     return tuple(out)
-DISCUSSION_HEADING = regex.compile(r"(?m)^\s*(?:\d\s*)?(?:讨论|分析与讨论|Discussion)\s*$")
+DISCUSSION_HEADING = regex.compile(r"(?m)^[^\S\n]*(?:\d\s*)?(?:讨论|分析与讨论|Discussion)\s*$")
 
 
 
@@ -772,7 +772,7 @@ def add_cited_clause_facts(analysis: Analysis, studies: dict[tuple, Study]) -> N
         st = studies.get(("cit", cit.numbers[0])) if len(cit.numbers) == 1 else None
         if st is not None and st.table_cells:
             for labels, stops in CITED_CLAUSE_FACTS:
-                clause_start = max([norm.text.rfind(c, 0, cit.start) for c in stops] + [prev_end - 1]) + 1
+                clause_start = max(last_stop(norm.text, stops, cit.start), prev_end - 1) + 1
                 a, b = norm.to_original(clause_start, cit.start)
                 st.mentions += [m for m in analysis.mentions
                                 if a <= m.start and m.end <= b and m.label in labels and m not in st.mentions]
@@ -794,7 +794,8 @@ def pooled_routes(analysis: Analysis) -> list[Mention]:
     text = analysis.doc.text
     routes = []
     for m in _ALL_PATIENTS.finditer(text):
-        clause_end = min([i for i in (text.find(c, m.end()) for c in "。;，,") if i != -1] or [len(text)])
+        clause_end = next_stop(text, "。;，,", m.end())
+        clause_end = clause_end if clause_end != -1 else len(text)
         routes += [x for x in analysis.mentions if x.label == "ROUTE" and m.end() <= x.start < clause_end]
     return routes
 

@@ -202,11 +202,14 @@ def find_doses(text: str) -> list[DoseMatch]:
         elif _CONTEXT_BEFORE.search(text[max(0, raw[i][0] - 20) : raw[i][0]]):
             raw[i][4] = "cells"
     out = []
+    by_sentence: dict[tuple[int, int], tuple[int | None, str | None]] = {}  # doses of one sentence read it once
     for start, end, low, high, unit, m in raw:
         if unit is None:
             continue
         s0, s1 = sentence_bounds(text, start, end)
-        times, interval = _times_interval(text[s0:s1])
+        if (s0, s1) not in by_sentence:
+            by_sentence[s0, s1] = _times_interval(text[s0:s1])
+        times, interval = by_sentence[s0, s1]
         # "0.5、1和2×10^6/kg": the numbers listed before the dose share its power and unit
         if low is not None and low == high and m.group("lo") and not m.group("bound"):
             listed = _SHARED_POWER_LIST.search(text, max(0, start - 40), start)

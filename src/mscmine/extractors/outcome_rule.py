@@ -9,7 +9,7 @@ on the rule modules, with no import leading back (tests/test_layering.py).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable
 
 import regex
 
@@ -43,40 +43,79 @@ class Context:
 
     measures: tuple[tuple[int, int, str], ...]  # `measures.find_measures`
     cues: list  # `negation.find_cues`, for `negation.context_of`
+    # the first measure starting at each index: a rule walking a list asks at every step
+    by_start: dict[int, tuple[int, int, str]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        by_start: dict[int, tuple[int, int, str]] = {}
+        for m in self.measures:
+            by_start.setdefault(m[0], m)
+        object.__setattr__(self, "by_start", by_start)
+
+    def measure_at(self, j: int) -> tuple[int, int, str] | None:
+        """The first measure of `measures` that starts at `j`, or None."""
+        return self.by_start.get(j)
 
 
 # (pattern, text, context) -> the pattern's matches where the rule tries it
 Scan = Callable[[regex.Pattern, str, Context], Iterable[Any]]
+class Spans:
+    """Results read so far, found by where they start: the claims ask which results overlap or
+    hold a span, and a scan of every result for every new one made a rule quadratic in the
+    results of a text. A result starts at most `longest` characters before its end, so only the
+    buckets from there to the span's end are read."""
+
+    BUCKET = 256  # characters per bucket: a few results each in a dense results section
+
+    def __init__(self, results: Iterable[OutcomeMatch] = ()) -> None:
+        self._buckets: dict[int, list[OutcomeMatch]] = {}
+        self.longest = 0
+        for o in results:
+            self.add(o)
+
+    def add(self, o: OutcomeMatch) -> None:
+        self._buckets.setdefault(o.start // self.BUCKET, []).append(o)
+        self.longest = max(self.longest, o.end - o.start)
+
+    def starting_in(self, lo: int, hi: int) -> Iterable[OutcomeMatch]:
+        """The results with lo <= start <= hi."""
+        for k in range(max(lo, 0) // self.BUCKET, hi // self.BUCKET + 1) if hi >= lo else ():
+            for x in self._buckets.get(k, ()):
+                if lo <= x.start <= hi:
+                    yield x
+
+
 # (result, results of earlier rules, this rule's results so far) -> whether it is kept
-Claims = Callable[[OutcomeMatch, Sequence[OutcomeMatch], Sequence[OutcomeMatch]], bool]
+Claims = Callable[[OutcomeMatch, Spans, Spans], bool]
 
 
-def _overlaps(o: OutcomeMatch, others: Iterable[OutcomeMatch]) -> bool:
-    return any(x.start < o.end and o.start < x.end for x in others)
+def _overlaps(o: OutcomeMatch, others: Spans) -> bool:
+    return any(x.start < o.end and o.start < x.end for x in others.starting_in(o.start - others.longest, o.end))
 
 
-def claims_span(o: OutcomeMatch, earlier: Sequence[OutcomeMatch], own: Sequence[OutcomeMatch]) -> bool:
+def claims_span(o: OutcomeMatch, earlier: Spans, own: Spans) -> bool:
     """The default: a result is kept when no result read before shares a character with it, so
     the first rule of the table to read some words is the one whose reading counts."""
     return not _overlaps(o, earlier) and not _overlaps(o, own)
 
 
-def claims_beside_own(o: OutcomeMatch, earlier: Sequence[OutcomeMatch], own: Sequence[OutcomeMatch]) -> bool:
+def claims_beside_own(o: OutcomeMatch, earlier: Spans, own: Spans) -> bool:
     """For a rule whose results share words ("DAS28、HAQ评分分别降至3.1分和0.8分": each measure
     spans to its own value, the spans nest): overlapping no earlier rule's result."""
     return not _overlaps(o, earlier)
 
 
-def claims_unless_inside(o: OutcomeMatch, earlier: Sequence[OutcomeMatch], own: Sequence[OutcomeMatch]) -> bool:
+def claims_unless_inside(o: OutcomeMatch, earlier: Spans, own: Spans) -> bool:
     """For measures listed with one verb ("DAS28、VAS和ESR显著降低": each spans to the verb): not
     inside an earlier rule's result, which read those words more closely, and no repeat of one
     of its own (the same span; the same measure again before the same verb, "C3、C4无显著变化")."""
-    if any(x.start <= o.start and o.end <= x.end for x in earlier):
+    if any(x.end >= o.end for x in earlier.starting_in(o.end - earlier.longest, o.start)):
         return False
-    return not any(x.end == o.end and (x.start == o.start or x.measure == o.measure and x.start < o.start) for x in own)
+    return not any(x.end == o.end and (x.start == o.start or x.measure == o.measure and x.start < o.start)
+                   for x in own.starting_in(o.end - own.longest, o.start))
 
 
-def claims_always(o: OutcomeMatch, earlier: Sequence[OutcomeMatch], own: Sequence[OutcomeMatch]) -> bool:
+def claims_always(o: OutcomeMatch, earlier: Spans, own: Spans) -> bool:
     """For the values of the arms given cells, each ending at its own value: each arm's own."""
     return True
 

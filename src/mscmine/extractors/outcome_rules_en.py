@@ -36,12 +36,17 @@ def _n_of_m(m, text: str, ctx: Context) -> OutcomeMatch:
     return OutcomeMatch(m.start(), m.end(), "other", float(m.group("n")), "count", False, None, {"of": int(m.group("of"))})
 
 
+# a measure's suffix ("-2K", "-28"): a few word characters, possessive (a space must follow it,
+# so giving characters back never helps); unbounded, it ran over a whole run of Chinese text
+# (every Han character is \w) at every measure name, quadratic in the run
+_SUFFIX_MAX = 16  # characters
+_SUFFIX = r"(?:-?\w{1,%d}+)?" % _SUFFIX_MAX
+
 # --- after any measure of the lexicon: "the SLEDAI score fell from 12.6±3.8 to 5.1±2.4",
 # "SLEDAI-2K decreased from 10 to 4"
 
 _FROM_TO = regex.compile(
-    r"""
-    (?:-?\w+)?(?:\s+(?:scores?|levels?|values?))?\s+               # "-2K", " score"
+    _SUFFIX + r"""(?:\s+(?:scores?|levels?|values?))?\s+               # "-2K", " score"
     (?P<verb>fell|decreased|declined|dropped|improved|increased|rose)
     \s+from\s+(?P<before>\d+(?:\.\d+)?)(?:\s?±\s?\d+(?:\.\d+)?)?    # the SD is dropped
     \s+to\s+(?P<after>\d+(?:\.\d+)?)
@@ -100,7 +105,7 @@ def _rate(m, text: str, ctx: Context) -> OutcomeMatch:
 
 _CHANGED = regex.compile(
     r"""
-    (?<![A-Za-z])(?P<m>SLEDAI|DAS28|VAS|ESR|CRP|mRSS|HAQ|ESSDAI|proteinuria|anti-dsDNA|creatinine)(?:-?\w+)?
+    (?<![A-Za-z])(?P<m>SLEDAI|DAS28|VAS|ESR|CRP|mRSS|HAQ|ESSDAI|proteinuria|anti-dsDNA|creatinine)""" + _SUFFIX + r"""
     (?:\s+(?:scores?|levels?|values?))?\s+(?:were\s+|was\s+)?(?:significantly\s+|markedly\s+|obviously\s+)?
     (?P<verb>decreased|reduced|declined|improved|increased|elevated)\b
     """,

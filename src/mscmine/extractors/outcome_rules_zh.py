@@ -14,6 +14,7 @@ import re
 import regex
 
 from ..lexicon import alternation
+from ..sentences import last_stop, sentence_bounds
 from .cues import ALL_OF_THEM, COMPARED, ENROL_VERB, RESPONDED, direction_between, direction_of
 from .measures import NUMERIC_MEASURES, measure_code, measure_in
 from .negation import context_of
@@ -31,7 +32,7 @@ _NAMED_ELSEWHERE = frozenset({"adverse_events", "relapse", "mortality", "surviva
 
 
 def _clause_start(text: str, i: int) -> int:
-    return max(text.rfind(c, 0, i) for c in _CLAUSE_ENDS) + 1
+    return last_stop(text, _CLAUSE_ENDS, i) + 1
 
 
 # --- a rate changed: "有效率从 53.3% 提升至 93.3%" (value = the final 93.3, before = 53.3)
@@ -120,8 +121,7 @@ def _incidence(m, text: str, ctx: Context) -> OutcomeMatch | None:
     what = m.group("what")
     if _AE_WORDS_IN.search(what):
         return None  # adverse-event rates are ADVERSE_EVENT mentions
-    s0 = max(text.rfind(c, 0, m.start()) for c in "。;；\n") + 1
-    s1 = min([i for i in (text.find(c, m.end()) for c in "。;；\n") if i >= 0] + [len(text)])
+    s0, s1 = sentence_bounds(text, m.start(), m.end())
     if not _RESULT_SENTENCE.search(text, s0, s1):
         return None  # "我国SLE的发生率为…": background, not a result
     return OutcomeMatch(m.start("what"), m.end(), measure_in(what, 0, len(what)), float(m.group("pct")), "%")
@@ -506,13 +506,6 @@ _MODAL_VERB = regex.compile(rf"(?:可|能够|能|可以)\s?(?:显著|明显|有�
 _CONCLUSION = regex.compile(r"(?:结论|Conclusions?)\s?[:：]?")
 
 
-def _measure_at(measures, j: int) -> tuple[int, int, str] | None:
-    for m in measures:
-        if m[0] == j:
-            return m
-    return None
-
-
 def _after_listed_measures(verb: regex.Pattern, text: str, ctx: Context) -> list[MeasureMatch]:
     """Each measure with the verb that ends the list it begins: the walk from the measure over
     other measures, fillers and parentheses to where `verb` matches."""
@@ -525,13 +518,13 @@ def _after_listed_measures(verb: regex.Pattern, text: str, ctx: Context) -> list
             if j2 != (j if text[j : j + 1] != " " else j + 1):
                 j = j2
                 continue
-            nxt = _measure_at(measures, j) or _measure_at(measures, j + 1)
+            nxt = ctx.measure_at(j) or ctx.measure_at(j + 1)
             if nxt:
                 j = nxt[1]
                 continue
             # a measure with a qualifier the lexicon does not hold: "腰背痛VAS", "血清C3"
             if text[j - 1 : j] in ("、", "及", "和", "与", ",", "，"):
-                nxt = next((m for k in range(1, 5) if _HAN.fullmatch(text, j, j + k) for m in [_measure_at(measures, j + k)] if m), None)
+                nxt = next((m for k in range(1, 5) if _HAN.fullmatch(text, j, j + k) for m in [ctx.measure_at(j + k)] if m), None)
                 if nxt:
                     j = nxt[1]
                     continue
@@ -554,7 +547,7 @@ def _after_listed_measures(verb: regex.Pattern, text: str, ctx: Context) -> list
 def _in_conclusions(pattern: regex.Pattern, text: str, ctx: Context):
     """Matches in the conclusion of an abstract ("结论 UC-MSCs可降低…"): there a "可降低 X"
     restates the article's result; elsewhere it is a claim from the background."""
-    return (v for v in pattern.finditer(text) if _CONCLUSION.search(text, text.rfind("\n", 0, v.start()) + 1, v.start()))
+    return (v for v in pattern.finditer(text) if _CONCLUSION.search(text, last_stop(text, "\n", v.start()) + 1, v.start()))
 
 
 def _listed_result(start: int, end: int, code: str, verb: str, delta: str | None, dunit: str | None, text: str,
@@ -575,7 +568,7 @@ def _verb_then_measures(v, text: str, ctx: Context) -> list[OutcomeMatch]:
     out = []
     j = v.end()
     for _ in range(12):
-        m = _measure_at(ctx.measures, j)
+        m = ctx.measure_at(j)
         if m:
             j = skip_parenthesis(text, m[1])
             found = _listed_result(v.start(), j, m[2], v.group("verb"), None, None, text, ctx)

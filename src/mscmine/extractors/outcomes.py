@@ -26,7 +26,7 @@ from dataclasses import replace
 from . import outcome_rules_en as en, outcome_rules_zh as zh
 from .measures import find_measures, measure_in  # noqa: F401 (records and numeric results read measures here)
 from .negation import find_cues
-from .outcome_rule import Context, OutcomeMatch, OutcomeRule
+from .outcome_rule import Context, OutcomeMatch, OutcomeRule, Spans
 
 RULES: tuple[OutcomeRule, ...] = (
     zh.RATE_FROM_TO,
@@ -71,12 +71,17 @@ def find_outcomes(text: str) -> list[OutcomeMatch]:
     result kept as its rule's `claims` allows (by default, when it overlaps no result before)."""
     ctx = Context(find_measures(text), find_cues(text))
     out: list[OutcomeMatch] = []
+    earlier = Spans()
     for rule in RULES:
         own: list[OutcomeMatch] = []
+        own_spans = Spans()
         for m in rule.scan(rule.pattern, text, ctx):
             built = rule.build(m, text, ctx)
             for o in [built] if isinstance(built, OutcomeMatch) else built or ():
-                if rule.claims(o, out, own):
+                if rule.claims(o, earlier, own_spans):
                     own.append(replace(o, rule=rule.name))
+                    own_spans.add(own[-1])
         out.extend(own)
+        for o in own:
+            earlier.add(o)
     return sorted(out, key=lambda o: o.start)

@@ -22,6 +22,7 @@ import re
 import regex
 
 from ..scan import finditer_near
+from ..sentences import last_stop
 from .cues import ALL_OF_THEM, ENROL_VERB, RESPONDED
 from .numbers import EN_NUM, parse_chinese_int, parse_english_int
 
@@ -92,7 +93,7 @@ def _clause_before(text: str, start: int, width: int = 30) -> str:
     """Up to `width` characters before `start`, within the sentence; a wide gap ("安全性评估  5例",
     a heading run into its paragraph by PDF conversion) also ends the clause."""
     gap = text.rfind("  ", max(0, start - width), start)
-    left = max(max(text.rfind(c, 0, start) for c in "。;\n") + 1, gap + 2 if gap >= 0 else 0)
+    left = max(last_stop(text, "。;\n", start) + 1, gap + 2 if gap >= 0 else 0)
     return text[max(left, start - width) : start]
 
 
