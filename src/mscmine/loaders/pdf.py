@@ -1345,6 +1345,18 @@ def _pdfium_page(page, number: int, counts: Counter, widths: dict, ctypes, pdfiu
             textpage.close()
 
 
+
+def _path_shape(width: float, height: float) -> str | None:
+    """What a path's box is for the table finder: a horizontal "rule" (a line under a row), a
+    "vertical" line, a "box" (a cell or frame), or None (a dot, a tick)."""
+    if height <= 2.5 and width >= 20:
+        return "rule"
+    if width <= 2.5 and height >= 5:
+        return "vertical"
+    if width > 5 and height > 5:
+        return "box"
+    return None
+
 def _pdfium_page_read(page, number: int, counts: Counter, widths: dict, ctypes, pdfium_c, ready) -> _PageData | None:
     if page.get_rotation() % 360:
         return None
@@ -1375,13 +1387,11 @@ def _pdfium_page_read(page, number: int, counts: Counter, widths: dict, ctypes, 
             get_bounds(obj, *box_at)
             left, bottom, right, top = l_.value, b_.value, r_.value, t_.value
             paths.append((obj, None, left, bottom, right, top))
-            w, h = right - left, top - bottom
-            if h <= 2.5 and w >= 20:
+            shape = _path_shape(right - left, top - bottom)
+            if shape == "rule":
                 rules.append(_Rule(float(left), float(right), float(height - (top + bottom) / 2)))
-            elif w <= 2.5 and h >= 5:
-                vertical += 1
-            elif w > 5 and h > 5:
-                boxes += 1
+            vertical += shape == "vertical"
+            boxes += shape == "box"
         elif kind == _FORM_OBJ:
             forms.append((obj, None, 0))
     # the objects inside form XObjects (figures, stamps), through the forms' matrices
@@ -1408,13 +1418,11 @@ def _pdfium_page_read(page, number: int, counts: Counter, widths: dict, ctypes, 
                 continue
             left, bottom, right, top = _box_through(inner, left, bottom, right, top)
             paths.append((obj, inner, left, bottom, right, top))
-            w, h = right - left, top - bottom
-            if h <= 2.5 and w >= 20:
+            shape = _path_shape(right - left, top - bottom)
+            if shape == "rule":
                 rules.append(_Rule(float(left), float(right), float(height - (top + bottom) / 2)))
-            elif w <= 2.5 and h >= 5:
-                vertical += 1
-            elif w > 5 and h > 5:
-                boxes += 1
+            vertical += shape == "vertical"
+            boxes += shape == "box"
     ruled: list = []
     if vertical >= 2 or boxes >= 2:
         # a ruled table may be here: pdfplumber's table finder, on the edges of PDFium's paths
