@@ -1345,7 +1345,6 @@ def _pdfium_page(page, number: int, counts: Counter, widths: dict, ctypes, pdfiu
             textpage.close()
 
 
-
 def _path_shape(width: float, height: float) -> str | None:
     """What a path's box is for the table finder: a horizontal "rule" (a line under a row), a
     "vertical" line, a "box" (a cell or frame), or None (a dot, a tick)."""
