@@ -35,3 +35,32 @@ def test_extract_never_raises_and_evidence_is_exact(pieces):
 def test_arbitrary_unicode_never_raises(text):
     records = mscmine.extract(mscmine.Document.from_text(text))
     assert records[-1]["scope"] == "document"
+
+
+def _evidence_of(value):
+    if isinstance(value, dict):
+        if isinstance(value.get("start"), int) and isinstance(value.get("end"), int) and "text" in value:
+            yield value
+        for v in value.values():
+            yield from _evidence_of(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _evidence_of(v)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(PIECES + ["\r\n", "\r", "\r\n\r\n", "\t", "\u3000", "ｑ", "e\u0301"]), min_size=1, max_size=60))
+def test_offsets_index_the_string_the_caller_gave(pieces):
+    # issue 17: line breaks of any kind, tabs, full-width and combining characters keep offsets exact
+    text = "".join(pieces)
+    for record in mscmine.extract(text):
+        for ev in _evidence_of(record):
+            assert text[ev["start"] : ev["end"]] == ev["text"], ev
+
+
+def test_a_crlf_string_keeps_its_offsets():
+    # written: Windows line breaks before and inside the facts
+    text = "\r\n本院为20例\r\n系统性红斑狼疮患者输注间充质干细胞。"
+    [study] = [r for r in mscmine.extract(text) if r["scope"] == "study"]
+    assert (study["n_patients"]["start"], study["n_patients"]["end"], study["n_patients"]["text"]) == (5, 8, "20例")
+    assert [(d["start"], d["end"], d["text"]) for d in study["disease"]] == [(10, 17, "系统性红斑狼疮")]

@@ -20,8 +20,27 @@ def _as_document(source: Document | str | os.PathLike) -> Document:
 
 
 def extract(source: Document | str | os.PathLike) -> list[dict]:
-    """Study records (dicts in the output contract) from a Document, a path or a string of text."""
-    return extract_document(_as_document(source)).record_dicts()
+    """Study records (dicts in the output contract) from a Document, a path or a string of text.
+    For a string, every evidence's ``start``/``end`` index that string and its ``text`` is its
+    slice (line breaks of any kind included)."""
+    doc = _as_document(source)
+    records = extract_document(doc).record_dicts()
+    if isinstance(source, str) and doc.source is None and doc.text != source:
+        for record in records:
+            _texts_from(source, record)
+    return records
+
+
+def _texts_from(original: str, value) -> None:
+    """Set the ``text`` of every evidence object inside `value` to `original`'s slice."""
+    if isinstance(value, dict):
+        if isinstance(value.get("start"), int) and isinstance(value.get("end"), int) and "text" in value:
+            value["text"] = original[value["start"] : value["end"]]
+        for v in value.values():
+            _texts_from(original, v)
+    elif isinstance(value, list):
+        for v in value:
+            _texts_from(original, v)
 
 
 def extract_many(paths: Iterable[str | os.PathLike], errors: str = "report", workers: int | None = 1):

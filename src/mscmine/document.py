@@ -41,8 +41,10 @@ class Document:
 
     @classmethod
     def from_text(cls, text: str, id: str = "text", source: str | None = None) -> "Document":
-        """A document made from a string given by the caller (no file)."""
-        return cls(id=id, text=text.replace("\r\n", "\n").replace("\r", "\n"), source=source)
+        """A document made from a string given by the caller (no file). Line breaks become "\\n"
+        without changing the length ("\\r\\n" → " \\n", "\\r" → "\\n"), so every offset indexes the
+        caller's string (`mscmine.extract` then takes each evidence text from that string)."""
+        return cls(id=id, text=text.replace("\r\n", " \n").replace("\r", "\n"), source=source)
 
     def page_of(self, offset: int) -> int | None:
         """The 1-based page that holds character `offset`, or None for unpaged sources."""
