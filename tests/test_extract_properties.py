@@ -64,3 +64,11 @@ def test_a_crlf_string_keeps_its_offsets():
     [study] = [r for r in mscmine.extract(text) if r["scope"] == "study"]
     assert (study["n_patients"]["start"], study["n_patients"]["end"], study["n_patients"]["text"]) == (5, 8, "20例")
     assert [(d["start"], d["end"], d["text"]) for d in study["disease"]] == [(10, 17, "系统性红斑狼疮")]
+
+
+def test_an_animal_studys_evidence_is_its_slice():
+    # written: a cited mouse study after leading blanks (issue 17: the offsets were two off)
+    text = "  王某等[3]在小鼠模型中输注脐带间充质干细胞，蛋白尿下降。"
+    [document] = [r for r in mscmine.extract(text) if r["scope"] == "document"]
+    [animal] = document["animal_studies"]
+    assert (animal["start"], text[animal["start"] : animal["end"]] == animal["text"]) == (2, True)

@@ -426,8 +426,8 @@ def add_anchored_studies(analysis: Analysis, sections, clauses, found: _Found) -
         if model and not any(m.label == "N_PATIENTS" and m.value.get("role") == "total" for m in inside):
             label = "[" + ",".join(map(str, anc["citation"])) + "]"
             if not any(a["citation"] == label for a in animal):
-                animal.append({"citation": label, "label": anc["label"],
-                               "model": model.group(), "text": span_text.strip()[:200], "start": start, "end": end})
+                animal.append({"citation": label, "label": anc["label"], "model": model.group(),
+                               **_evidence_span(text, start, end)})
             continue
         if not _is_patient_study(inside, span_text):
             # no patient fact: a background citation, unless it adds to a known study
@@ -859,6 +859,19 @@ def pooled_citations(analysis: Analysis) -> set[int]:
     return out
 
 
+#: how much of an animal study's words its evidence quotes
+_ANIMAL_TEXT_MAX = 200
+
+
+def _evidence_span(text: str, start: int, end: int, limit: int = _ANIMAL_TEXT_MAX) -> dict:
+    """``text``, ``start``, ``end`` of text[start:end] without its surrounding blanks, at most
+    `limit` characters: the quoted text is always the slice its offsets give."""
+    span = text[start:end]
+    start += len(span) - len(span.lstrip())
+    quoted = span.strip()[:limit]
+    return {"text": quoted, "start": start, "end": start + len(quoted)}
+
+
 def animal_studies(analysis: Analysis, from_anchors: list[dict], known: Iterable[tuple]) -> list[dict]:
     """Cited studies in animals or in vitro, named but never records: those among the anchors
     (`from_anchors`) and the clauses closed by a citation that name an animal model
@@ -871,7 +884,6 @@ def animal_studies(analysis: Analysis, from_anchors: list[dict], known: Iterable
         label = "[" + ",".join(map(str, cit.numbers)) + "]"
         if animal and not any(a["citation"] == label for a in out):
             a, b = norm.to_original(clause_start, cit.end)
-            out.append({"citation": label, "label": None, "model": animal.group(),
-                        "text": text[a:b].strip()[:200], "start": a, "end": b})
+            out.append({"citation": label, "label": None, "model": animal.group(), **_evidence_span(text, a, b)})
     cited = {f"[{k[1]}]" for k in known if k[0] == "cit"}
     return [a for a in out if a["citation"] not in cited]
