@@ -53,13 +53,13 @@ def _run(finder, text):
         ("共 5 例(16.7%)发生不良事件", "共 5 例(16.7%)发生不良事件", False, None, 5),  # 不良 is no negation cue
         ("输注后 2 h 内出现一过性低热", "出现一过性低热", False, None, None),
         # written: a count of 名 far from its event, complications listed or few, organs unharmed
-        ("有4名患者在静脉输注细胞后1-3小时内出现轻微发热", "4名患者在静脉输注细胞后1-3小时内出现轻微发热", False, None, 4),
+        ("共4名受试者于第二次输注后约1小时出现发热", "4名受试者于第二次输注后约1小时出现发热", False, None, 4),
         ("Adverse events were mild (fever in 3 patients)", "fever in 3", False, None, 3),  # written: English, the count after in
         ("no thrombotic event occurred", "no thrombotic event", True, None, None),
-        ("最常见的并发症为发热及皮疹", "最常见的并发症为发热及皮疹", False, None, None),
+        ("常见的并发症为头痛及皮疹", "常见的并发症为头痛及皮疹", False, None, None),
         ("移植后并发症较少", "并发症较少", False, None, None),
-        ("接受移植后继发血细胞减少", "继发血细胞减少", False, None, None),
-        ("肝肾等主要脏器均无损害", "肝肾等主要脏器均无损害", True, None, None),
+        ("输注后第2周继发白细胞减少", "继发白细胞减少", False, None, None),
+        ("心、肝、肾功能均未见损害", "心、肝、肾功能均未见损害", True, None, None),
     ],
 )
 def test_adverse_events(sentence, span, negated, serious, count):
@@ -108,7 +108,7 @@ def test_events_denied(sentence, events):
 @pytest.mark.parametrize(
     "sentence",
     [
-        "其中2例白血病患者因癌症复发死亡",  # written: the disease's course, not the cells'
+        "另有3例淋巴瘤患者因肿瘤复发死亡",  # written: the disease's course, not the cells'
         "感染是移植相关死亡的主要原因",  # 002 style: background
         "输注后食欲、睡眠及乏力均有改善",  # written: a symptom that got better is no adverse event
         "无论是否发热",
@@ -141,8 +141,8 @@ def test_events_listed_with_their_counts():
     ("12例患者均能耐受，无1例退出。", "均能耐受"),
     ("臍帶間質幹細胞治療是安全的。", "是安全的"),
     ("The infusions were safe and well tolerated in all patients.", "were safe"),
-    ("输注MSC是安全的,患者耐受性良好。", "是安全的,患者耐受性良好"),
-    ("结论：该疗法对2型糖尿病患者安全。", "安全"),
+    ("本组输注MSC是安全的,受试者耐受性良好。", "是安全的,受试者耐受性良好"),
+    ("结论：该方案对类风湿关节炎患者安全。", "安全"),
 ], ids=["safety-good", "good-safety", "safe-feasible", "all-tolerated", "traditional-is-safe", "english",
         "one-sentence-one-conclusion", "safe-for-the-patients"])
 def test_safety_conclusions(sentence, span):

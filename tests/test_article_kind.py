@@ -63,11 +63,11 @@ def test_a_review_whose_cited_studies_enrol_is_still_a_review():
     ("病程6个月以上", None, None),
     ("每4周输注1次，间隔2周", None, None),
     ("治疗前3个月未用激素", None, None),
-    ("六个月内EDSS评分显著降低", 6.0, "六个月内"),
+    ("三个月内BASDAI评分明显下降", 3.0, "三个月内"),
     ("近3个月内未使用生物制剂", None, None),
-    ("观察治疗后第3天、3个月、6个月的症状", [0.1, 3.0, 6.0], ["治疗后第3天", "3个月", "6个月"]),
-    ("移植后540 d淋巴细胞计数接近正常", 17.74, "移植后540 d"),  # a day count abbreviated
-    ("医生说若是2个月内没有恢复，就很难恢复了", None, None),  # a condition, no time of a result
+    ("于治疗后第7天、2个月、4个月复查", [0.23, 2.0, 4.0], ["治疗后第7天", "2个月", "4个月"]),
+    ("移植后365 d血小板计数恢复正常", 11.99, "移植后365 d"),  # a day count abbreviated
+    ("若是3周内未见好转，则需更换方案", None, None),  # a condition, no time of a result
 ], ids=["after-treatment", "numbered-week", "after-named-cells", "visit", "units-later", "half-year-not-read",
         "english-after", "english-at-week", "disease-duration", "intervals", "before-treatment", "within-months",
         "within-before-enrolment", "listed-visits", "days-abbreviated", "a-condition"])
@@ -83,7 +83,7 @@ def test_time_points(text, months, span):
 
 @pytest.mark.parametrize("text, n, evidence", [
     ("我院为一名类风湿关节炎患者输注脐带间充质干细胞，治疗后3个月关节疼痛减轻。", 1, "一名"),
-    ("阿明是位瘫痪2年的脊髓损伤病人，接受了自体骨髓间质干细胞治疗。", 1, "是位瘫痪2年的脊髓损伤病人"),
+    ("老李是位患病3年的类风湿关节炎病人，接受了脐带间充质干细胞治疗。", 1, "是位患病3年的类风湿关节炎病人"),
     ("七十岁的陈爷爷右膝疼痛多年，接受自体脂肪干细胞关节腔注射。", 1, "爷爷"),
     ("A 35-year-old woman with lupus received umbilical cord MSCs.", 1, "A 35-year-old woman"),
     ("我院为12例狼疮患者输注脐带间充质干细胞，其中一名患者出现发热。", 12, "12例"),
@@ -166,7 +166,7 @@ def test_facts_in_no_study_say_why(text, entry):
 
 
 @pytest.mark.parametrize("text, diseases", [
-    ("本院已完成300例难治性自身免疫病的异体间充质干细胞移植，并为难治性红斑狼疮患者制定了治疗方案。", ["AID", "SLE"]),
+    ("本中心累计完成450例自身免疫病的脐带间充质干细胞治疗，其中多为系统性红斑狼疮患者。", ["AID", "SLE"]),
     ("本院为40例类风湿关节炎患者输注脐带间充质干细胞，自身免疫病的治疗由此有了新途径。", ["RA"]),
 ], ids=["group-name-counted", "group-name-in-background"])
 def test_a_group_name_is_the_cohorts_disease_only_when_counted(text, diseases):
@@ -186,11 +186,11 @@ def test_results_of_an_article_with_no_study_in_patients_are_unassigned():
 
 
 @pytest.mark.parametrize("text, n, basis", [
-    ("方法：选择肝硬化患者20例，其中A级6例，B级8例，给予脐带间充质干细胞经外周静脉移植；同期选择18例肝硬化患者作为对照组。", 38, "treated_plus_control"),
+    ("方法：入选克罗恩病患者24例，其中轻度10例，中度14例，给予骨髓间充质干细胞静脉输注；另选同期18例克罗恩病患者作为对照组。", 42, "treated_plus_control"),
     ("治疗组20例接受脐带间充质干细胞输注。对照组18例接受常规治疗。", 20, None),
-    ("方法：选择肝硬化患者20例，其中A级6例，B级8例，给予脐带间充质干细胞经外周静脉移植，同期选择18例肝硬化患者作为对照组。", 38, "treated_plus_control"),
-    ("研究人员对20名AS患者实施干细胞移植，另20名AS患者为生物制剂治疗对照组。", 40, "treated_plus_control"),
-    ("以82例AS患者为对象，其中42例采用干细胞治疗为观察组，40例采用抗风湿药物治疗作为对照组。", 82, None),
+    ("方法：入选克罗恩病患者24例，其中轻度10例，中度14例，给予骨髓间充质干细胞静脉输注，另选同期18例克罗恩病患者作为对照组。", 42, "treated_plus_control"),
+    ("研究者为16名SLE患者输注干细胞，另15名SLE患者作为激素治疗对照组。", 31, "treated_plus_control"),
+    ("以64例银屑病患者为对象，其中34例接受干细胞治疗为观察组，30例采用常规药物治疗作为对照组。", 64, None),
     ("共纳入40例患者，20例接受干细胞移植，20例作为对照组。", 40, None),
 ], ids=["control-after-a-semicolon", "control-in-another-sentence", "treated-then-control", "another-twenty-as-control", "total-split-into-arms",
         "total-stated"])
@@ -209,11 +209,11 @@ def test_the_donor_is_the_one_named_with_the_cells():
 
 def test_a_sentence_opening_with_a_cited_study_reports_that_study():
     # written: an introduction's cited claim before the article's own cohort
-    text = ("研究[6]显示，脐带间充质干细胞治疗狼疮肾炎具有良好的安全性。"
-            "本研究纳入30例难治性狼疮肾炎患者，静脉输注脐带间充质干细胞。")
+    text = ("文献[4]表明，骨髓间充质干细胞治疗系统性硬化症安全性较好。"
+            "本研究纳入26例系统性硬化症患者，静脉输注骨髓间充质干细胞。")
     records = mscmine.extract(text)
     [study] = [r for r in records if r["scope"] == "study"]
-    assert study["n_patients"]["value"] == 30 and study["adverse_events"] == []
+    assert study["n_patients"]["value"] == 26 and study["adverse_events"] == []
     [document] = [r for r in records if r["scope"] == "document"]
     assert [(u["field"], u["reason"]) for u in document["unassigned"] if u["field"] == "adverse_events"] == [
         ("adverse_events", "cited_without_patients")]
@@ -221,6 +221,6 @@ def test_a_sentence_opening_with_a_cited_study_reports_that_study():
 
 def test_a_time_that_does_not_count_from_the_treatment_gives_no_follow_up():
     # written: a news narrative dates the history with a bare "N天后"; no follow-up is stated
-    text = ("一名男童2年前移植脐带血，42天后出现排斥反应。医师为他移植脐带间充质干细胞，症状消失。")
+    text = ("一名女孩3年前接受骨髓移植，50天后出现排斥反应。医生为她输注脐带间充质干细胞，皮疹消退。")
     [rec] = [r for r in mscmine.extract(text) if r["scope"] == "study"]
     assert rec["follow_up_months"] is None

@@ -21,7 +21,7 @@ def _run(finder, text):
         ("对入组患者进行随访,最长随访达24个月", "24个月", None, 24),  # written: only the longest stated
         ("随访时间最长为3年", "3年", None, 36),
         ("于术后2、4、12及24 wk观察肝功能", "2、4、12及24 wk", 5.52, 5.52),  # written: an assessment schedule in weeks
-        ("6个月后随访，治疗总有效率为90.0%", "6个月", 6, 6),  # written: a follow-up visit after 6 months
+        ("3个月后随访，症状评分较基线下降", "3个月", 3, 3),  # written: a follow-up visit after 6 months
         ("症状完全缓解，随访至今6年无复发", "6年", 72, 72),  # written: followed until now
         ("随访至注射后第52周，未见新发溃疡", "52周", 11.97, 11.97),
         ("随访至第3年无复发", "3年", 36, 36),
@@ -83,7 +83,7 @@ def test_follow_up(sentence, span, low, high):
         "随访至 2019 年 12 月",  # a date, not a duration
         "计划在全部患者完成12个月随访后进行分析",  # written: a plan
         "观察3个月时尿蛋白下降",  # a time point, not a period
-        "随访超过1年的患者中,60%达到缓解",  # written: which patients, not how long
+        "随访超过2年的患者中,半数维持缓解",  # written: which patients, not how long
     ],
 )
 def test_not_follow_up(sentence):

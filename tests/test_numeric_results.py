@@ -13,7 +13,7 @@ from mscmine.normalize import normalize
 
 @pytest.mark.parametrize("text, expected", [
     ("SLEDAI评分为(15.75±3.2)分", [(15.75, "分", "mean_sd", None)]),
-    ("中位随访22(3~36)个月", [(22.0, "个月", "median_range", None)]),
+    ("中位随访15(6~30)个月", [(15.0, "个月", "median_range", None)]),
     ("有效率80%(24/30)", [(80.0, "%", "share_and_count", 24.0)]),
     ("24例(80%)症状改善", [(80.0, "%", "count_and_share", 24.0)]),
     ("转阴12/26例", [(12.0, "count", "fraction", None)]),
@@ -23,9 +23,9 @@ from mscmine.normalize import normalize
     ("尿蛋白2.1 g/24h", [(2.1, "g/24h", "number_unit", None)]),
     ("白细胞(6.35±1.20)×109/L", [(6.35, "×10^9/L", "mean_sd", None)]),
     ("73% (n = 19/26)", [(73.0, "%", "share_and_count", 19.0)]),
-    ("再住院率为16.7%(5人)", [(16.7, "%", "share_then_count", 5.0)]),
-    ("病例1、2分别于移植后18个月", [(1.0, None, "number", None), (2.0, None, "number", None),
-                               (18.0, "个月", "number_unit", None)]),  # "2分别" is no score of 2
+    ("复发率为12.5%(3人)", [(12.5, "%", "share_then_count", 3.0)]),
+    ("例3、4分别于输注后9个月", [(3.0, None, "number", None), (4.0, None, "number", None),
+                             (9.0, "个月", "number_unit", None)]),  # "2分别" is no score of 2
 ], ids=["mean-sd", "median-range", "share-and-count", "count-and-share", "fraction", "unit", "bare",
         "rate-per-year", "urine-protein", "flattened-superscript-unit", "share-with-n", "share-then-count", "fen-bie-is-no-score"])
 def test_quantities(text, expected):

@@ -29,10 +29,10 @@ def routes(text):
         ("静脉点滴 hUC-MSCs", [("静脉点滴", "intravenous")]),
         ("腰穿鞘内注射", [("鞘内注射", "intrathecal")]),
         # written for these tests: the lumbar, coronary and bronchoscopic ways in
-        ("每位患儿接受4次腰椎穿刺干细胞移植术", [("腰椎穿刺干细胞移植", "intrathecal")]),
+        ("患儿分3次行腰椎穿刺干细胞移植", [("腰椎穿刺干细胞移植", "intrathecal")]),
         ("经蛛网膜下腔注射骨髓单个核细胞", [("蛛网膜下腔注射", "intrathecal")]),
         ("经冠状动脉注入自体骨髓细胞", [("经冠状动脉", "intra_arterial")]),
-        ("通过支气管镜对病灶部位灌洗后注入干细胞", [("通过支气管镜", "other")]),
+        ("通过支气管镜将细胞注入病变肺段", [("通过支气管镜", "other")]),
         # written for these tests: into the lesion, the gut, the portal vein
         ("于瘘管内注射脂肪间充质干细胞", [("瘘管内注射", "intralesional")]),
         ("经内镜黏膜下注射自体骨髓MSCs", [("经内镜黏膜下注射", "intralesional")]),

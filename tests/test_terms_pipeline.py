@@ -48,8 +48,8 @@ def terms(text):
         ("hUC-MSC", [("CELL_SOURCE", "hUC", "umbilical_cord"), ("CELL_TYPE", "MSC", "MSC")]),
         ("rheumatoid arthritis", [("DISEASE", "rheumatoid arthritis", "RA")]),
         ("经血细胞分离机采集", []),  # written: an apheresis machine, not menstrual blood
-        ("罹患再生性不良貧血的男童", [("DISEASE", "再生性不良貧血", "AA")]),  # written: the Taiwanese name
-        ("以82例AS患者作为研究对象", [("DISEASE", "AS", "AS")]),  # written: an abbreviation before its patients
+        ("一位再生性不良貧血的少女", [("DISEASE", "再生性不良貧血", "AA")]),  # written: the Taiwanese name
+        ("共纳入46例AS患者", [("DISEASE", "AS", "AS")]),  # written: an abbreviation before its patients
         ("医生抽取患者自己的骨髓培养", [("DONOR", "自己的骨髓", "autologous"), ("CELL_SOURCE", "骨髓", "bone_marrow")]),  # written: a news item's words for autologous
         ("as well as AS a rule", []),
         ("月经血来源的干细胞", [("CELL_SOURCE", "月经血", "menstrual_blood")]),

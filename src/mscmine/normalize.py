@@ -52,7 +52,7 @@ def _char_table() -> dict[int, str]:
         table[ord(ch)] = " "
     for ch in "\u2010\u2011\u2012\u2013\u2014\u2212\ufe63":  # hyphens, en/em dash, minus
         table[ord(ch)] = "-"
-    for code in range(0xFE50, 0xFE6C):  # small form variants: "40﹪", "﹙15﹚"
+    for code in range(0xFE50, 0xFE6C):  # small form variants: "25﹪", "﹙9例﹚"
         small = unicodedata.normalize("NFKC", chr(code))
         if len(small) == 1 and small != chr(code):
             table[code] = small
@@ -295,7 +295,7 @@ def _times_edits(text: str) -> list[Edit]:
     return [(m.start(), m.end(), "×") for m in _TIMES_SIGN.finditer(text) if m.group() != "×"]
 
 
-# a percentage whose digits a page spaced out: "3 9 %", "1 6 . 7%", "6 .67%" (letter-spaced HTML)
+# a percentage whose digits a page spaced out: "2 8 %", "1 2 . 5%", "8 .33%" (letter-spaced HTML)
 _SPACED_PERCENT = regex.compile(r"(?<![\d.])\d(?:[ ]\d)*(?:[ ]?\.[ ]?\d(?:[ ]?\d)*)?[ ]?%")
 
 
@@ -513,7 +513,7 @@ def _mask(text: str, citations: tuple[Citation, ...]) -> str:
     return "".join(chars)
 
 
-# a median or mean with its range in brackets: "12 months [6-60]", "中位随访22个月[3~36]"
+# a median or mean with its range in brackets: "18 months [4-48]", "中位随访15个月[6~30]"
 _VALUE_BEFORE = regex.compile(r"(?P<v>\d+(?:\.\d+)?)\s?(?:个月|月|周|年|天|岁|%|months?|weeks?|years?|days?)?\s?$")
 _RANGE_BODY = regex.compile(r"\s*(?P<lo>\d{1,3})\s*[-~]\s*(?P<hi>\d{1,3})\s*")
 

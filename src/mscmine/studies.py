@@ -229,7 +229,7 @@ def _sentence_bounds(text: str, pos: int) -> tuple[int, int]:
     return start, min(stop + 1, len(text))
 
 
-# a sentence that opens with the cited work and reports it: "研究[6]显示，UC-MSC治疗LN具有良好的安全性"
+# a sentence that opens with the cited work and reports it: "文献[4]表明，骨髓MSC治疗SSc安全性较好"
 _REPORTS_AFTER_MARK = regex.compile(r"\s?(?:的研究)?(?:显示|表明|发现|报道|报告|证实|指出|认为|提示)")
 _SHORT_SUBJECT = 12  # "研究", "有研究", "Liang等", "国外学者": what stands before such a mark
 
@@ -237,7 +237,7 @@ _SHORT_SUBJECT = 12  # "研究", "有研究", "Liang等", "国外学者": what s
 def cited_clause_spans(analysis: Analysis) -> list[tuple[int, int, tuple[int, ...]]]:
     """(start, end, numbers) in original offsets of the clause each citation mark speaks for: the
     clause it closes, from its sentence start or the previous mark; or, when the sentence opens
-    with the cited work and a reporting verb follows the mark ("研究[6]显示，…"), the whole sentence."""
+    with the cited work and a reporting verb follows the mark ("文献[4]表明，…"), the whole sentence."""
     norm = analysis.normalized
     text = norm.text
     out = []
@@ -307,12 +307,12 @@ def pick_diseases(mentions: list[Mention], doc_text: str) -> list[Mention]:
     named = [m for m in mentions if m.label == "DISEASE"]
     diseases = [m for m in named if m.value not in ("AID", "RD")]
     totals = [m for m in mentions if m.label == "N_PATIENTS" and m.value.get("role") in ("total", "group")]
-    # a group name (自身免疫病, 风湿病) is the cohort's disease only when the count names it: "1132例难治性自身免疫病"
+    # a group name (自身免疫病, 风湿病) is the cohort's disease only when the count names it: "450例自身免疫病"
     with_count = [d for d in named if any(0 <= d.start - t.end <= 12 for t in totals)]
     near_patients = [m for m in diseases if _PATIENTS_AFTER.match(doc_text[m.end : m.end + 4])]
     chosen = with_count or near_patients or diseases
     if with_count and all(d.value in ("AID", "RD") for d in with_count):
-        chosen = with_count + near_patients  # "1132例自身免疫病…为难治性狼疮患者": the group and the diseases named
+        chosen = with_count + near_patients  # "450例自身免疫病…其中多为系统性红斑狼疮患者": the group and the diseases named
     # "PM/DM患者", "多发性肌炎/皮肌炎患者": the partner before the slash belongs too
     for d in diseases:
         if d not in chosen and any(_SLASH_OR_COMMA.fullmatch(doc_text[d.end : c.start]) for c in chosen if c.start > d.end):
@@ -707,7 +707,7 @@ def _time_points(analysis: Analysis, start: int, end: int, outside: list[tuple[i
     return out
 
 
-#: time points that do not say they count from the treatment ("42天后出现抗宿主反应", "直到半年后"):
+#: time points that do not say they count from the treatment ("50天后出现排斥反应", "直到一年后"):
 #: in a news narrative they as often date the history before it, so they give no follow-up
 #: unless a treatment stands right before them ("治疗 6 个月后")
 _NOT_COUNTED_FROM_TREATMENT = frozenset({"units_later"})

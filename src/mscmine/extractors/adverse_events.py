@@ -43,7 +43,7 @@ def _event_patterns() -> tuple[dict[str, str], dict[str, regex.Pattern]]:
     patterns = {
         # "15例患者出现带状疱疹", "2例发生肺部感染", "3例于输注当天出现发热"
         # "1例诉头痛", "1例因肺部感染退出研究"
-        # "3名患者在静脉注射后2-6小时内出现轻微短暂发热"
+        # "4名受试者于第二次输注后约1小时出现发热"
         "counted": regex.compile(rf"(?P<n>\d{{1,5}})\s?(?:例|名|位)(?:患者|病人)?[^。;；,，例名]{{0,24}}?(?:出现|发生|诉|因)了?\s?[^。;；,，\d]{{0,6}}?(?P<list>{listed})(?:症状|等)?"),
         # an event and its count with a share, in a safety section: "乏力1例(4.8%)"
         # or in a list of such: "治疗组发热3例、头痛2例，均自行缓解"
@@ -121,7 +121,7 @@ _FEWER = regex.compile(rf"(?P<ae>{_AE_WORD})(?:的)?(?:发生率)?(?:明显|显�
 _NOT_MORE = regex.compile(rf"(?:不增加|未增加|没有增加)(?P<ae>{_AE_WORD})(?:的)?(?:风险|发生率)")
 # events said to be few or mild, without a count: "并发症较少", "不良反应轻微"
 _FEW = regex.compile(rf"(?P<ae>{_AE_WORD})(?:的)?(?:发生率)?(?:较少|很少|少见|较低|较轻|轻微)")
-# organ harm denied: "肝肾等主要脏器无损害", "心肝肾功能均未见损伤" (unchanged laboratory values are no statement)
+# organ harm denied: "心、肝、肾功能均未见损害", "主要脏器无损伤" (unchanged laboratory values are no statement)
 _ORGANS_UNHARMED = regex.compile(r"(?:肝|肾|心|肺|脏器|器官)[^。;；,，]{0,8}?(?:功能)?(?:均)?(?:无|未见|未出现|没有)(?:明显)?(?:的)?(?:损害|损伤|毒性)")
 _MILD = regex.compile(r"(?:其中)?\s?(?P<n>\d{1,5})\s?例为\s?(?:轻度或中度|轻至中度|轻中度|轻度|中度)")
 # English abstracts: "no adverse reactions or complications occurred", "without serious adverse events"
@@ -142,7 +142,7 @@ _SAFETY = regex.compile(
     r"|具(?:有)?(?:安全性|耐受性)(?=[。;；,，\s]|$)"
     r"|(?<!是否)安全(?:且|而)?(?:有效|可行|可靠)(?:的)?"
     r"|(?:是|均|较为|十分|非常|相对)安全(?:的)?(?=[。;；,，\s]|$)"
-    r"|(?<=对[^。;；,，]{1,12}?(?:患者|病人|人体))(?:是|均|都)?安全(?:的)?(?=[。;；,，\s]|$)"  # "对2型糖尿病患者安全"
+    r"|(?<=对[^。;；,，]{1,12}?(?:患者|病人|人体))(?:是|均|都)?安全(?:的)?(?=[。;；,，\s]|$)"  # "该方案对类风湿关节炎患者安全"
     r"|(?:均能|均可|能够|可以|良好)耐受"
     r"|(?i:\b(?:was|were|is|are|be|proved|appeared)\s(?:\w+\s)?(?:safe|well[- ]tolerated)\b|\bsafe\sand\s(?:feasible|effective|well[- ]tolerated)\b)"
 )
@@ -231,7 +231,7 @@ def find_adverse_events(text: str) -> list[AdverseEventMatch]:
             if kind in ("counted", "counted_after", "event_count") and events[:1] == ("death",):
                 continue  # "14例患者死亡" is a mortality outcome
             if _DISEASE_COURSE_AFTER.match(text, m.end()):
-                continue  # "2例因癌症复发死亡": the disease's course, an outcome, no adverse event
+                continue  # "3例因肿瘤复发死亡": the disease's course, an outcome, no adverse event
             serious = True if SERIOUS_EVENTS & set(events) or "严重" in m.group() else None
             count = int(m.group("n")) if kind in ("counted", "counted_after", "event_count", "english_count", "english_in") else None
             if kind in ("listing", "after_treatment", "plain") and count is None:  # "…潮红2例、头晕1例": the counts add up
@@ -259,7 +259,7 @@ _SENTENCE_STOP = re.compile(r"[。;；!?！？\n]")
 
 
 def _one_conclusion_a_sentence(text: str, found: list[AdverseEventMatch]) -> list[AdverseEventMatch]:
-    """Safety conclusions of one sentence are one statement ("是安全的,患者耐受性良好"): the
+    """Safety conclusions of one sentence are one statement ("是安全的,受试者耐受性良好"): the
     guidelines count a sentence's safety conclusion once."""
     from dataclasses import replace
 

@@ -26,7 +26,7 @@ _RANGE = (
 _QUALIFIER = r"(?:时间|期|期间|时长)?(?:的)?(?:中位数|中位|平均值|平均|均值)?(?:时间)?(?:为|了|长达|达|共|约|是|至第)?\s?(?:平均|中位)?"
 
 _PATTERNS = [
-    # the longest follow-up only: "最长随访达18个月", "随访最长 24 个月" (high 18, low unknown)
+    # the longest follow-up only: "最长随访达30个月", "随访最长 24 个月" (high 30, low unknown)
     regex.compile(rf"(?:最长(?:的)?随访|随访(?:时间)?最长)(?:时间)?(?:为|达|至|可达|长达)?\s?(?P<span>(?P<max>{_N})\s?(?P<unit>{_UNIT}))"),
     # 随访(时间/期)(为/了/长达) 12 个月, 随访时间中位数为 18 个月, 随访≥3个月
     regex.compile(rf"(?:随访|追踪|跟踪随访){_QUALIFIER}\s?(?P<span>{_RANGE})"),
@@ -63,7 +63,7 @@ _KEYWORD = regex.compile(r"随访|追踪|观察|检测|评估|评价|复查|测�
 _PLANNED = regex.compile(r"(?:计划|拟|预计|将于|将在)[^。;；,，]*$")
 
 # English abstracts: "were followed up for 12 months", "for six to twelve months", "a median
-# follow-up of 5.3 (1-7.5) years" (the range), "during a median of 12 months [6-60]" (the range)
+# follow-up of 4.2 (1-6.5) years" (the range), "during a median of 18 months [4-48]" (the range)
 _EN_N = rf"(?:\d+(?:\.\d+)?|{EN_NUM})"
 _EN_UNIT = r"(?P<unit>day|week|month|year)s?"
 _EN_RANGE = r"\s?[(\[]\s?(?:range[:,]?\s?)?(?P<rlo>\d+(?:\.\d+)?)\s?(?:-|–|to)\s?(?P<rhi>\d+(?:\.\d+)?)\s?[)\]]"
@@ -122,7 +122,7 @@ def find_follow_ups(text: str) -> list[FollowUpMatch]:
             if _PLANNED.search(text, max(0, m.start() - 24), m.start() + 1):
                 continue  # "计划完成12个月随访后…": a plan, not a follow-up done
             if _SUBGROUP_AFTER.match(text, end):
-                continue  # "随访超过1年的患者中…": which patients, not how long they were followed
+                continue  # "随访超过2年的患者中…": which patients, not how long they were followed
             if m.groupdict().get("max"):
                 found.append(FollowUpMatch(start, end, None, to_months(parse_duration_number(m.group("max")), m.group("unit"))))
                 continue

@@ -108,7 +108,7 @@ def _reports_a_result(after: str) -> bool:
     clause = _CLAUSE_END.split(after, maxsplit=1)[0]
     if _FEATURE_AFTER.match(clause) or _AMONG.match(clause):
         return False  # "9例合并肾功能不全患者…", "46例患者中42例…": a subgroup, a denominator
-    # "5例复发缓解型多发性硬化患者…", "五名患有继发性进展型MS的患者": a result word inside the
+    # "5例复发缓解型多发性硬化患者…", "六名患有原发进展型MS的患者": a result word inside the
     # patients' disease is no result; what happened to them comes after the patient word
     cohort = _COHORT_AFTER.match(clause)
     skip = cohort.end() if cohort else 0
@@ -127,7 +127,7 @@ _BREAKDOWN_BEFORE = regex.compile(r"(?:失访|死亡|病死|退出|脱落)\s?\d+
 _RESPECTIVELY_BEFORE = regex.compile(r"分别为\s?$|分别为\s?\d+\s?例\s?[(（]\s?\d+(?:\.\d+)?\s?%\s?[)）]\s?(?:和|、|,|，|及)\s?$")
 _RESPONDERS_BY_ARM_BEFORE = regex.compile(r"者\s?[:：][^。;；:：]{0,20}$")
 _SCREENED_BEFORE = regex.compile(r"(?:筛选|初筛|筛查|评估了?)\s?$")
-# "本研究评估了5名AS患者" studies them; "共评估131例，符合标准者96例" screens them
+# "本研究评估了8名SSc患者" studies them; "共评估131例，符合标准者96例" screens them
 _STUDIED_BEFORE = regex.compile(r"评估了?\s?$")
 _ELIGIBLE_LATER = regex.compile(r"[^。;；]*?(?:符合|入选|纳入|排除|入组)")
 _CHANGE_BEFORE = regex.compile(r"(?:由|从|降至|升至|减至|增至|减少至|增加至|下降至|上升至)\s?$")
@@ -149,7 +149,7 @@ def _event_before() -> regex.Pattern:
     return regex.compile("(?:" + _event_names().pattern + r")(?:仅|共|各|约|为|有)?\s?$")
 # a treatment named as a time ("于输注后 2 h", "输注当天") is not what was done to the counted
 _TREATMENT_AS_TIME = regex.compile(r"(?:输注|注射|移植|治疗|回输)(?:后|时|当天|当日|次日|过程中|期间)")
-# before an adverse event named ("3名患者在静脉注射MSCs后2 h内出现发热"), 在/于 make the treatment with its
+# before an adverse event named ("2名受试者在末次输注细胞后数小时内出现寒战"), 在/于 make the treatment with its
 # object a time too; before an improvement ("20例患者在接受MSC治疗后症状改善") the count stays the cohort
 _TREATMENT_WITH_OBJECT_AS_TIME = regex.compile(r"(?:于|在)[^，,。；;]{0,8}?(?:输注|注射|移植|回输)[^，,。；;]{1,12}?(?:后|时|当天|当日|次日|过程中|期间)")
 

@@ -1,5 +1,5 @@
 """The quantity layer: every number of a text with its form and unit, before anyone asks what it
-measures. ``15.75±3.2分`` (a mean), ``22(3~36)个月`` (a median and its range), ``80%(24/30)``
+measures. ``15.75±3.2分`` (a mean), ``15(6~30)个月`` (a median and its range), ``80%(24/30)``
 (a share and its count), ``24/30例``, ``3例(12%)``, ``1681 U/L``, ``由12.5降至4.2``.
 
 A `Quantity` keeps its surface span and its value; `RULES` is the ordered table of forms (the
@@ -45,15 +45,15 @@ def _f(text: str) -> float:
 
 RULES: tuple[tuple[str, regex.Pattern], ...] = (
     # 80%(24/30), 80.0% (24/30例): a share and the count it comes from
-    # 81% (n = 21/26): the same with an n
+    # 64% (n = 16/25): the same with an n
     ("share_and_count", regex.compile(rf"(?P<v>{_NUM})\s?%\s?[(（]\s?(?:[nN]\s?=\s?)?(?P<n>\d+)\s?/\s?(?P<d>\d+)\s?(?:例|名)?\s?[)）]")),
-    # 16.7%(5人), 6.67%(2例): a share and its count in brackets
+    # 12.5%(3人), 8.33%(2例): a share and its count in brackets
     ("share_then_count", regex.compile(rf"(?P<v>{_NUM})\s?%\s?[(（]\s?(?P<n>\d+)\s?(?:例|名|位|人)\s?[)）]")),
     # 24例(80%), 3例（12.5%）: a count and its share
     ("count_and_share", regex.compile(rf"(?P<n>\d+)\s?(?:例|名|位|人)\s?[(（]\s?(?P<v>{_NUM})\s?%\s?[)）]")),
     # (15.75±3.2)分, 15.75 ± 3.2 U/L: the mean
     ("mean_sd", regex.compile(rf"[(（]?\s?(?P<v>{_NUM})\s?±\s?{_NUM}\s?[)）]?(?:\s?{_UNIT})?")),
-    # 22(3~36)个月, 41(12-85)×10^9/L: the median
+    # 15(6~30)个月, 41(12-85)×10^9/L: the median
     ("median_range", regex.compile(rf"(?P<v>{_NUM})\s?[(（]\s?{_NUM}\s?(?:-|~|～|至|—)\s?{_NUM}\s?[)）](?:\s?{_UNIT})?")),
     # 24/30例: a count out of a total
     ("fraction", regex.compile(rf"(?<![\d./])(?P<n>\d+)\s?/\s?(?P<d>\d+)\s?(?:例|名)?(?![\d./])")),

@@ -29,7 +29,7 @@ RESULT_CUE = regex.compile(
     r"降至|降到|下降|降低|减少|减至|减轻|升至|升到|升高|上升|增加|增至|提高|改善|好转|缓解|恢复|达到|达|"
     r"有效率|缓解率|生存率|存活率|应答率|复发|死亡|脱离|停用|转阴|消失|愈合|显效|无效|稳定|维持|"
     r"差异(?:均)?(?:有|具有)(?:统计学)?(?:意义|显著性)|差异(?:均)?显著|"
-    r"率(?:分别)?(?:为|是|达到?)\s?\d|"  # "干细胞组回院率为16.7%(5人)": a rate stated
+    r"率(?:分别)?(?:为|是|达到?)\s?\d|"  # "细胞组复发率为12.5%(3人)": a rate stated
     r"高于|低于|优于|多于|少于|分别为\s?[(（]?\d|"
     r"(?:起效|缓解|复发|植入|恢复|重建|应答|维持|持续|愈合)(?:的)?时间|峰值|"  # a time or a peak measured  # arms compared: "空腹C肽为(0.24±0.12) nmol/L，高于对照组的…"  # "治疗前(15.75±3.97)与治疗后4周(13.85±2.56)…差异有统计学意义"
     r"(?i:\b(?:decreased|increased|improved|reduced|declined|rose|fell|achieved|remission|relapse|relapsed|survival|response|responded|responders)\b)"
@@ -55,7 +55,7 @@ _DURATION_UNITS = {"天", "周", "个月", "月", "年"}
 _FROM = regex.compile(r"(?:由|从|from)\s?(?:治疗前|基线|移植前|输注前|术前)?(?:的)?\s?$", regex.IGNORECASE)
 _TO = regex.compile(r"^[^，。；;,]{0,16}?(?:降至|降到|下降至|下降到|下降为|减至|减少至|升至|升到|升高至|升高到|升高为|增至|增加至|增加到|提高至|提高到|上升至|上升到|至|到|为|→|\bto\b)\s?[^，。；;]{0,14}?$", regex.IGNORECASE)
 # a sentence of background figures, no study's result: a prevalence, a projection, a statistic
-# quoted from elsewhere ("全球成人糖尿病患病率达9.3%", "预计2030年将升至10.2%", "据统计…")
+# quoted from elsewhere ("全球类风湿关节炎患病率约1%", "预计2035年将升至…", "据统计…")
 _BACKGROUND = regex.compile(
     r"患病率|流行率|患病人数|年发病率|每\s?10\s?万|/\s?10\s?万|预计(?:到)?\s?(?:19|20)\d{2}\s?年|(?:据|根据)[^。;；,，]{0,12}(?:统计|数据|调查)"
     r"|(?i:\bprevalence\b)"

@@ -86,7 +86,7 @@ def is_other_agent_route(text: str, start: int, end: int) -> bool:
 # the cells (or their making) right after the tissue: "骨髓间充质干细胞", "脐带来源的", "UC-MSC",
 # "骨髓、脐带等来源的MSC", "bone marrow-derived"; or a taking from it right before: "从脐带中分离",
 # "抽取患者骨髓". A tissue that is only where cells go or what was examined is none:
-# "定位到胰腺、肝脏、脂肪组织", "移植后骨髓未见异常", "MSC广泛存在于骨髓、脐带等组织中"
+# "细胞归巢至肺、脾和脂肪组织", "治疗后复查骨髓象正常", "MSC广泛存在于骨髓、脐带等组织中"
 _ORIGIN_AFTER = re.compile(
     r"[^，,。;；\n]{0,16}?(?:干细胞|细胞|MSC|间充质|间质|造血|来源|源性|衍生|移植|(?i:stem|stromal|mesenchymal|cells?\b|derived|transplant))"
 )
@@ -101,7 +101,7 @@ def names_cell_origin(text: str, start: int, end: int) -> bool:
                 or _CELLS_IN_NAME.search(text, start, end))
 
 
-# what a study is set against: "相比自体CAR-T技术，该疗法…", "不同于异体移植" (the other therapy's
+# what a study is set against: "相比异体移植，该方案…", "不同于异体移植" (the other therapy's
 # donor, not the study's)
 _COMPARED_BEFORE = re.compile(r"(?:相比于?|相较于?|相对于|不同于|区别于|而非|优于|相比较|相比較|優於)\s?$")
 

@@ -34,7 +34,7 @@ RULES: tuple[tuple[str, regex.Pattern], ...] = (
     ("units_at", regex.compile(rf"(?<![\d.第])(?<!前\s?){_N}\s?{_UNIT}时")),
     # 6个月后, 3年后 (not "6个月后的复发" after a duration of disease: the guard below)
     ("units_later", regex.compile(rf"(?<![\d.第])(?<!前\s?){_N}\s?{_UNIT}后")),
-    # 六个月内EDSS评分降低, 1年内无复发 (a result over the period since treatment)
+    # 三个月内BASDAI评分下降, 1年内无复发 (a result over the period since treatment)
     ("units_within", regex.compile(rf"(?<![\d.第])(?<!前\s?){_N}\s?{_UNIT}(?:之内|内)")),
     # at 6 months, 12 months after transplantation, at week 24
     ("english_after", regex.compile(rf"(?i)\b(?P<n>\d+(?:\.\d+)?)\s{_EN_UNIT}\s{_EN_AFTER}")),
@@ -78,7 +78,7 @@ def find_time_points(text: str) -> tuple[TimePoint, ...]:
                 continue
             taken.append(m.span())
             out.append(TimePoint(m.start(), m.end(), months, name))
-            # the visits listed after it: "治疗后第3天、3个月、6个月" (each a time point of its own)
+            # the visits listed after it: "治疗后第7天、2个月、4个月" (each a time point of its own)
             pos = m.end()
             while (more := _LISTED_VISIT.match(text, pos)) is not None:
                 months = _months(more.group("n"), more.group("unit"))
